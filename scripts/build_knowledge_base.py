@@ -1,0 +1,93 @@
+"""Build the knowledge base shipped with skmeta from the corpus of datasets.
+
+Meta-trains a :class:`skmeta.MetaLearner` on every dataset of the corpus
+(``../shared/corpus`` beside the repository by default), storing experience in
+a SQLite file as it goes (rerun to resume after an interruption), then exports
+it to ``skmeta/data/knowledge_base.json.gz`` with the meta-learned adjuster
+settings.
+
+Usage::
+
+    python scripts/build_knowledge_base.py [--corpus DIR] [--work FILE]
+        [--n-jobs 2] [--n-configs 5] [--max-samples 5000] [--datasets a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from skmeta import MetaLearner
+from skmeta.datasets import load_csv
+from skmeta.knowledge import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+OUTPUT = ROOT / "skmeta" / "data" / "knowledge_base.json.gz"
+
+
+def load_corpus(corpus, names=None):
+    """The corpus's datasets, with the manifest's task types."""
+    manifest = pd.read_csv(Path(corpus) / "manifest.csv")
+    if names:
+        unknown = sorted(set(names) - set(manifest["name"]))
+        if unknown:
+            raise SystemExit(f"unknown datasets: {unknown}")
+        manifest = manifest[manifest["name"].isin(names)]
+    return [
+        load_csv(Path(corpus) / f"{row.name}.csv.gz", name=row.name, task=row.task)
+        for row in manifest.itertuples(index=False)
+    ]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "knowledge_base.sqlite")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--n-configs", type=int, default=5)
+    parser.add_argument("--max-samples", type=int, default=5000)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--datasets", help="comma-separated names (default: all)")
+    args = parser.parse_args(argv)
+
+    args.work.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    datasets = load_corpus(args.corpus, args.datasets.split(",") if args.datasets else None)
+    print(f"{len(datasets)} datasets loaded in {time.perf_counter() - start:.1f} s", flush=True)
+    learner = MetaLearner(
+        knowledge_base=str(args.work),
+        n_configs_per_strategy=args.n_configs,
+        cv=3,
+        timeout=args.timeout,
+        max_samples=args.max_samples,
+        n_jobs=args.n_jobs,
+        random_state=0,
+        verbose=1,
+    ).fit(datasets)
+    seconds = time.perf_counter() - start
+    kb = learner.knowledge_base_
+    summary = kb.summary()
+    print(
+        f"meta-training: {learner.n_evaluated_} evaluations run, "
+        f"{learner.n_reused_} reused, {seconds:.0f} s; "
+        f"knowledge base: {summary['n_datasets']} datasets, "
+        f"{summary['n_evaluations']} evaluations, {summary['evaluations_per_status']}",
+        flush=True,
+    )
+    for family, settings in learner.adjuster_settings_.items():
+        print(f"adjuster settings ({family}): {settings}")
+    kb.export_json(args.output)
+    size = args.output.stat().st_size / 2**20
+    start = time.perf_counter()
+    KnowledgeBase.from_json(args.output).close()
+    print(f"wrote {args.output} ({size:.1f} MiB); it loads in "
+          f"{time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The warm-started gradient/softmax strategy adjuster.
+
+The adjuster decides *what* to evaluate next; *how* a candidate is evaluated
+is the caller's ``evaluate`` function (cross-validation in the estimators, a
+look-up of stored scores when replaying experience). One run:
+
+1. ``pi = softmax(H / temperature)`` over the strategies, ``H`` warm-started
+   from the meta-model's predicted scores (:class:`~skmeta.adjust.policy.SoftmaxPolicy`);
+2. choose strategies: the most probable one first, then samples from ``pi``
+   (seeded);
+3. each chosen strategy proposes a configuration
+   (:class:`~skmeta.adjust.proposals.ConfigurationProposer`);
+4. evaluate the batch, then update ``H`` and the proposers with the scores.
+
+It stops after ``n_evaluations`` or when ``time_budget`` seconds have passed.
+The time budget only stops the run: which candidate comes next never depends
+on the clock, so a fixed ``n_evaluations`` gives the same run every time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skmeta.adjust.policy import SoftmaxPolicy
+from skmeta.adjust.proposals import ConfigurationProposer
+
+__all__ = ["AdjusterSettings", "Proposal", "StrategyAdjuster", "run_adjuster"]
+
+
+@dataclass(frozen=True)
+class AdjusterSettings:
+    """The adjuster's hyperparameters (meta-learned by ``MetaLearner.fit``).
+
+    Attributes
+    ----------
+    temperature : float
+        Softmax temperature: lower is greedier.
+    learning_rate : float
+        Step of the preference update.
+    prior_weight : float
+        Weight of the meta-model's prior in the starting preferences.
+    step_size : float
+        Standard deviation of configuration proposals in the normalized space.
+    """
+
+    temperature: float = 0.1
+    learning_rate: float = 1.0
+    prior_weight: float = 1.0
+    step_size: float = 0.15
+
+    def __post_init__(self):
+        for name in ("temperature", "learning_rate", "step_size"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number, got {value!r}.")
+        if not (np.isfinite(self.prior_weight) and self.prior_weight >= 0):
+            raise ValueError(
+                f"prior_weight must be a non-negative number, got {self.prior_weight!r}."
+            )
+
+
+@dataclass
+class Proposal:
+    """One candidate chosen by the adjuster."""
+
+    step: int
+    strategy_index: int
+    strategy: object
+    config: dict
+    probabilities: np.ndarray = field(repr=False)
+
+
+class StrategyAdjuster:
+    """Choose strategies and configurations, and learn from their scores.
+
+    Parameters
+    ----------
+    strategies : list of Strategy
+    prior : array-like of shape (n_strategies,) or None
+        Predicted (normalized) score of every strategy; None for a uniform
+        start (cold start).
+    warm_starts : dict, optional
+        Strategy name -> configurations to try first, best first.
+    settings : AdjusterSettings
+    random_state : int or None
+
+    Examples
+    --------
+    >>> from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
+    >>> from skmeta.strategies import default_portfolio
+    >>> strategies = default_portfolio("binary")[:3]
+    >>> adjuster = StrategyAdjuster(strategies, [1.0, 0.0, 0.0], {},
+    ...                             AdjusterSettings(), random_state=0)
+    >>> scores = {strategies[0].name: 0.9, strategies[1].name: 0.7,
+    ...           strategies[2].name: 0.6}
+    >>> def evaluate(proposals, seconds_left):
+    ...     return [{"score": scores[p.strategy.name]} for p in proposals]
+    >>> trace = run_adjuster(adjuster, evaluate, n_evaluations=4)
+    >>> trace[0]["strategy"] == strategies[0].name
+    True
+    """
+
+    def __init__(self, strategies, prior, warm_starts, settings, random_state=None):
+        if not strategies:
+            raise ValueError("the adjuster needs at least one strategy.")
+        self.strategies = list(strategies)
+        prior = np.zeros(len(self.strategies)) if prior is None else np.asarray(prior, float)
+        if prior.shape != (len(self.strategies),):
+            raise ValueError(
+                f"prior has shape {prior.shape}, expected ({len(self.strategies)},)."
+            )
+        self.settings = settings
+        self.rng = np.random.default_rng(random_state)
+        self.policy = SoftmaxPolicy(
+            prior, settings.prior_weight, settings.temperature, settings.learning_rate
+        )
+        warm_starts = warm_starts or {}
+        self.proposers = [
+            ConfigurationProposer(
+                s, warm_starts.get(s.name, []), settings.step_size, self.rng
+            )
+            for s in self.strategies
+        ]
+        self.step = 0
+
+    def ask(self, n=1):
+        """Propose ``n`` candidates from the current policy."""
+        pi = self.policy.probabilities()
+        proposals = []
+        for _ in range(n):
+            if self.step == 0 and not proposals:
+                index = int(np.argmax(pi))  # zero-shot: the most promising first
+            else:
+                index = int(self.rng.choice(len(pi), p=pi))
+            config = self.proposers[index].propose()
+            proposals.append(
+                Proposal(self.step, index, self.strategies[index], config, pi.copy())
+            )
+        self.step += 1
+        return proposals
+
+    def tell(self, proposal, score):
+        """Learn from one evaluated proposal (``score`` None if it failed)."""
+        advantage = self.policy.update(proposal.strategy_index, score)
+        self.proposers[proposal.strategy_index].tell(proposal.config, advantage)
+        return advantage
+
+
+def run_adjuster(
+    adjuster, evaluate, n_evaluations, *, batch_size=1, time_budget=None, on_result=None
+):
+    """Run the adjuster until ``n_evaluations`` or ``time_budget`` seconds.
+
+    Parameters
+    ----------
+    adjuster : StrategyAdjuster
+    evaluate : callable
+        ``evaluate(proposals, seconds_left)`` returns one dict per proposal
+        with at least ``"score"`` (None or NaN for a failure); other keys are
+        copied to the trace. ``seconds_left`` is None without a time budget.
+    n_evaluations : int
+    batch_size : int, default=1
+        Proposals per step, evaluated together (in parallel by the caller).
+    time_budget : float, optional
+        Seconds; no new step starts after it is spent.
+    on_result : callable, optional
+        Called with each trace row as it is recorded.
+
+    Returns
+    -------
+    list of dict
+        One row per evaluation: ``evaluation``, ``step``, ``strategy``,
+        ``config``, ``probabilities`` (strategy name -> pi), ``score``,
+        ``seconds`` (since the start) and whatever ``evaluate`` returned.
+    """
+    start = time.monotonic()
+    names = [s.name for s in adjuster.strategies]
+    trace = []
+    while len(trace) < n_evaluations:
+        elapsed = time.monotonic() - start
+        if time_budget is not None and elapsed >= time_budget:
+            break
+        n = min(batch_size, n_evaluations - len(trace))
+        proposals = adjuster.ask(n)
+        left = None if time_budget is None else time_budget - elapsed
+        results = evaluate(proposals, left)
+        for proposal, result in zip(proposals, results):
+            score = result.get("score")
+            if score is not None and not np.isfinite(score):
+                score = None
+            adjuster.tell(proposal, score)
+            row = {
+                "evaluation": len(trace),
+                "step": proposal.step,
+                "strategy": proposal.strategy.name,
+                "config": proposal.config,
+                "probabilities": dict(zip(names, proposal.probabilities.round(6))),
+                **result,
+                "score": score,
+                "seconds": time.monotonic() - start,
+            }
+            trace.append(row)
+            if on_result is not None:
+                on_result(row)
+    return trace

@@ -1,0 +1,449 @@
+"""Datasets: one learning task, its validation, and loading collections of them.
+
+A :class:`Dataset` is the unit everything else in skmeta works on: a name, a
+feature table ``X``, a target ``y`` and a task type (``"binary"``,
+``"multiclass"`` or ``"regression"``). Features stay as the user gave them
+(a pandas DataFrame with categorical and missing values is fine); only the
+checks every later step relies on happen here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+TASKS = ("binary", "multiclass", "regression")
+
+#: An integer-valued numeric target with more distinct values than this is
+#: taken for a regression target (counts, ages, prices in whole units).
+MAX_CLASSES_FOR_INTEGER_TARGET = 30
+
+__all__ = [
+    "TASKS",
+    "Dataset",
+    "as_datasets",
+    "check_features",
+    "check_target",
+    "infer_task",
+    "load_csv",
+    "load_folder",
+    "load_penguins",
+]
+
+
+def infer_task(y):
+    """Infer the task type from a target vector.
+
+    Strings, booleans and categories are classes. A numeric target is a
+    regression target when it has non-integer values, or integer values with
+    more than ``MAX_CLASSES_FOR_INTEGER_TARGET`` distinct values.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The target, without missing values.
+
+    Returns
+    -------
+    task : {"binary", "multiclass", "regression"}
+
+    Examples
+    --------
+    >>> from skmeta.datasets import infer_task
+    >>> infer_task(["a", "b", "a"])
+    'binary'
+    >>> infer_task([0, 1, 2, 1])
+    'multiclass'
+    >>> infer_task([0.5, 1.25, 3.0])
+    'regression'
+    """
+    y = pd.Series(np.asarray(y).ravel() if not isinstance(y, pd.Series) else y)
+    n_unique = y.nunique(dropna=True)
+    if pd.api.types.is_bool_dtype(y) or not pd.api.types.is_numeric_dtype(y):
+        return "binary" if n_unique <= 2 else "multiclass"
+    values = y.to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    integer_valued = bool(np.all(values == np.round(values)))
+    if not integer_valued or n_unique > MAX_CLASSES_FOR_INTEGER_TARGET:
+        return "regression"
+    return "binary" if n_unique <= 2 else "multiclass"
+
+
+def check_features(X, *, allow_nan=True):
+    """Validate a feature table and return it as a DataFrame or sparse matrix.
+
+    Numpy arrays become DataFrames with columns ``x0, x1, ...``; DataFrames
+    keep their columns and dtypes; sparse matrices are returned in CSR form.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is empty, has no columns, has duplicate column names, or
+        holds infinite values (or missing values when ``allow_nan=False``).
+    TypeError
+        If ``X`` is not array-like.
+    """
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(
+                f"X is empty: it has shape {X.shape}; at least one row and "
+                "one column are required."
+            )
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"sparse X must be numeric, got dtype {X.dtype}.")
+        if not np.all(np.isfinite(X.data[~np.isnan(X.data)])):
+            raise ValueError("X contains infinite values; replace them first.")
+        return X
+    if isinstance(X, (str, bytes, dict)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            f"X must be array-like (a numpy array, a pandas DataFrame or a "
+            f"sparse matrix), got {type(X).__name__}."
+        )
+    if isinstance(X, pd.DataFrame):
+        frame = X
+    else:
+        array = np.asarray(X)
+        if array.ndim == 1:
+            raise ValueError(
+                "X must be 2-dimensional, got a 1-dimensional array; reshape "
+                "it with X.reshape(-1, 1) for a single feature."
+            )
+        if array.ndim != 2:
+            raise ValueError(f"X must be 2-dimensional, got {array.ndim} dimensions.")
+        frame = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+        if array.dtype == object:
+            frame = frame.infer_objects()
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise ValueError(
+            f"X is empty: it has shape {frame.shape}; at least one row and "
+            "one column are required."
+        )
+    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(f"X has duplicate column names: {duplicated}.")
+    numeric = frame.select_dtypes(include=["number", "bool"])
+    if numeric.shape[1]:
+        values = numeric.to_numpy(dtype=float, na_value=np.nan)
+        if np.isinf(values).any():
+            columns = numeric.columns[np.isinf(values).any(axis=0)].tolist()
+            raise ValueError(
+                f"X contains infinite values in columns {columns}; replace "
+                "them (e.g. with NaN) first."
+            )
+        if not allow_nan and np.isnan(values).any():
+            raise ValueError("X contains missing values (NaN).")
+    return frame
+
+
+def check_target(y, n_samples, task=None):
+    """Validate a target vector against ``n_samples`` rows and a task type.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+    task : {"binary", "multiclass", "regression"}
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is empty, not 1-dimensional, of the wrong length, has missing
+        values, has a single class, or does not fit the given task.
+    """
+    if y is None:
+        raise ValueError("y is required: got None.")
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(f"y must be 1-dimensional, got shape {y.shape}.")
+        y = y.iloc[:, 0]
+    series = y if isinstance(y, pd.Series) else pd.Series(list(np.ravel(y)))
+    if np.ndim(y) > 1 and np.shape(y)[1] != 1:
+        raise ValueError(f"y must be 1-dimensional, got shape {np.shape(y)}.")
+    if len(series) != n_samples:
+        raise ValueError(
+            f"X and y have inconsistent lengths: X has {n_samples} rows, y has "
+            f"{len(series)} values."
+        )
+    n_missing = int(series.isna().sum())
+    if n_missing == len(series):
+        raise ValueError("y is all missing (NaN); a target is required.")
+    if n_missing:
+        raise ValueError(
+            f"y contains {n_missing} missing values (NaN); drop those rows or "
+            "impute the target first."
+        )
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        if np.isinf(series.to_numpy(dtype=float)).any():
+            raise ValueError("y contains infinite values.")
+    if task is None:
+        task = infer_task(series)
+    elif task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
+    if task != "regression":
+        n_classes = series.nunique()
+        if n_classes < 2:
+            raise ValueError(
+                f"y has a single class ({series.iloc[0]!r}); classification "
+                "needs at least two."
+            )
+        if task == "binary" and n_classes > 2:
+            raise ValueError(f"task is 'binary' but y has {n_classes} classes.")
+        values = series.to_numpy()
+        if values.dtype == object:
+            values = values.astype(str)
+        return values, task
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        raise ValueError(
+            f"task is 'regression' but y is not numeric (dtype {series.dtype})."
+        )
+    if series.nunique() < 2:
+        raise ValueError("y is constant; there is nothing to learn.")
+    return series.to_numpy(dtype=float), task
+
+
+def _check_xy(X, y, task):
+    X = check_features(X)
+    if X.shape[0] < 2:
+        raise ValueError(
+            f"X has a single row; at least 2 samples are required, got {X.shape[0]}."
+        )
+    y, task = check_target(y, X.shape[0], task)
+    return X, y, task
+
+
+@dataclass(eq=False)
+class Dataset:
+    """One learning task: a feature table, a target and a task type.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+        Features; a DataFrame may hold categorical (string or category dtype)
+        columns and missing values.
+    y : array-like of shape (n_samples,)
+        Target.
+    name : str, default="dataset"
+        A name that identifies the dataset in a knowledge base.
+    task : {"binary", "multiclass", "regression"} or None, default=None
+        Inferred from ``y`` when None (see :func:`infer_task`).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmeta import Dataset
+    >>> X, y = load_iris(return_X_y=True)
+    >>> data = Dataset(X, y, name="iris")
+    >>> data.task, data.n_samples, data.n_features
+    ('multiclass', 150, 4)
+    """
+
+    X: object
+    y: object
+    name: str = "dataset"
+    task: str | None = None
+    metadata: dict = field(default_factory=dict)
+    _fingerprint: str | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty string, got {self.name!r}.")
+        self.X, self.y, self.task = _check_xy(self.X, self.y, self.task)
+
+    @property
+    def fingerprint(self):
+        """A content hash of ``X``, ``y`` and the task: equal data, equal id.
+
+        The knowledge base keys evaluations by it, so the same data loaded
+        twice (from a CSV or as arrays) is recognised and not evaluated again.
+        """
+        if self._fingerprint is None:
+            digest = hashlib.sha256(self.task.encode())
+            if sp.issparse(self.X):
+                for part in (self.X.indptr, self.X.indices, self.X.data):
+                    digest.update(np.ascontiguousarray(part).tobytes())
+                digest.update(str(self.X.shape).encode())
+            else:
+                digest.update(",".join(map(str, self.X.columns)).encode())
+                hashed = pd.util.hash_pandas_object(self.X, index=False)
+                digest.update(hashed.to_numpy().tobytes())
+            hashed_y = pd.util.hash_pandas_object(pd.Series(self.y), index=False)
+            digest.update(hashed_y.to_numpy().tobytes())
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
+
+    @property
+    def n_samples(self):
+        return self.X.shape[0]
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def __repr__(self):
+        return (
+            f"Dataset(name={self.name!r}, task={self.task!r}, "
+            f"n_samples={self.n_samples}, n_features={self.n_features})"
+        )
+
+
+def load_csv(path, target="target", *, name=None, task=None):
+    """Load one dataset from a CSV file (optionally gzip-compressed).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Empty cells are missing values.
+    target : str, default="target"
+        The name of the target column.
+    name : str, optional
+        Defaults to the file name without its ``.csv``/``.csv.gz`` suffix.
+    task : {"binary", "multiclass", "regression"}, optional
+        Inferred from the target when omitted.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read as CSV or has no column ``target``.
+    FileNotFoundError
+        If the file does not exist.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        frame = pd.read_csv(path, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            EOFError, OSError) as exc:
+        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    if target not in frame.columns:
+        shown = ", ".join(map(str, frame.columns[:10]))
+        more = ", ..." if frame.shape[1] > 10 else ""
+        raise ValueError(
+            f"target column {target!r} is not in {path.name}; its columns are: "
+            f"{shown}{more}. Pass the right name with target=... (--target)."
+        )
+    if name is None:
+        name = path.name
+        for suffix in (".gz", ".csv"):
+            name = name.removesuffix(suffix)
+    y = frame.pop(target)
+    return Dataset(frame, y, name=name, task=task)
+
+
+def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
+    """Load every CSV file in a folder as a list of datasets, sorted by name.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The folder.
+    target : str, default="target"
+        The target column of every file.
+    pattern : str, default="*.csv*"
+        Glob pattern of the files to load (``.csv`` and ``.csv.gz``).
+    tasks : dict, optional
+        Dataset name to task type, for targets whose type inference would
+        guess wrong (e.g. a manifest's ``task`` column).
+
+    Returns
+    -------
+    list of Dataset
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"no such folder: {path}")
+    files = sorted(
+        p for p in path.glob(pattern)
+        if p.is_file() and p.name.endswith((".csv", ".csv.gz"))
+    )
+    if not files:
+        raise ValueError(f"no CSV files matching {pattern!r} in {path}.")
+    tasks = tasks or {}
+    datasets = []
+    for file in files:
+        name = file.name.removesuffix(".gz").removesuffix(".csv")
+        datasets.append(load_csv(file, target, name=name, task=tasks.get(name)))
+    return datasets
+
+
+def load_penguins():
+    """Load the bundled Palmer penguins sample (CC0).
+
+    344 penguins, 7 features (2 categorical, with missing values), and the
+    species (3 classes) as target.
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> from skmeta import load_penguins
+    >>> load_penguins()
+    Dataset(name='penguins', task='multiclass', n_samples=344, n_features=7)
+    """
+    with resources.as_file(resources.files("skmeta") / "data" / "penguins.csv") as f:
+        return load_csv(f, target="species", name="penguins")
+
+
+def as_datasets(collection, *, target="target"):
+    """Turn a collection into a list of :class:`Dataset`.
+
+    Parameters
+    ----------
+    collection : list of Dataset or (X, y) pairs, a Dataset, or a folder path
+        A folder is loaded with :func:`load_folder`. Pairs are named
+        ``dataset_0, dataset_1, ...`` in order.
+    target : str, default="target"
+        The target column when ``collection`` is a folder.
+
+    Returns
+    -------
+    list of Dataset
+    """
+    if isinstance(collection, (str, os.PathLike)):
+        return load_folder(collection, target)
+    if isinstance(collection, Dataset):
+        return [collection]
+    if isinstance(collection, tuple) and len(collection) == 2 and not isinstance(
+        collection[0], (Dataset, tuple)
+    ):
+        raise TypeError(
+            "got a single (X, y) pair; pass a list of datasets, e.g. [(X, y)]."
+        )
+    try:
+        items = list(collection)
+    except TypeError:
+        raise TypeError(
+            "datasets must be a list of Dataset objects or (X, y) pairs, or a "
+            f"folder of CSV files; got {type(collection).__name__}."
+        ) from None
+    if not items:
+        raise ValueError("the collection of datasets is empty.")
+    datasets = []
+    for i, item in enumerate(items):
+        if isinstance(item, Dataset):
+            datasets.append(item)
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            datasets.append(Dataset(item[0], item[1], name=f"dataset_{i}"))
+        else:
+            raise TypeError(
+                f"item {i} of the collection is a {type(item).__name__}; expected "
+                "a Dataset or an (X, y) pair."
+            )
+    names = [d.name for d in datasets]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ValueError(f"dataset names must be unique; repeated: {duplicated}.")
+    return datasets

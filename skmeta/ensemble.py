@@ -1,0 +1,118 @@
+"""Model fusion: greedy ensemble selection on out-of-fold predictions.
+
+Caruana et al. (2004), "Ensemble selection from libraries of models": start
+from an empty ensemble and, ``ensemble_size`` times, add (with replacement)
+the model whose addition gives the best score of the averaged out-of-fold
+predictions. The number of times a model was picked, divided by
+``ensemble_size``, is its weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+
+from skmeta.evaluation import score_predictions
+
+__all__ = ["FusedClassifier", "FusedRegressor", "ensemble_selection"]
+
+
+def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=None):
+    """Weights of a greedy ensemble selection with replacement.
+
+    Parameters
+    ----------
+    predictions : list of ndarray
+        Out-of-fold predictions of each candidate: class probabilities of
+        shape (n_samples, n_classes) or values of shape (n_samples,).
+    y : ndarray of shape (n_samples,)
+    task : {"binary", "multiclass", "regression"}
+    scoring : str
+        A metric of :data:`skmeta.evaluation.SCORINGS`.
+    ensemble_size : int
+        Number of picks.
+    classes : ndarray, optional
+        Column order of the probabilities.
+
+    Returns
+    -------
+    ndarray of shape (n_candidates,)
+        Weights summing to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta.ensemble import ensemble_selection
+    >>> y = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> good, bad = y + 0.1, y[::-1].copy()
+    >>> ensemble_selection([good, bad], y, "regression", "r2", 5).tolist()
+    [1.0, 0.0]
+    """
+    if ensemble_size < 1:
+        raise ValueError(f"ensemble_size must be >= 1, got {ensemble_size}.")
+    if not predictions:
+        raise ValueError("no candidate predictions to select from.")
+    stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
+    counts = np.zeros(len(stacked))
+    running = np.zeros_like(stacked[0])
+    for picked in range(ensemble_size):
+        scores = [
+            score_predictions(y, (running * picked + candidate) / (picked + 1),
+                              task, scoring, classes)
+            for candidate in stacked
+        ]
+        best = int(np.argmax(scores))  # ties: the earlier (better ranked) one
+        counts[best] += 1
+        running = (running * picked + stacked[best]) / (picked + 1)
+    return counts / counts.sum()
+
+
+class _Fused(BaseEstimator):
+    """A weighted average of fitted models (not refitted by ``fit``)."""
+
+    def __init__(self, estimators, weights):
+        self.estimators = estimators
+        self.weights = weights
+
+    def fit(self, X, y=None):
+        return self
+
+
+class FusedClassifier(ClassifierMixin, _Fused):
+    """Average the class probabilities of fitted classifiers with weights.
+
+    Members without ``predict_proba`` contribute one-hot votes.
+    """
+
+    def __init__(self, estimators, weights, classes):
+        super().__init__(estimators, weights)
+        self.classes = classes
+
+    @property
+    def classes_(self):
+        return np.asarray(self.classes)
+
+    def predict_proba(self, X):
+        classes = self.classes_
+        total = np.zeros((X.shape[0], len(classes)))
+        for model, weight in zip(self.estimators, self.weights):
+            if hasattr(model, "predict_proba"):
+                proba = np.asarray(model.predict_proba(X), dtype=float)
+                positions = np.searchsorted(classes, model.classes_)
+                total[:, positions] += weight * proba
+            else:
+                labels = np.asarray(model.predict(X))
+                total += weight * (labels[:, None] == classes[None, :])
+        return total / np.sum(self.weights)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class FusedRegressor(RegressorMixin, _Fused):
+    """Weighted average of the predictions of fitted regressors."""
+
+    def predict(self, X):
+        total = sum(w * np.asarray(m.predict(X), dtype=float)
+                    for m, w in zip(self.estimators, self.weights))
+        return total / np.sum(self.weights)

@@ -1,0 +1,351 @@
+"""Evaluating one configuration of one strategy by cross-validation.
+
+This is the single place where skmeta fits models to score them: meta-training,
+the strategy adjuster and the benchmarks all call :func:`evaluate_config`.
+Failures are data: a configuration that raises, runs past its time limit or
+predicts garbage gives an :class:`EvaluationResult` with ``status`` set to
+``"error"`` or ``"timeout"`` and the reason in ``error``, and the caller goes on.
+
+With a time limit, the evaluation runs in a worker process that is killed
+when the limit passes (:mod:`skmeta._isolation`); without one, it runs in the
+calling process, which is faster but cannot stop a learner that hangs.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn import metrics
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing
+from threadpoolctl import threadpool_limits
+
+from skmeta._isolation import call_with_timeout
+
+__all__ = [
+    "SCORINGS",
+    "EvaluationResult",
+    "cv_description",
+    "default_scoring",
+    "evaluate_config",
+    "make_cv",
+    "score_predictions",
+]
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    function: object
+    needs: str  # "label", "proba" or "value"
+    tasks: tuple
+
+
+def _roc_auc(y_true, proba, classes):
+    if len(classes) == 2:
+        return metrics.roc_auc_score(y_true == classes[1], proba[:, 1])
+    return metrics.roc_auc_score(y_true, proba, labels=classes, multi_class="ovr")
+
+
+def _neg_log_loss(y_true, proba, classes):
+    return -metrics.log_loss(y_true, proba, labels=classes)
+
+
+def _label_metric(function, **kwargs):
+    return lambda y_true, y_pred, classes: function(y_true, y_pred, **kwargs)
+
+
+_CLASSIFICATION = ("binary", "multiclass")
+_REGRESSION = ("regression",)
+
+#: Metric names :func:`evaluate_config` understands. Greater is better for all.
+SCORINGS = {
+    "balanced_accuracy": _Scoring(
+        _label_metric(metrics.balanced_accuracy_score), "label", _CLASSIFICATION
+    ),
+    "accuracy": _Scoring(_label_metric(metrics.accuracy_score), "label", _CLASSIFICATION),
+    "f1_macro": _Scoring(
+        _label_metric(metrics.f1_score, average="macro"), "label", _CLASSIFICATION
+    ),
+    "roc_auc": _Scoring(_roc_auc, "proba", _CLASSIFICATION),
+    "neg_log_loss": _Scoring(_neg_log_loss, "proba", _CLASSIFICATION),
+    "r2": _Scoring(_label_metric(metrics.r2_score), "value", _REGRESSION),
+    "neg_mean_squared_error": _Scoring(
+        lambda y, p, c: -metrics.mean_squared_error(y, p), "value", _REGRESSION
+    ),
+    "neg_root_mean_squared_error": _Scoring(
+        lambda y, p, c: -metrics.root_mean_squared_error(y, p), "value", _REGRESSION
+    ),
+    "neg_mean_absolute_error": _Scoring(
+        lambda y, p, c: -metrics.mean_absolute_error(y, p), "value", _REGRESSION
+    ),
+}
+
+
+def default_scoring(task):
+    """The metric skmeta optimizes when none is given.
+
+    ``"balanced_accuracy"`` for classification (robust to imbalance) and
+    ``"r2"`` for regression.
+
+    Examples
+    --------
+    >>> from skmeta.evaluation import default_scoring
+    >>> default_scoring("binary"), default_scoring("regression")
+    ('balanced_accuracy', 'r2')
+    """
+    return "r2" if task == "regression" else "balanced_accuracy"
+
+
+def check_scoring_name(scoring, task):
+    """Validate a metric name for a task; None means :func:`default_scoring`."""
+    if scoring is None:
+        return default_scoring(task)
+    if not isinstance(scoring, str) or scoring not in SCORINGS:
+        raise ValueError(
+            f"scoring must be one of {sorted(SCORINGS)} or None, got {scoring!r}."
+        )
+    if task not in SCORINGS[scoring].tasks:
+        raise ValueError(f"scoring {scoring!r} does not apply to a {task} task.")
+    return scoring
+
+
+def make_cv(cv, task, y=None, random_state=None):
+    """A cross-validation splitter for a task.
+
+    An integer gives a shuffled ``StratifiedKFold`` for classification and a
+    shuffled ``KFold`` for regression. For classification the number of folds
+    is lowered to the size of the smallest class (at least 2) so that every
+    fold can see every class. Any scikit-learn splitter is passed through.
+
+    Examples
+    --------
+    >>> from skmeta.evaluation import make_cv
+    >>> make_cv(3, "binary", random_state=0)
+    StratifiedKFold(n_splits=3, random_state=0, shuffle=True)
+    """
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2 folds, got {cv}.")
+        n_splits = int(cv)
+        if task == "regression":
+            return KFold(n_splits, shuffle=True, random_state=random_state)
+        if y is not None:
+            _, counts = np.unique(y, return_counts=True)
+            smallest = int(counts.min())
+            if smallest < 2:
+                raise ValueError(
+                    "a class has a single member; cross-validation needs at "
+                    "least 2 samples of every class. Drop or merge that class."
+                )
+            n_splits = min(n_splits, smallest)
+        return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    return check_cv(cv, y, classifier=task != "regression")
+
+
+def cv_description(splitter):
+    """A stable text that identifies a splitter (part of an evaluation's key)."""
+    return repr(splitter)
+
+
+@dataclass
+class EvaluationResult:
+    """What one cross-validated evaluation gave.
+
+    Attributes
+    ----------
+    status : {"ok", "error", "timeout"}
+    score : float or None
+        Mean of ``fold_scores`` (greater is better); None unless ``ok``.
+    fold_scores : list of float
+    fit_seconds, predict_seconds : float
+        Summed over folds.
+    error : str
+        Why it failed, empty when ``ok``.
+    oof_predictions : ndarray or None
+        Out-of-fold predictions (class probabilities of shape
+        (n_samples, n_classes) for classifiers, values for regressors),
+        when asked for.
+    """
+
+    status: str
+    score: float | None = None
+    fold_scores: list = field(default_factory=list)
+    fit_seconds: float = 0.0
+    predict_seconds: float = 0.0
+    error: str = ""
+    oof_predictions: np.ndarray | None = None
+
+    @property
+    def ok(self):
+        return self.status == "ok"
+
+
+def _predict_for_scoring(model, X, task, classes, needs_proba):
+    """Predictions and, for classifiers, class probabilities aligned to classes."""
+    if task == "regression":
+        values = np.asarray(model.predict(X), dtype=float)
+        return values, None
+    labels = np.asarray(model.predict(X))
+    proba = None
+    if needs_proba:
+        if hasattr(model, "predict_proba"):
+            raw = np.asarray(model.predict_proba(X), dtype=float)
+            model_classes = list(model.classes_)
+            proba = np.zeros((raw.shape[0], len(classes)))
+            positions = np.searchsorted(classes, model_classes)
+            proba[:, positions] = raw
+        else:
+            proba = (labels[:, None] == classes[None, :]).astype(float)
+    return labels, proba
+
+
+def _check_predictions(predictions, n_expected, task):
+    if predictions.shape[0] != n_expected or predictions.ndim != 1:
+        raise ValueError(
+            f"the model returned predictions of shape {predictions.shape}, "
+            f"expected ({n_expected},)"
+        )
+    if task == "regression" and not np.all(np.isfinite(predictions)):
+        raise ValueError("the model predicted NaN or infinite values")
+
+
+def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
+    spec = SCORINGS[scoring]
+    classes = np.unique(y) if task != "regression" else None
+    needs_proba = spec.needs == "proba" or return_oof
+    fold_scores, fit_seconds, predict_seconds = [], 0.0, 0.0
+    oof = None
+    if return_oof:
+        width = len(classes) if task != "regression" else None
+        oof = np.full((len(y), width) if width else len(y), np.nan)
+    for train, test in splits:
+        model = strategy.build(config)
+        start = time.perf_counter()
+        model.fit(_safe_indexing(X, train), y[train])
+        fit_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        labels, proba = _predict_for_scoring(
+            model, _safe_indexing(X, test), task, classes, needs_proba
+        )
+        predict_seconds += time.perf_counter() - start
+        _check_predictions(labels, len(test), task)
+        if proba is not None and not np.all(np.isfinite(proba)):
+            raise ValueError("the model predicted NaN or infinite probabilities")
+        predictions = proba if spec.needs == "proba" else labels
+        fold_scores.append(float(spec.function(y[test], predictions, classes)))
+        if return_oof:
+            oof[test] = proba if task != "regression" else labels
+    if not np.all(np.isfinite(fold_scores)):
+        raise ValueError(f"the fold scores are not finite: {fold_scores}")
+    return EvaluationResult(
+        status="ok",
+        score=float(np.mean(fold_scores)),
+        fold_scores=fold_scores,
+        fit_seconds=fit_seconds,
+        predict_seconds=predict_seconds,
+        oof_predictions=oof,
+    )
+
+
+def _error_result(exc):
+    message = f"{type(exc).__name__}: {exc}"
+    return EvaluationResult(status="error", error=message[:2000])
+
+
+def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof):
+    try:
+        # Parallelism is across evaluations; learners' warnings (e.g. about
+        # convergence) are expected during a search and would only be noise.
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _cross_validate(
+                strategy, config, X, y, task, splits, scoring, return_oof
+            )
+    except Exception as exc:  # a failing strategy is recorded, not raised
+        return _error_result(exc)
+    except MemoryError:
+        return EvaluationResult(status="error", error="MemoryError: out of memory")
+
+
+def evaluate_config(
+    strategy,
+    config,
+    X,
+    y,
+    task,
+    splits,
+    *,
+    scoring=None,
+    timeout=None,
+    return_oof=False,
+):
+    """Cross-validate one configuration of a strategy.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Builds the model with ``strategy.build(config)``.
+    config : dict
+        Hyperparameters of the strategy.
+    X : DataFrame or sparse matrix of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    task : {"binary", "multiclass", "regression"}
+    splits : list of (train_indices, test_indices)
+        The folds, usually ``list(make_cv(...).split(X, y))``.
+    scoring : str, optional
+        A name from :data:`SCORINGS`; :func:`default_scoring` when None.
+    timeout : float, optional
+        Seconds the whole evaluation may take; no limit when None.
+    return_oof : bool, default=False
+        Keep the out-of-fold predictions (for ensembles).
+
+    Returns
+    -------
+    EvaluationResult
+        Never raises for a failing strategy: see ``status`` and ``error``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmeta.evaluation import evaluate_config, make_cv
+    >>> from skmeta.strategies import default_portfolio
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> knn = {s.name: s for s in default_portfolio("multiclass")}["knn"]
+    >>> splits = list(make_cv(3, "multiclass", y, random_state=0).split(X, y))
+    >>> result = evaluate_config(knn, knn.default_config(), X, y.to_numpy(),
+    ...                          "multiclass", splits)
+    >>> result.status, len(result.fold_scores), result.score > 0.9
+    ('ok', 3, True)
+    """
+    scoring = check_scoring_name(scoring, task)
+    if timeout is not None and timeout <= 0:
+        raise ValueError(f"timeout must be positive or None, got {timeout}.")
+    args = (strategy, config, X, np.asarray(y), task, list(splits), scoring, return_oof)
+    if timeout is None:
+        return _run_guarded(*args)
+    outcome, value = call_with_timeout(_run_guarded, args, timeout)
+    if outcome == "ok":
+        return value
+    return EvaluationResult(status="timeout" if outcome == "timeout" else "error",
+                            error=value)
+
+
+def score_predictions(y_true, predictions, task, scoring=None, classes=None):
+    """Score predictions (labels, probabilities or values) with a named metric.
+
+    ``predictions`` are class probabilities (columns ordered as ``classes``)
+    for classification and values for regression, as in
+    :attr:`EvaluationResult.oof_predictions`.
+    """
+    scoring = check_scoring_name(scoring, task)
+    spec = SCORINGS[scoring]
+    if task == "regression":
+        return float(spec.function(y_true, predictions, None))
+    classes = np.unique(y_true) if classes is None else np.asarray(classes)
+    if spec.needs == "proba":
+        return float(spec.function(y_true, predictions, classes))
+    labels = classes[np.argmax(predictions, axis=1)]
+    return float(spec.function(y_true, labels, classes))

@@ -1,0 +1,38 @@
+"""The knowledge base: the durable memory of every evaluation.
+
+- :mod:`skmeta.knowledge.records`: :class:`Evaluation`, one evaluation's
+  record, its identity (:class:`EvaluationKey`, :func:`config_key`) and limits.
+- :mod:`skmeta.knowledge.store`: :class:`KnowledgeBase`, datasets,
+  evaluations and properties (small named JSON values) in SQLite (a file or
+  memory), queries and replay.
+- :mod:`skmeta.knowledge.exchange`: the versioned JSON exchange format and
+  its validation.
+- :mod:`skmeta.knowledge.shipped`: the knowledge base shipped with skmeta,
+  loaded into memory once per process.
+"""
+
+from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION
+from skmeta.knowledge.records import (
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_TIMEOUT,
+    STATUSES,
+    Evaluation,
+    EvaluationKey,
+    config_key,
+)
+from skmeta.knowledge.store import SCHEMA_VERSION, KnowledgeBase
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "STATUS_ERROR",
+    "STATUS_OK",
+    "STATUS_TIMEOUT",
+    "Evaluation",
+    "EvaluationKey",
+    "KnowledgeBase",
+    "config_key",
+]

@@ -1,0 +1,653 @@
+"""MetaLearner: meta-training on a collection of datasets.
+
+``MetaLearner.fit(datasets)`` is the meta-train step. For every dataset it
+extracts meta-features and cross-validates a fixed grid of configurations of
+every strategy in the portfolio (each strategy's default configuration plus
+``n_configs_per_strategy`` sampled ones), storing every result in the
+knowledge base as it completes. The grid is the same for every dataset, so the
+knowledge base is a complete (dataset x configuration) score matrix: meta-models
+learn from it, and leave-datasets-out evaluation needs no refitting.
+
+Then it fits the meta-models (:mod:`skmeta.selection`): nearest datasets in
+meta-feature space and a performance model from (meta-features, strategy,
+configuration) to normalized score. :meth:`MetaLearner.recommend` ranks
+configurations for a new dataset; :meth:`MetaLearner.evaluate` measures that
+ranking on datasets kept out of meta-training (meta-test).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import KFold, train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from skmeta.adjust import AdjusterSettings
+from skmeta.adjust.replay import ReplayProblem, learn_settings
+from skmeta.datasets import Dataset, as_datasets
+from skmeta.evaluation import (
+    check_scoring_name,
+    cv_description,
+    evaluate_config,
+    make_cv,
+)
+from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
+from skmeta.metafeatures import extract_metafeatures
+from skmeta.selection import NearestDatasets, PerformanceModel, normalized_scores
+from skmeta.strategies import resolve_portfolio
+
+__all__ = [
+    "MetaLearner",
+    "open_knowledge_base",
+    "resolve_meta_learner",
+    "task_family",
+]
+
+#: Fewer stored datasets than this: keep the adjuster's hand-set defaults.
+MIN_DATASETS_TO_LEARN_SETTINGS = 6
+
+
+def task_family(task):
+    """``"classification"`` for binary and multiclass tasks, else ``"regression"``."""
+    return "regression" if task == "regression" else "classification"
+
+
+def open_knowledge_base(knowledge_base):
+    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory)."""
+    if knowledge_base is None:
+        return KnowledgeBase()
+    if isinstance(knowledge_base, KnowledgeBase):
+        return knowledge_base
+    if isinstance(knowledge_base, (str, bytes)) or hasattr(knowledge_base, "__fspath__"):
+        return KnowledgeBase(knowledge_base)
+    raise TypeError(
+        "knowledge_base must be None, a path to a SQLite file or a "
+        f"KnowledgeBase, got {type(knowledge_base).__name__}."
+    )
+
+
+def subsample(dataset, max_samples, random_state):
+    """The dataset itself, or a stratified subsample of ``max_samples`` rows."""
+    if max_samples is None or dataset.n_samples <= max_samples:
+        return dataset
+    stratify = dataset.y if dataset.task != "regression" else None
+    try:
+        index, _ = train_test_split(
+            np.arange(dataset.n_samples),
+            train_size=max_samples,
+            stratify=stratify,
+            random_state=random_state,
+        )
+    except ValueError:  # a class too small to stratify on
+        index, _ = train_test_split(
+            np.arange(dataset.n_samples), train_size=max_samples,
+            random_state=random_state,
+        )
+    index = np.sort(index)
+    X = dataset.X.iloc[index] if hasattr(dataset.X, "iloc") else dataset.X[index]
+    return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task)
+
+
+def configuration_grid(strategy, n_configs, random_state):
+    """The default configuration of a strategy, then ``n_configs`` sampled ones.
+
+    The sample depends only on ``random_state`` and the strategy's name, so
+    every dataset gets the same grid and a rerun finds it again.
+    """
+    seed = [0 if random_state is None else int(random_state),
+            zlib.crc32(strategy.name.encode())]
+    rng = np.random.default_rng(seed if random_state is not None else None)
+    grid = [strategy.default_config()]
+    for _ in range(n_configs):
+        config = strategy.sample_config(rng)
+        if config not in grid:
+            grid.append(config)
+    return grid
+
+
+@dataclass
+class _Job:
+    dataset_id: str
+    dataset: Dataset  # possibly a subsample of the dataset with that id
+    strategy: object
+    config: dict
+    key_cv: str
+
+
+def _evaluate_job(job, scoring, splits, timeout, seed):
+    result = evaluate_config(
+        job.strategy, job.config, job.dataset.X, job.dataset.y, job.dataset.task,
+        splits, scoring=scoring, timeout=timeout,
+    )
+    return Evaluation(
+        dataset_id=job.dataset_id,
+        strategy=job.strategy.name,
+        config=job.config,
+        metric=scoring,
+        cv=job.key_cv,
+        seed=seed,
+        status=result.status,
+        score=result.score,
+        fold_scores=result.fold_scores,
+        fit_seconds=result.fit_seconds,
+        predict_seconds=result.predict_seconds,
+        error=result.error,
+    )
+
+
+def _metafeatures_of(dataset, max_rows, random_state):
+    return extract_metafeatures(
+        dataset.X, dataset.y, task=dataset.task, max_rows=max_rows,
+        random_state=random_state,
+    )
+
+
+class MetaLearner(BaseEstimator):
+    """Meta-train on a collection of datasets, then recommend for new ones.
+
+    Parameters
+    ----------
+    knowledge_base : str, path, KnowledgeBase or None, default=None
+        Where experience is stored: a SQLite file (created if missing), a
+        :class:`~skmeta.knowledge.KnowledgeBase`, or None for a new in-memory
+        one. Results already stored for the same dataset, configuration,
+        folds, metric and seed are reused, so an interrupted ``fit`` resumes.
+    portfolio : "default" or list of Strategy or str, default="default"
+        The strategies to evaluate (see :func:`skmeta.strategies.resolve_portfolio`).
+    n_configs_per_strategy : int, default=5
+        Sampled configurations per strategy, besides its default one.
+    cv : int or cross-validation splitter, default=3
+    scoring : str, optional
+        A metric of :data:`skmeta.evaluation.SCORINGS`; balanced accuracy for
+        classification and R² for regression when None.
+    timeout : float or None, default=300
+        Seconds one evaluation may take before it is stopped and recorded as
+        a timeout.
+    max_samples : int or None, default=10000
+        Evaluate on a stratified subsample of this many rows of larger datasets.
+    max_rows_metafeatures : int, default=10000
+        Rows used for meta-features (see :func:`skmeta.extract_metafeatures`).
+    n_jobs : int, optional
+        Evaluations run in parallel with joblib (-1: all cores).
+    random_state : int or None, default=0
+        Seeds the configuration grid and the folds. Keep it fixed to resume
+        runs and to compare strategies on the same folds.
+    verbose : int, default=0
+        Print progress lines when > 0.
+
+    Attributes
+    ----------
+    knowledge_base_ : KnowledgeBase
+    dataset_ids_ : list of str
+        Fingerprints of the datasets of the last ``fit``.
+    training_ids_ : dict
+        Task family -> ids of the datasets the meta-models learned from.
+    nearest_ : dict
+        Task family -> fitted :class:`~skmeta.selection.NearestDatasets`.
+    performance_models_ : dict
+        Task family -> fitted :class:`~skmeta.selection.PerformanceModel`.
+    n_evaluated_, n_reused_ : int
+        Evaluations run and found already stored during the last ``fit``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer, load_iris, load_wine
+    >>> from skmeta import MetaLearner
+    >>> datasets = [load_iris(return_X_y=True), load_wine(return_X_y=True),
+    ...             load_breast_cancer(return_X_y=True)]
+    >>> meta = MetaLearner(portfolio=["knn", "gaussian_nb"],
+    ...                    n_configs_per_strategy=1, random_state=0)
+    >>> meta = meta.fit(datasets)
+    >>> meta.n_evaluated_
+    12
+    >>> X, y = load_iris(return_X_y=True)
+    >>> meta.recommend(X, y, k=2).columns.tolist()
+    ['strategy', 'config', 'predicted_score', 'nearest_datasets']
+    """
+
+    def __init__(
+        self,
+        knowledge_base=None,
+        portfolio="default",
+        n_configs_per_strategy=5,
+        cv=3,
+        scoring=None,
+        timeout=300,
+        max_samples=10_000,
+        max_rows_metafeatures=10_000,
+        n_jobs=None,
+        random_state=0,
+        verbose=0,
+    ):
+        self.knowledge_base = knowledge_base
+        self.portfolio = portfolio
+        self.n_configs_per_strategy = n_configs_per_strategy
+        self.cv = cv
+        self.scoring = scoring
+        self.timeout = timeout
+        self.max_samples = max_samples
+        self.max_rows_metafeatures = max_rows_metafeatures
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- validation --------------------------------------------------------
+    def _check_params(self):
+        n = self.n_configs_per_strategy
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+            raise ValueError(
+                f"n_configs_per_strategy must be a non-negative integer, got {n!r}."
+            )
+        if self.timeout is not None and not (
+            isinstance(self.timeout, (int, float)) and self.timeout > 0
+        ):
+            raise ValueError(f"timeout must be a positive number or None, got {self.timeout!r}.")
+        for name in ("max_samples", "max_rows_metafeatures"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, (int, np.integer)) or value < 10):
+                raise ValueError(f"{name} must be an integer >= 10 or None, got {value!r}.")
+
+    def _log(self, message):
+        if self.verbose:
+            print(f"[MetaLearner] {message}", file=sys.stderr, flush=True)
+
+    # -- meta-train ----------------------------------------------------------
+    def fit(self, datasets, y=None):
+        """Meta-train: evaluate the portfolio on every dataset, fit the meta-models.
+
+        Parameters
+        ----------
+        datasets : list of Dataset or (X, y) pairs, or a folder of CSV files
+        y : None
+            Ignored; present for scikit-learn's API.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        datasets = as_datasets(datasets)
+        kb = open_knowledge_base(self.knowledge_base)
+        for dataset in datasets:
+            resolve_portfolio(self.portfolio, dataset.task)
+            check_scoring_name(self.scoring, dataset.task)
+        self._store_metafeatures(kb, datasets)
+        self.n_evaluated_, self.n_reused_ = self._run_grid(kb, datasets)
+        self.knowledge_base_ = kb
+        self.dataset_ids_ = [d.fingerprint for d in datasets]
+        self._fit_meta_models(kb)
+        return self
+
+    def _store_metafeatures(self, kb, datasets):
+        stored = set(kb.datasets().index)
+        missing = [d for d in datasets if d.fingerprint not in stored]
+        if not missing:
+            return
+        self._log(f"meta-features of {len(missing)} datasets")
+        tables = Parallel(n_jobs=self.n_jobs)(
+            delayed(_metafeatures_of)(d, self.max_rows_metafeatures, self.random_state)
+            for d in missing
+        )
+        for dataset, values in zip(missing, tables):
+            kb.add_dataset(
+                dataset.fingerprint, dataset.name, dataset.task, values,
+                dataset.n_samples, dataset.n_features,
+            )
+
+    def _jobs(self, datasets):
+        """Every (dataset, strategy, configuration) evaluation of the grid."""
+        for dataset in datasets:
+            sample = subsample(dataset, self.max_samples, self.random_state)
+            splitter = make_cv(self.cv, dataset.task, sample.y, self.random_state)
+            key_cv = cv_description(splitter)
+            if sample is not dataset:
+                key_cv += f" on {self.max_samples} rows"
+            splits = list(splitter.split(sample.X, sample.y))
+            for strategy in resolve_portfolio(self.portfolio, dataset.task):
+                for config in configuration_grid(
+                    strategy, self.n_configs_per_strategy, self.random_state
+                ):
+                    yield (
+                        _Job(dataset.fingerprint, sample, strategy, config, key_cv),
+                        splits,
+                        dataset,
+                    )
+
+    def _run_grid(self, kb, datasets):
+        seed = -1 if self.random_state is None else int(self.random_state)
+        pending = []
+        n_reused = 0
+        for job, splits, dataset in self._jobs(datasets):
+            scoring = check_scoring_name(self.scoring, dataset.task)
+            key = EvaluationKey(
+                dataset.fingerprint, job.strategy.name, config_key(job.config),
+                scoring, job.key_cv, seed,
+            )
+            if kb.has_evaluation(key):
+                n_reused += 1
+                continue
+            pending.append((job, scoring, splits))
+        self._log(f"{len(pending)} evaluations to run, {n_reused} already stored")
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            delayed(_evaluate_job)(job, scoring, splits, self.timeout, seed)
+            for job, scoring, splits in pending
+        )
+        start = time.perf_counter()
+        for done, evaluation in enumerate(results, 1):
+            # Only this process writes: one transaction per finished evaluation.
+            kb.add_evaluation(evaluation)
+            if self.verbose and (done % 20 == 0 or done == len(pending)):
+                rate = done / max(time.perf_counter() - start, 1e-9)
+                self._log(f"{done}/{len(pending)} evaluations ({rate:.1f}/s)")
+        return len(pending), n_reused
+
+    def _fit_meta_models(self, kb):
+        self.nearest_, self.performance_models_, self.training_ids_ = {}, {}, {}
+        self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
+        evaluations = kb.evaluations()
+        datasets = kb.datasets()
+        for family in ("classification", "regression"):
+            tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
+            ids = datasets.index[datasets["task"].isin(tasks)]
+            runs = evaluations[evaluations["dataset_id"].isin(ids)]
+            if runs.empty:
+                continue
+            table = kb.metafeatures().loc[lambda t: t.index.isin(ids)]
+            table = table.dropna(axis=1, how="all")
+            portfolio = resolve_portfolio(self.portfolio, tasks[-1])
+            self.performance_models_[family] = PerformanceModel(
+                portfolio, random_state=self.random_state, n_jobs=self.n_jobs
+            ).fit(table, runs)
+            self.nearest_[family] = NearestDatasets().fit(table)
+            self.training_ids_[family] = sorted(set(runs["dataset_id"]))
+            unique = runs.drop_duplicates(subset=["strategy", "config_key"])
+            self.candidates_[family] = list(zip(unique["strategy"], unique["config"]))
+            self._learn_settings(kb, family, table, runs, portfolio)
+
+    def _learn_settings(self, kb, family, table, runs, portfolio):
+        """Meta-learn the adjuster's defaults by replaying stored experience."""
+        stored = kb.get_property(f"adjuster_settings.{family}")
+        ids = self.training_ids_[family]
+        if stored is not None and stored.get("n_datasets") == len(ids):
+            self.adjuster_settings_[family] = AdjusterSettings(**stored["settings"])
+            return
+        if len(ids) < MIN_DATASETS_TO_LEARN_SETTINGS:
+            self.adjuster_settings_[family] = AdjusterSettings()
+            return
+        self._log(f"meta-learning the adjuster settings on {len(ids)} {family} datasets")
+        problems = replay_problems(
+            table, runs, portfolio, n_folds=5, random_state=self.random_state
+        )
+        settings, results = learn_settings(problems)
+        self.adjuster_settings_[family] = settings
+        self.replay_results_[family] = results
+        if not kb.read_only:
+            kb.set_property(f"adjuster_settings.{family}", {
+                "settings": {k: getattr(settings, k) for k in results.columns[:-1]},
+                "replay_regret": float(results["regret"].iloc[0]),
+                "n_datasets": len(ids),
+            })
+
+    @classmethod
+    def from_knowledge_base(cls, knowledge_base, **params):
+        """A MetaLearner whose meta-models learn from stored experience only.
+
+        No dataset is evaluated: this is ``fit`` without new datasets.
+
+        Examples
+        --------
+        >>> from skmeta import MetaLearner
+        >>> from skmeta.knowledge import KnowledgeBase
+        >>> learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
+        >>> sorted(learner.performance_models_)
+        ['classification', 'regression']
+        """
+        learner = cls(knowledge_base=knowledge_base, **params)
+        learner._check_params()
+        learner.knowledge_base_ = open_knowledge_base(knowledge_base)
+        learner.dataset_ids_ = []
+        learner.n_evaluated_ = learner.n_reused_ = 0
+        learner._fit_meta_models(learner.knowledge_base_)
+        return learner
+
+    def __sklearn_clone__(self):
+        # A fitted learner passed to an estimator (MetaClassifier(knowledge_base=
+        # learner)) must survive the clones of GridSearchCV: it is shared.
+        if hasattr(self, "performance_models_"):
+            return self
+        return super().__sklearn_clone__()
+
+    def adjuster_settings(self, family):
+        """The meta-learned adjuster settings for a task family."""
+        check_is_fitted(self, "performance_models_")
+        return self.adjuster_settings_.get(family, AdjusterSettings())
+
+    def metafeatures_of(self, dataset):
+        """Meta-features of a :class:`~skmeta.Dataset`, as this learner computes them."""
+        return _metafeatures_of(dataset, self.max_rows_metafeatures, self.random_state)
+
+    def warm_start(self, task, metafeatures, portfolio):
+        """Prior and warm-start configurations for the adjuster on a dataset.
+
+        Returns
+        -------
+        prior : ndarray of shape (len(portfolio),)
+            Best predicted normalized score of each strategy (NaN for a
+            strategy the knowledge base has never seen).
+        warm_starts : dict
+            Strategy name -> stored configurations, best predicted first.
+        """
+        check_is_fitted(self, "performance_models_")
+        family = task_family(task)
+        if family not in self.performance_models_:
+            return np.full(len(portfolio), np.nan), {}
+        ranked = self._rank(family, task, metafeatures)
+        return prior_and_warm_starts(
+            portfolio, ranked["strategy"].tolist(), ranked["config"].tolist(),
+            ranked["predicted_score"].to_numpy(),
+        )
+
+    # -- recommend -----------------------------------------------------------
+    def _candidates(self, family, task):
+        """Distinct stored (strategy, configuration) pairs of the portfolio."""
+        names = {s.name for s in resolve_portfolio(self.portfolio, task)}
+        return [(s, c) for s, c in self.candidates_[family] if s in names]
+
+    def _check_family(self, task):
+        check_is_fitted(self, "performance_models_")
+        family = task_family(task)
+        if family not in self.performance_models_:
+            raise ValueError(
+                f"the knowledge base has no {family} experience; meta-train on "
+                f"{family} datasets first."
+            )
+        return family
+
+    def recommend(self, X, y, k=5, task=None, metafeatures=None):
+        """The ``k`` most promising (strategy, configuration) pairs for a dataset.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        k : int, default=5
+        task : {"binary", "multiclass", "regression"}, optional
+        metafeatures : Series, optional
+            Precomputed meta-features of ``(X, y)``.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``strategy``, ``config``, ``predicted_score`` (normalized:
+            1 is the best stored configuration of a dataset, 0 the median)
+            and ``nearest_datasets`` (the reason: the most similar stored
+            datasets, with their distances), best first.
+        """
+        if not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}.")
+        dataset = Dataset(X, y, task=task)
+        family = self._check_family(dataset.task)
+        if metafeatures is None:
+            metafeatures = _metafeatures_of(
+                dataset, self.max_rows_metafeatures, self.random_state
+            )
+        return self._rank(family, dataset.task, metafeatures).head(k).reset_index(drop=True)
+
+    def _rank(self, family, task, metafeatures, exclude=()):
+        candidates = self._candidates(family, task)
+        strategies = [s for s, _ in candidates]
+        configs = [c for _, c in candidates]
+        predicted = self.performance_models_[family].predict(
+            metafeatures, strategies, configs
+        )
+        ids, distances = self.nearest_[family].kneighbors(metafeatures, exclude=exclude)
+        names = self.knowledge_base_.datasets()["name"]
+        reason = ", ".join(f"{names.get(i, i)} ({d:.2f})" for i, d in zip(ids, distances))
+        table = pd.DataFrame({
+            "strategy": strategies,
+            "config": configs,
+            "predicted_score": predicted,
+            "nearest_datasets": reason,
+        })
+        return table.sort_values("predicted_score", ascending=False, kind="stable")
+
+    # -- meta-test -----------------------------------------------------------
+    def evaluate(self, datasets):
+        """Score the recommendations on datasets kept out of meta-training.
+
+        The grid of configurations is evaluated on each dataset (and stored,
+        without refitting the meta-models) so that the top recommendation can
+        be compared with the best stored configuration.
+
+        Returns
+        -------
+        DataFrame
+            One row per dataset: ``dataset``, ``recommended_strategy``,
+            ``recommended_score``, ``best_strategy``, ``best_score``,
+            ``regret`` (best minus recommended), ``normalized_score`` (of the
+            recommendation: 1 best, 0 median configuration), and
+            ``rank_of_best`` (where the recommender ranked the true best
+            configuration, 1 = first).
+        """
+        check_is_fitted(self, "performance_models_")
+        datasets = as_datasets(datasets)
+        kb = self.knowledge_base_
+        for dataset in datasets:
+            family = self._check_family(dataset.task)
+            if dataset.fingerprint in self.training_ids_[family]:
+                raise ValueError(
+                    f"dataset {dataset.name!r} was used for meta-training; "
+                    "evaluate on held-out datasets only."
+                )
+        self._store_metafeatures(kb, datasets)
+        self._run_grid(kb, datasets)
+        metafeatures = kb.metafeatures()
+        rows = []
+        for dataset in datasets:
+            family = task_family(dataset.task)
+            ranked = self._rank(family, dataset.task, metafeatures.loc[dataset.fingerprint])
+            rows.append(_score_ranking(dataset, ranked, kb.evaluations(dataset_id=dataset.fingerprint)))
+        return pd.DataFrame(rows)
+
+
+def prior_and_warm_starts(portfolio, strategies, configs, predicted):
+    """Per strategy: its best predicted score, and its configurations ranked."""
+    predicted = np.asarray(predicted, dtype=float)
+    prior = np.full(len(portfolio), np.nan)
+    warm_starts = {}
+    for index, strategy in enumerate(portfolio):
+        rows = [j for j, name in enumerate(strategies) if name == strategy.name]
+        if not rows:
+            continue
+        rows.sort(key=lambda j: -predicted[j])
+        prior[index] = predicted[rows[0]]
+        warm_starts[strategy.name] = [configs[j] for j in rows]
+    return prior, warm_starts
+
+
+def replay_problems(table, runs, portfolio, n_folds=5, random_state=None):
+    """Replay problems of every stored dataset, with out-of-fold meta-models.
+
+    The datasets are split in ``n_folds`` groups; the performance model that
+    gives a dataset its prior and warm starts learned from the other groups.
+    """
+    ids = np.array(sorted(set(runs["dataset_id"])))
+    runs = runs.assign(normalized=normalized_scores(runs))
+    by_name = {s.name: s for s in portfolio}
+    folds = KFold(min(n_folds, len(ids)), shuffle=True, random_state=random_state)
+    problems = []
+    for train, test in folds.split(ids):
+        train_runs = runs[runs["dataset_id"].isin(ids[train])]
+        model = PerformanceModel(portfolio, n_estimators=100, random_state=random_state)
+        model.fit(table.loc[ids[train]], train_runs)
+        candidates = train_runs.drop_duplicates(
+            subset=["strategy", "config_key"]
+        )[["strategy", "config"]]
+        strategies, configs = candidates["strategy"].tolist(), candidates["config"].tolist()
+        for dataset_id in ids[test]:
+            predicted = model.predict(table.loc[dataset_id], strategies, configs)
+            prior, warm = prior_and_warm_starts(portfolio, strategies, configs, predicted)
+            own = runs[runs["dataset_id"] == dataset_id]
+            stored = {}
+            for name, group in own.groupby("strategy"):
+                if name in by_name:
+                    space = by_name[name].space
+                    vectors = np.array([space.to_vector(c) for c in group["config"]])
+                    stored[name] = (vectors.reshape(len(group), -1),
+                                    group["normalized"].to_numpy())
+            problems.append(ReplayProblem(portfolio, prior, warm, stored))
+    return problems
+
+
+def resolve_meta_learner(knowledge_base):
+    """The fitted MetaLearner an estimator's ``knowledge_base`` stands for."""
+    if isinstance(knowledge_base, MetaLearner):
+        check_is_fitted(knowledge_base, "performance_models_",
+                        msg="the MetaLearner given as knowledge_base is not fitted; "
+                        "call its fit(datasets) first.")
+        return knowledge_base
+    if knowledge_base is None:
+        return _default_meta_learner()
+    return MetaLearner.from_knowledge_base(knowledge_base)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_meta_learner():
+    return MetaLearner.from_knowledge_base(KnowledgeBase.default())
+
+
+def _config_key(strategy, config):
+    return (strategy, repr(sorted(config.items())))
+
+
+def _score_ranking(dataset, ranked, runs):
+    """Compare a ranking of configurations with their stored scores."""
+    runs = runs.assign(normalized=normalized_scores(runs))
+    by_key = {
+        _config_key(s, c): (score, norm)
+        for s, c, score, norm in zip(runs["strategy"], runs["config"], runs["score"], runs["normalized"])
+    }
+    ranked_keys = [_config_key(s, c) for s, c in zip(ranked["strategy"], ranked["config"])]
+    ranked_keys = [key for key in ranked_keys if key in by_key]
+    ok = runs[runs["status"] == "ok"]
+    best = ok.loc[ok["score"].idxmax()]
+    best_key = _config_key(best["strategy"], best["config"])
+    top_score, top_norm = by_key[ranked_keys[0]]
+    return {
+        "dataset": dataset.name,
+        "recommended_strategy": ranked_keys[0][0],
+        "recommended_score": top_score,
+        "best_strategy": best["strategy"],
+        "best_score": best["score"],
+        "regret": best["score"] - (top_score if pd.notna(top_score) else np.nan),
+        "normalized_score": top_norm,
+        "rank_of_best": ranked_keys.index(best_key) + 1 if best_key in ranked_keys else np.nan,
+    }

@@ -1,0 +1,118 @@
+"""Landmarking meta-features: cross-validated scores of cheap learners.
+
+The learners see the encoded matrix of the analysed table (median-imputed
+numeric features and one-hot categorical levels, standardized; see
+:attr:`Table.encoded <skmeta.metafeatures._table.Table.encoded>`), on at most
+:data:`MAX_LANDMARK_ROWS` of its rows (a further subsample, stratified for
+classification, that keeps the quadratic 1-NN cheap), and are evaluated by
+``n_folds``-fold cross-validation, stratified for classification. The score
+is computed once on the out-of-fold predictions of all folds: accuracy for
+classification, R² for regression.
+
+``lm_<learner>.fit_seconds`` is the mean time to fit the learner and predict
+one fold; it measures the machine as well as the data and is not
+reproducible. pymfe's landmarkers use 10 unshuffled folds and report the mean
+and sd of fold accuracies, so their values differ from these.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from skmeta.metafeatures._learners import (
+    decision_stump,
+    decision_tree,
+    naive_bayes,
+    nearest_neighbour,
+    ridge,
+)
+from skmeta.metafeatures._summary import Measure
+from skmeta.metafeatures._table import subsample_rows
+
+#: Most rows the landmarkers are evaluated on.
+MAX_LANDMARK_ROWS = 5_000
+
+#: name -> (learner, tasks, description)
+LEARNERS = {
+    "1nn": (nearest_neighbour, "all", "1-nearest neighbour (Euclidean)"),
+    "stump": (decision_stump, "all", "decision stump (depth-1 CART tree)"),
+    "naive_bayes": (naive_bayes, "classification", "Gaussian naive Bayes"),
+    "ridge": (ridge, "all", "ridge (alpha=1) classifier or regressor"),
+    "tree": (decision_tree, "all", "depth-3 CART tree"),
+}
+
+MEASURES = [
+    Measure(f"lm_{name}.{kind}", tasks, text.format(learner=description))
+    for name, (_, tasks, description) in LEARNERS.items()
+    for kind, text in (
+        ("score", "cross-validated accuracy (R² for regression) of a {learner}"),
+        ("fit_seconds",
+         "mean seconds to fit and predict one fold with a {learner} "
+         "(not reproducible)"),
+    )
+]
+
+
+def compute(table, y, task, rng, *, n_folds=3):
+    """Landmarking meta-features of an analysed table.
+
+    NaN when no feature varies.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmeta.metafeatures import extract_metafeatures
+    >>> X, y = load_iris(return_X_y=True)
+    >>> values = extract_metafeatures(X, y, groups="landmarking", random_state=0)
+    >>> bool(values["lm_1nn.score"] > 0.9)
+    True
+    """
+    X = table.encoded
+    out = {}
+    if X.shape[1] == 0:
+        return out
+    rows = subsample_rows(y, task, MAX_LANDMARK_ROWS, rng)
+    if rows is not None:
+        X, y = X[rows], y[rows]
+    folds, n_folds = fold_ids(y, task, n_folds, rng)
+    for name, (learner, tasks, _) in LEARNERS.items():
+        if tasks == "classification" and task == "regression":
+            continue
+        prediction = np.empty_like(y)
+        seconds = []
+        for fold in range(n_folds):
+            test = folds == fold
+            start = time.perf_counter()
+            prediction[test] = learner(X[~test], y[~test], X[test], task)
+            seconds.append(time.perf_counter() - start)
+        out[f"lm_{name}.score"] = score(y, prediction, task)
+        out[f"lm_{name}.fit_seconds"] = float(np.mean(seconds))
+    return out
+
+
+def fold_ids(y, task, n_folds, rng):
+    """Fold number of each row, and the number of folds (at most one per row).
+
+    Rows are shuffled and, for classification, grouped by class before being
+    dealt out to the folds in turn, so every fold gets its share of each class.
+    """
+    n = len(y)
+    n_folds = min(n_folds, n)
+    order = rng.permutation(n)
+    if task != "regression":
+        order = order[np.argsort(y[order], kind="stable")]
+    folds = np.empty(n, dtype=np.int64)
+    folds[order] = np.arange(n) % n_folds
+    return folds, n_folds
+
+
+def score(y, prediction, task):
+    """Accuracy for classification, R² for regression (NaN for a constant target)."""
+    if task != "regression":
+        return float(np.mean(prediction == y))
+    total = np.sum((y - y.mean()) ** 2)
+    if total == 0:
+        return np.nan
+    return float(1.0 - np.sum((y - prediction) ** 2) / total)

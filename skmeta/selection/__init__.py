@@ -1,0 +1,17 @@
+"""Meta-models: which stored datasets resemble a new one, and which
+configurations should do well on it."""
+
+from skmeta.selection.neighbors import MetaFeatureScaler, NearestDatasets
+from skmeta.selection.performance import (
+    FAILED_SCORE,
+    PerformanceModel,
+    normalized_scores,
+)
+
+__all__ = [
+    "FAILED_SCORE",
+    "MetaFeatureScaler",
+    "NearestDatasets",
+    "PerformanceModel",
+    "normalized_scores",
+]
