@@ -58,7 +58,7 @@ class _BaseMetaEstimator(BaseEstimator):
 
     _parameter_constraints = {
         "knowledge_base": [None, str, os.PathLike, KnowledgeBase, MetaLearner],
-        "portfolio": [StrOptions({"default"}), list],
+        "portfolio": [None, StrOptions({"default"}), list],
         "n_evaluations": [Interval(Integral, 1, None, closed="left")],
         "time_budget": [None, Interval(Real, 0, None, closed="neither")],
         "timeout": [None, Interval(Real, 0, None, closed="neither")],
@@ -79,7 +79,7 @@ class _BaseMetaEstimator(BaseEstimator):
     def __init__(
         self,
         knowledge_base=None,
-        portfolio="default",
+        portfolio=None,
         n_evaluations=10,
         time_budget=None,
         timeout=None,
@@ -160,8 +160,10 @@ class _BaseMetaEstimator(BaseEstimator):
         task = dataset.task
         seed = self._seed()
         scoring = check_scoring_name(self.scoring, task)
-        portfolio = resolve_portfolio(self.portfolio, task)
         learner = resolve_meta_learner(self.knowledge_base)
+        portfolio = resolve_portfolio(
+            learner.portfolio if self.portfolio is None else self.portfolio, task
+        )
         family = task_family(task)
         settings = self._settings(learner, family)
 
@@ -290,7 +292,8 @@ class _BaseMetaEstimator(BaseEstimator):
 
     def predict(self, X):
         """Predict with the refitted model (or ensemble)."""
-        return self.estimator_.predict(self._transform_input(X))
+        table = self._transform_input(X)
+        return self.estimator_.predict(table)
 
 
 def _as_table(X, estimator):
@@ -313,8 +316,10 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         with skmeta; a path or :class:`~skmeta.knowledge.KnowledgeBase` is
         meta-learned from on first use; a fitted :class:`MetaLearner` is used
         as it is.
-    portfolio : "default" or list, default="default"
-        Strategies to choose from (see :func:`skmeta.strategies.resolve_portfolio`).
+    portfolio : None, "default" or list, default=None
+        Strategies to choose from (see :func:`skmeta.strategies.resolve_portfolio`);
+        None takes the meta-learner's portfolio, whose strategies the
+        knowledge base has experience of.
     n_evaluations : int, default=10
         Cross-validated evaluations of the search.
     time_budget : float, optional

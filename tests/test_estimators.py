@@ -1,0 +1,215 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from faulty import faulty_strategy
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, make_classification, make_regression
+from sklearn.model_selection import GridSearchCV, train_test_split
+
+from skmeta import (
+    Dataset,
+    KnowledgeBase,
+    MetaClassifier,
+    MetaLearner,
+    MetaRegressor,
+    load_penguins,
+)
+
+PORTFOLIO = ["knn", "logistic_regression", "gaussian_nb", "ridge"]
+
+
+@pytest.fixture(scope="module")
+def learner():
+    """A small meta-learner, meta-trained on generated and bundled datasets."""
+    datasets = [Dataset(*load_breast_cancer(return_X_y=True), name="breast_cancer")]
+    for i in range(6):
+        X, y = make_classification(100 + 30 * i, 4 + i, n_informative=3,
+                                   n_redundant=0, n_classes=2 + i % 2,
+                                   random_state=i)
+        datasets.append(Dataset(X, y, name=f"classification_{i}"))
+        X, y = make_regression(100 + 30 * i, 4 + i, noise=10.0, random_state=i)
+        datasets.append(Dataset(X, y, name=f"regression_{i}"))
+    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=2,
+                       timeout=None, random_state=0).fit(datasets)
+
+
+def _penguin_regression():
+    data = load_penguins()
+    X = data.X.drop(columns="body_mass_g")
+    y = data.X["body_mass_g"]
+    keep = y.notna().to_numpy()
+    return X[keep], y[keep].to_numpy()
+
+
+def test_classifier_on_categorical_and_missing_data(learner):
+    data = load_penguins()
+    X_train, X_test, y_train, y_test = train_test_split(
+        data.X, data.y, stratify=data.y, random_state=0)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=5, cv=3,
+                         random_state=0).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) > 0.9
+    assert list(clf.classes_) == ["Adelie", "Chinstrap", "Gentoo"]
+    assert clf.n_features_in_ == 7
+    assert list(clf.feature_names_in_) == list(data.X.columns)
+    proba = clf.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # The trace shows the adaptation.
+    trace = clf.trace_
+    assert len(trace) == 5
+    assert {"step", "strategy", "config", "probabilities", "score", "fold_scores",
+            "seconds", "status"} <= set(trace.columns)
+    assert all(len(p) == 3 for p in trace["fold_scores"])  # cv=3
+    assert all(abs(sum(p.values()) - 1) < 1e-5 for p in trace["probabilities"])
+    assert clf.best_score_ == trace["score"].max()
+    assert clf.strategy_probabilities_.sum() == pytest.approx(1.0)
+    assert set(clf.strategy_probabilities_.index) == {"knn", "logistic_regression",
+                                                      "gaussian_nb"}
+
+
+def test_zero_shot_follows_the_prior(learner):
+    X, y = make_classification(200, 6, random_state=11)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=3,
+                         prior_weight=1.0, random_state=0).fit(X, y)
+    top = learner.recommend(X, y, k=1).iloc[0]
+    assert clf.trace_["strategy"].iloc[0] == top["strategy"]
+    assert clf.trace_["config"].iloc[0] == top["config"]
+
+
+def test_binary_and_regression(learner):
+    X, y = make_classification(200, 5, random_state=3)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
+                         random_state=0).fit(X, y)
+    assert set(clf.predict(X)) <= {0, 1}
+    X, y = _penguin_regression()
+    reg = MetaRegressor(knowledge_base=learner, n_evaluations=4, cv=3,
+                        random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.7
+    assert reg.best_strategy_ in {"knn", "ridge"}
+
+
+def test_ensemble_selection_fuses_several_members(learner):
+    X, y = make_classification(300, 8, n_informative=5, random_state=5)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+                         ensemble_size=10, random_state=0).fit(X, y)
+    assert clf.ensemble_["weight"].sum() == pytest.approx(1.0)
+    single = MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+                            ensemble_size=1, random_state=0).fit(X, y)
+    assert len(single.ensemble_) == 1
+    assert single.ensemble_["evaluation"].iloc[0] == single.best_index_
+    # Same search either way: fusion only changes the final model.
+    pd.testing.assert_frame_equal(
+        clf.trace_.drop(columns=["seconds", "fit_seconds", "predict_seconds"]),
+        single.trace_.drop(columns=["seconds", "fit_seconds", "predict_seconds"]))
+
+
+def test_same_result_with_one_and_two_jobs(learner):
+    X, y = make_classification(250, 6, random_state=8)
+    fits = [MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+                           n_jobs=n_jobs, random_state=4).fit(X, y)
+            for n_jobs in (1, 2)]
+    columns = ["strategy", "config", "score", "fold_scores", "status"]
+    pd.testing.assert_frame_equal(fits[0].trace_[columns], fits[1].trace_[columns])
+    np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
+
+
+def test_grid_search_over_adjuster_settings(learner):
+    X, y = make_classification(150, 5, random_state=2)
+    search = GridSearchCV(
+        MetaClassifier(knowledge_base=learner, cv=2, random_state=0),
+        {"temperature": [0.1, 1.0], "n_evaluations": [1, 2]}, cv=2,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_estimator_.n_evaluations in (1, 2)
+
+
+def test_clone_and_pickle(learner):
+    X, y = make_classification(120, 4, random_state=1)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2, random_state=0)
+    cloned = clone(clf)
+    assert cloned.get_params()["n_evaluations"] == 2
+    assert cloned.knowledge_base is learner
+    clf.fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_failing_strategies_are_skipped(learner):
+    X, y = make_classification(150, 4, random_state=0)
+    portfolio = [faulty_strategy("binary", "fit_raises"), "logistic_regression"]
+    with pytest.warns(UserWarning, match="evaluations failed"):
+        clf = MetaClassifier(knowledge_base=learner, portfolio=portfolio,
+                             n_evaluations=6, cv=3, temperature=5.0,
+                             random_state=0).fit(X, y)
+    assert clf.best_strategy_ == "logistic_regression"
+    failed = clf.trace_[clf.trace_["status"] == "error"]
+    assert len(failed) > 0
+    assert failed["error"].str.contains("deliberate failure").all()
+
+
+def test_every_strategy_failing_raises_one_clear_error(learner):
+    X, y = make_classification(100, 4, random_state=0)
+    portfolio = [faulty_strategy("binary", "fit_raises"),
+                 faulty_strategy("binary", "nan")]
+    with pytest.raises(ValueError, match="every one of the 3 evaluations failed") as info:
+        MetaClassifier(knowledge_base=learner, portfolio=portfolio, n_evaluations=3,
+                       cv=2, random_state=0).fit(X, y)
+    assert "deliberate failure in fit" in str(info.value)
+    assert "NaN" in str(info.value)
+
+
+def test_update_knowledge_adds_experience(tmp_path):
+    path = tmp_path / "kb.sqlite"
+    datasets = [Dataset(*make_classification(100 + 20 * i, 4, random_state=i),
+                        name=f"d{i}") for i in range(3)]
+    MetaLearner(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
+                n_configs_per_strategy=1, timeout=None, random_state=0).fit(datasets)
+    before = len(KnowledgeBase(path))
+    X, y = make_classification(140, 5, random_state=9)
+    MetaClassifier(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
+                   n_evaluations=3, cv=2, update_knowledge=True,
+                   random_state=0).fit(X, y)
+    kb = KnowledgeBase(path)
+    assert len(kb) == before + 3
+    assert len(kb.datasets()) == 4
+
+
+def test_time_budget_stops_the_search(learner):
+    X, y = make_classification(2000, 20, random_state=0)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=500, time_budget=3,
+                         cv=3, random_state=0).fit(X, y)
+    assert 1 <= len(clf.trace_) < 500
+    assert clf.trace_["seconds"].iloc[-1] < 3 + 5
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_evaluations": 0}, "n_evaluations"),
+        ({"time_budget": 0}, "time_budget"),
+        ({"time_budget": -5}, "time_budget"),
+        ({"temperature": "hot"}, "temperature"),
+        ({"ensemble_size": 0}, "ensemble_size"),
+        ({"portfolio": ["no_such_strategy"]}, "unknown"),
+        ({"portfolio": ["ridge"]}, "no strategy for task"),
+    ],
+)
+def test_bad_parameters(learner, params, message):
+    X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        MetaClassifier(knowledge_base=learner, **params).fit(X, y)
+
+
+def test_predict_checks_its_input(learner):
+    data = load_penguins()
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2,
+                         random_state=0).fit(data.X, data.y)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(data.X.drop(columns="island"))
+    with pytest.raises(ValueError, match="features"):
+        MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2, random_state=0) \
+            .fit(*make_classification(50, 4, random_state=0)).predict(np.ones((2, 3)))
+    with pytest.raises(Exception, match="not fitted"):
+        MetaClassifier().predict(data.X)

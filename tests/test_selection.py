@@ -1,0 +1,77 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from skmeta.selection import (
+    FAILED_SCORE,
+    MetaFeatureScaler,
+    NearestDatasets,
+    PerformanceModel,
+    normalized_scores,
+)
+from skmeta.strategies import default_portfolio
+
+
+def test_normalized_scores_per_dataset():
+    runs = pd.DataFrame({
+        "dataset_id": ["a", "a", "a", "b", "b", "b"],
+        "score": [0.6, 0.8, 1.0, -5.0, 0.1, 0.2],
+        "status": ["ok"] * 5 + ["timeout"],
+    })
+    normalized = normalized_scores(runs)
+    assert normalized.tolist()[:3] == [-1.0, 0.0, 1.0]
+    # b: median of (-5, 0.1) is -2.45, best 0.1; the timeout gets the floor.
+    assert normalized.iloc[4] == 1.0
+    assert normalized.iloc[5] == FAILED_SCORE
+    assert normalized.between(-1, 1).all()
+
+
+def test_scaler_ignores_constant_and_missing_columns_and_bounds_outliers():
+    table = pd.DataFrame({
+        "rows": [100.0, 1000.0, 1e6, 500.0],
+        "constant": 1.0,
+        "empty": np.nan,
+        "ratio": [0.1, 0.2, np.nan, 0.4],
+    })
+    scaler = MetaFeatureScaler().fit(table)
+    assert scaler.columns_ == ["rows", "ratio"]
+    values = scaler.transform(table)
+    assert values.shape == (4, 2)
+    assert np.isfinite(values).all() and np.abs(values).max() <= 5
+    shuffled = table[["ratio", "rows"]].iloc[:1]
+    np.testing.assert_allclose(scaler.transform(shuffled), values[:1])
+
+
+def test_nearest_datasets_excludes_on_request():
+    table = pd.DataFrame({"x": [0.0, 1.0, 2.0, 10.0]}, index=list("abcd"))
+    nearest = NearestDatasets(n_neighbors=2).fit(table)
+    ids, distances = nearest.kneighbors(pd.Series({"x": 0.9}), exclude=["b"])
+    assert ids == ["a", "c"]
+    assert np.all(np.diff(distances) >= 0)
+
+
+def test_performance_model_learns_which_strategy_suits_which_dataset():
+    portfolio = default_portfolio("binary")[:2]
+    names = [s.name for s in portfolio]
+    rng = np.random.default_rng(0)
+    rows, table = [], {}
+    for i in range(40):
+        kind = i % 2  # kind 0 datasets favour strategy 0, kind 1 strategy 1
+        table[f"d{i}"] = {"kind": kind + rng.normal(0, 0.05), "noise": rng.normal()}
+        for j, strategy in enumerate(portfolio):
+            for k in range(3):
+                config = strategy.sample_config(rng)
+                score = 0.9 if j == kind else 0.6
+                rows.append({"dataset_id": f"d{i}", "strategy": strategy.name,
+                             "config": config, "score": score + rng.normal(0, 0.01),
+                             "status": "ok"})
+    table = pd.DataFrame(table).T
+    model = PerformanceModel(portfolio, n_estimators=50, random_state=0)
+    model.fit(table, pd.DataFrame(rows))
+    configs = [s.default_config() for s in portfolio]
+    for kind in (0, 1):
+        predicted = model.predict(pd.Series({"kind": float(kind), "noise": 0.0}),
+                                  names, configs)
+        assert np.argmax(predicted) == kind
+    with pytest.raises(ValueError, match="no evaluations"):
+        PerformanceModel(portfolio).fit(table, pd.DataFrame(rows).assign(strategy="x"))
