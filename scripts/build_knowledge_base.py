@@ -59,6 +59,14 @@ def main(argv=None):
     start = time.perf_counter()
     datasets = load_corpus(args.corpus, args.datasets.split(",") if args.datasets else None)
     print(f"{len(datasets)} datasets loaded in {time.perf_counter() - start:.1f} s", flush=True)
+    # Meta-features are cheap: recompute them all, so that a resumed build
+    # stores those of the current extractor.
+    with KnowledgeBase(args.work) as kb:
+        for dataset in datasets:
+            values = MetaLearner(random_state=0).metafeatures_of(dataset)
+            kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task, values,
+                           dataset.n_samples, dataset.n_features)
+    print(f"meta-features stored after {time.perf_counter() - start:.1f} s", flush=True)
     learner = MetaLearner(
         knowledge_base=str(args.work),
         n_configs_per_strategy=args.n_configs,

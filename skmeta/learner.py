@@ -349,11 +349,13 @@ class MetaLearner(BaseEstimator):
                 self._log(f"{done}/{len(pending)} evaluations ({rate:.1f}/s)")
         return len(pending), n_reused
 
-    def _fit_meta_models(self, kb):
+    def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
         self.nearest_, self.performance_models_, self.training_ids_ = {}, {}, {}
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         evaluations = kb.evaluations()
         datasets = kb.datasets()
+        excluded = set(exclude)
+        datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
         for family in ("classification", "regression"):
             tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
             ids = datasets.index[datasets["task"].isin(tasks)]
@@ -370,11 +372,20 @@ class MetaLearner(BaseEstimator):
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
             unique = runs.drop_duplicates(subset=["strategy", "config_key"])
             self.candidates_[family] = list(zip(unique["strategy"], unique["config"]))
-            self._learn_settings(kb, family, table, runs, portfolio)
+            if adjuster_settings is not None and family in adjuster_settings:
+                self.adjuster_settings_[family] = adjuster_settings[family]
+            else:
+                self._learn_settings(kb, family, table, runs, portfolio,
+                                     use_stored=not excluded)
 
-    def _learn_settings(self, kb, family, table, runs, portfolio):
-        """Meta-learn the adjuster's defaults by replaying stored experience."""
-        stored = kb.get_property(f"adjuster_settings.{family}")
+    def _learn_settings(self, kb, family, table, runs, portfolio, use_stored=True):
+        """Meta-learn the adjuster's defaults by replaying stored experience.
+
+        Settings learned on the whole knowledge base are stored in it (as the
+        property ``adjuster_settings.<family>``) and reused while it holds
+        the same number of datasets.
+        """
+        stored = kb.get_property(f"adjuster_settings.{family}") if use_stored else None
         ids = self.training_ids_[family]
         if stored is not None and stored.get("n_datasets") == len(ids):
             self.adjuster_settings_[family] = AdjusterSettings(**stored["settings"])
@@ -389,7 +400,7 @@ class MetaLearner(BaseEstimator):
         settings, results = learn_settings(problems)
         self.adjuster_settings_[family] = settings
         self.replay_results_[family] = results
-        if not kb.read_only:
+        if use_stored and not kb.read_only:
             kb.set_property(f"adjuster_settings.{family}", {
                 "settings": {k: getattr(settings, k) for k in results.columns[:-1]},
                 "replay_regret": float(results["regret"].iloc[0]),
@@ -397,10 +408,23 @@ class MetaLearner(BaseEstimator):
             })
 
     @classmethod
-    def from_knowledge_base(cls, knowledge_base, **params):
+    def from_knowledge_base(cls, knowledge_base, *, exclude=(), adjuster_settings=None,
+                            **params):
         """A MetaLearner whose meta-models learn from stored experience only.
 
         No dataset is evaluated: this is ``fit`` without new datasets.
+
+        Parameters
+        ----------
+        knowledge_base : str, path or KnowledgeBase
+        exclude : collection of str, optional
+            Ids or names of stored datasets to leave out of the meta-models
+            (meta-testing on them, e.g. leave-one-dataset-out).
+        adjuster_settings : dict, optional
+            Task family -> :class:`~skmeta.adjust.AdjusterSettings` to use
+            instead of meta-learning them.
+        **params
+            Constructor parameters of the MetaLearner.
 
         Examples
         --------
@@ -415,7 +439,7 @@ class MetaLearner(BaseEstimator):
         learner.knowledge_base_ = open_knowledge_base(knowledge_base)
         learner.dataset_ids_ = []
         learner.n_evaluated_ = learner.n_reused_ = 0
-        learner._fit_meta_models(learner.knowledge_base_)
+        learner._fit_meta_models(learner.knowledge_base_, exclude, adjuster_settings)
         return learner
 
     def __sklearn_clone__(self):

@@ -29,7 +29,7 @@ from skmeta.metafeatures import (
     extract_metafeatures,
     metafeature_names,
 )
-from skmeta.metafeatures._table import subsample_rows
+from skmeta.metafeatures._table import build_table, subsample_rows
 from skmeta.metafeatures.landmarking import fold_ids
 
 
@@ -237,6 +237,19 @@ def test_tiny_regression_data():
     values = extract_metafeatures(X, [0.5, 1.5, 0.25])
     assert values.attrs["task"] == "regression"
     assert values["n_rows"] == 3
+
+
+def test_encoded_matrix_is_standardized_and_leaves_the_table_untouched():
+    penguins = load_penguins()
+    table, _ = build_table(penguins, max_rows=10_000, rng=np.random.default_rng(0))
+    before = table.numeric.copy()
+    encoded = table.encoded
+    np.testing.assert_array_equal(table.numeric, before)
+    assert encoded.flags["C_CONTIGUOUS"]
+    np.testing.assert_allclose(encoded.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(encoded.std(axis=0), 1)
+    # 5 numeric columns, island (3 levels) and sex (2 levels) one-hot encoded
+    assert encoded.shape == (344, 5 + 3 + 2)
 
 
 # -- large data --------------------------------------------------------------

@@ -81,7 +81,8 @@ def decision_tree(X_train, y_train, X_test, task, max_depth=3):
     n_classes = int(y_train.max()) + 1 if task != "regression" else 0
     # Sorted once; a child node keeps its rows' part of each sorted column.
     order = np.argsort(X_train, axis=0, kind="stable")
-    tree = _grow(X_train, y_train, order, n_classes, max_depth)
+    x_sorted = np.take_along_axis(X_train, order, axis=0)
+    tree = _grow(x_sorted, order, y_train, n_classes, max_depth)
     return _predict(tree, X_test, y_train.dtype)
 
 
@@ -90,72 +91,78 @@ def decision_stump(X_train, y_train, X_test, task):
     return decision_tree(X_train, y_train, X_test, task, max_depth=1)
 
 
-def _grow(X, y, order, n_classes, depth):
+def _grow(x_sorted, order, y, n_classes, depth):
     """A tree of nested tuples: ``(value,)`` or ``(feature, threshold, left, right)``.
 
-    ``order[:, j]`` lists the node's rows sorted by feature ``j``.
+    Column ``j`` of ``order`` lists the node's rows sorted by feature ``j``,
+    and column ``j`` of ``x_sorted`` their values of feature ``j``.
     """
     node_y = y[order[:, 0]]
     leaf = (np.argmax(np.bincount(node_y, minlength=n_classes)) if n_classes
             else node_y.mean(),)
     if depth == 0 or len(node_y) < 2 or np.all(node_y == node_y[0]):
         return leaf
-    split = _best_split(X, y, order, n_classes)
+    split = _best_split(x_sorted, y[order], n_classes)
     if split is None:
         return leaf
     feature, threshold = split
-    goes_left = (X[:, feature] <= threshold)[order]
-    n_left = int(goes_left[:, 0].sum())
-    left = order.T[goes_left.T].reshape(-1, n_left).T
-    right = order.T[~goes_left.T].reshape(-1, len(order) - n_left).T
-    return (
-        feature,
-        threshold,
-        _grow(X, y, left, n_classes, depth - 1),
-        _grow(X, y, right, n_classes, depth - 1),
-    )
+    goes_left = np.zeros(len(y), dtype=bool)
+    goes_left[order[:, feature][x_sorted[:, feature] <= threshold]] = True
+    children = []
+    for side in (goes_left[order], ~goes_left[order]):
+        size = int(side[:, 0].sum())
+        children.append(_grow(
+            x_sorted.T[side.T].reshape(-1, size).T,
+            order.T[side.T].reshape(-1, size).T,
+            y, n_classes, depth - 1,
+        ))
+    return (feature, threshold, *children)
 
 
-def _best_split(X, y, order, n_classes):
+def _best_split(x_sorted, y_sorted, n_classes):
     """The (feature, threshold) of the best split of a node, or None.
 
-    Maximizes scikit-learn's proxy of the impurity decrease over every
-    feature and every position between two distinct sorted values at once:
-    ``sum_k L_k**2 / n_L + sum_k R_k**2 / n_R`` for gini (class counts left
-    and right) and ``S_L**2 / n_L + S_R**2 / n_R`` for squared error (target
-    sums).
+    ``x_sorted`` and ``y_sorted`` hold each feature's values in increasing
+    order and the targets in that order. Maximizes scikit-learn's proxy of
+    the impurity decrease over every feature and every position between two
+    distinct values at once: ``sum_k L_k**2 / n_L + sum_k R_k**2 / n_R`` for
+    gini (class counts left and right) and ``S_L**2 / n_L + S_R**2 / n_R``
+    for squared error (target sums).
     """
-    n, d = order.shape
-    n_left = np.arange(1, n, dtype=float)[:, None]
-    n_right = n - n_left
+    n, d = x_sorted.shape
+    node_classes = np.unique(y_sorted[:, 0]) if n_classes else None
     best_proxy, best = -np.inf, None
     width = max(1, _BLOCK_ELEMENTS // n)
     for start in range(0, d, width):
-        columns = np.arange(start, min(start + width, d))
-        rows = order[:, columns]
-        x_sorted = X[rows, columns]
-        y_sorted = y[rows]
+        block = slice(start, start + width)
+        xs, ys = x_sorted[:, block], y_sorted[:, block]
+        # Candidate splits: after row i of sorted column j, where valid[i, j].
+        valid = xs[1:] > xs[:-1] + _FEATURE_THRESHOLD
+        if not valid.any():
+            continue
+        n_left = np.broadcast_to(np.arange(1.0, n)[:, None], valid.shape)[valid]
+        n_right = n - n_left
         if n_classes:
-            proxy = np.zeros((n - 1, len(columns)))
-            for k in np.unique(y_sorted[:, 0]):
-                left = np.cumsum(y_sorted == k, axis=0, dtype=float)
-                right = left[-1] - left[:-1]
-                left = left[:-1]
+            proxy = np.zeros(len(n_left))
+            for k in node_classes:
+                counts = np.cumsum(ys == k, axis=0)
+                left = counts[:-1][valid]
+                right = counts[-1, 0] - left
                 proxy += left * left / n_left + right * right / n_right
         else:
-            left = np.cumsum(y_sorted, axis=0)
-            right = left[-1] - left[:-1]
-            left = left[:-1]
+            sums = np.cumsum(ys, axis=0)
+            left = sums[:-1][valid]
+            right = (sums[-1] - sums[:-1])[valid]
             proxy = left * left / n_left + right * right / n_right
-        proxy[x_sorted[1:] <= x_sorted[:-1] + _FEATURE_THRESHOLD] = -np.inf
-        position, column = np.unravel_index(np.argmax(proxy), proxy.shape)
-        if proxy[position, column] > best_proxy:
-            best_proxy = proxy[position, column]
-            low, high = x_sorted[position, column], x_sorted[position + 1, column]
+        candidate = np.argmax(proxy)
+        if proxy[candidate] > best_proxy:
+            best_proxy = proxy[candidate]
+            i, j = divmod(int(np.flatnonzero(valid)[candidate]), valid.shape[1])
+            low, high = xs[i, j], xs[i + 1, j]
             threshold = (low + high) / 2.0
             if threshold == high:  # rounding: keep the high value on the right
                 threshold = low
-            best = (columns[column], threshold)
+            best = (start + j, threshold)
     return best
 
 

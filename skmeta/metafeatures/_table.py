@@ -254,6 +254,8 @@ class Table:
     @cached_property
     def imputed_numeric(self):
         """Numeric columns with missing values replaced by the column median."""
+        if np.all(self.observed == self.n_analysed):
+            return self.numeric
         fill = np.where(np.isnan(self.medians), 0.0, self.medians)
         return np.where(np.isnan(self.numeric), fill, self.numeric)
 
@@ -266,17 +268,21 @@ class Table:
         (a missing value has no indicator), each scaled to zero mean and unit
         variance; columns that do not vary are dropped.
         """
-        parts = [self.imputed_numeric[:, ~self.is_constant]]
+        parts = [self.imputed_numeric[:, ~self.is_constant]]  # a copy
         for j in range(self.categorical.shape[1]):
             codes = self.categorical[:, j]
             counts = np.bincount(codes[codes >= 0], minlength=self.n_levels[j])
             top = np.argsort(-counts, kind="stable")[:MAX_ONE_HOT_LEVELS]
             parts.append((codes[:, None] == top[None, :]).astype(float))
-        matrix = np.hstack(parts) if parts else np.empty((self.n_analysed, 0))
+        matrix = np.hstack(parts) if len(parts) > 1 else parts[0]
         mean = matrix.mean(axis=0)
-        sd = matrix.std(axis=0)
+        matrix -= mean
+        sd = np.sqrt(np.einsum("ij,ij->j", matrix, matrix) / max(1, len(matrix)))
         varies = sd > 1e-12 * np.maximum(1.0, np.abs(mean))
-        return np.ascontiguousarray((matrix[:, varies] - mean[varies]) / sd[varies])
+        if not varies.all():
+            matrix = matrix[:, varies]
+        matrix /= sd[varies]
+        return np.ascontiguousarray(matrix)
 
     @cached_property
     def n_bins(self):

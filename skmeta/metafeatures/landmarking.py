@@ -2,10 +2,13 @@
 
 The learners see the encoded matrix of the analysed table (median-imputed
 numeric features and one-hot categorical levels, standardized; see
-:attr:`Table.encoded <skmeta.metafeatures._table.Table.encoded>`), on at most
-:data:`MAX_LANDMARK_ROWS` of its rows (a further subsample, stratified for
-classification, that keeps the quadratic 1-NN cheap), and are evaluated by
-``n_folds``-fold cross-validation, stratified for classification. The score
+:attr:`Table.encoded <skmeta.metafeatures._table.Table.encoded>`), within a
+budget that keeps the quadratic 1-NN cheap: at most :data:`MAX_LANDMARK_ROWS`
+rows (a further subsample, stratified for classification) and
+:data:`MAX_LANDMARK_CELLS` cells (wider data: fewer rows, at least
+:data:`MIN_LANDMARK_ROWS`, then a random subset of the encoded features).
+They are evaluated by ``n_folds``-fold cross-validation, stratified for
+classification. The score
 is computed once on the out-of-fold predictions of all folds: accuracy for
 classification, R² for regression.
 
@@ -33,6 +36,10 @@ from skmeta.metafeatures._table import subsample_rows
 
 #: Most rows the landmarkers are evaluated on.
 MAX_LANDMARK_ROWS = 5_000
+#: Most cells (rows x encoded features) the landmarkers are evaluated on.
+MAX_LANDMARK_CELLS = 2_000_000
+#: Fewest rows kept when the cell budget lowers the row budget.
+MIN_LANDMARK_ROWS = 1_000
 
 #: name -> (learner, tasks, description)
 LEARNERS = {
@@ -73,9 +80,14 @@ def compute(table, y, task, rng, *, n_folds=3):
     out = {}
     if X.shape[1] == 0:
         return out
-    rows = subsample_rows(y, task, MAX_LANDMARK_ROWS, rng)
+    n_rows = min(MAX_LANDMARK_ROWS,
+                 max(MIN_LANDMARK_ROWS, MAX_LANDMARK_CELLS // X.shape[1]))
+    rows = subsample_rows(y, task, n_rows, rng)
     if rows is not None:
         X, y = X[rows], y[rows]
+    n_features = max(1, MAX_LANDMARK_CELLS // len(y))
+    if X.shape[1] > n_features:
+        X = X[:, np.sort(rng.choice(X.shape[1], n_features, replace=False))]
     folds, n_folds = fold_ids(y, task, n_folds, rng)
     for name, (learner, tasks, _) in LEARNERS.items():
         if tasks == "classification" and task == "regression":
