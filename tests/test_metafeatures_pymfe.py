@@ -83,7 +83,10 @@ def _pymfe_values(X, y, features, cat_cols=None):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mfe.fit(X, y, cat_cols=cat_cols if cat_cols is not None else "auto")
+        # No shared precomputations: with a regression target they would
+        # take its distinct values for classes and run for seconds.
+        mfe.fit(X, y, cat_cols=cat_cols if cat_cols is not None else "auto",
+                precomp_groups=None)
         names, values = mfe.extract()
     return dict(zip(names, np.asarray(values, dtype=float), strict=True))
 

@@ -52,7 +52,7 @@ Large data
     Above ``max_rows`` rows (default 10,000), measures other than the counts
     and the class or target measures of ``general`` run on a subsample,
     stratified on the class for classification; the landmarkers use at most
-    5,000 of those rows and 2 million cells. A sparse matrix is densified
+    5,000 of those rows and 1 million cells. A sparse matrix is densified
     after subsampling; at most 20 million cells are analysed (wider data
     uses fewer rows, at least 1,000, and beyond 20,000 columns a random
     subset of columns). Pairwise measures and PCA use at most 100 features

@@ -45,11 +45,12 @@ def check_groups(groups):
             f"{type(groups).__name__}."
         ) from None
     unknown = [g for g in chosen if g not in GROUPS]
-    if unknown or not chosen:
+    if unknown:
         raise ValueError(
             f"unknown meta-feature groups {unknown}; choose from {GROUPS} or 'all'."
-            if unknown else "groups is empty; choose from {GROUPS} or 'all'."
         )
+    if not chosen:
+        raise ValueError(f"groups is empty; choose from {GROUPS} or 'all'.")
     return tuple(g for g in GROUPS if g in chosen)
 
 

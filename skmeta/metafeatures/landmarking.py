@@ -37,7 +37,7 @@ from skmeta.metafeatures._table import subsample_rows
 #: Most rows the landmarkers are evaluated on.
 MAX_LANDMARK_ROWS = 5_000
 #: Most cells (rows x encoded features) the landmarkers are evaluated on.
-MAX_LANDMARK_CELLS = 2_000_000
+MAX_LANDMARK_CELLS = 1_000_000
 #: Fewest rows kept when the cell budget lowers the row budget.
 MIN_LANDMARK_ROWS = 1_000
 
