@@ -21,6 +21,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -113,6 +114,15 @@ class _BaseMetaEstimator(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Missing values and categorical columns are handled by each
+        # strategy's preprocessing; sparse matrices are accepted.
+        tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = True
+        tags.input_tags.categorical = True
+        return tags
 
     # -- helpers -------------------------------------------------------------
     def _log(self, message):
@@ -296,6 +306,18 @@ class _BaseMetaEstimator(BaseEstimator):
         return self.estimator_.predict(table)
 
 
+def _fitted_model_has(method):
+    """For ``available_if``: unfitted estimators promise the method, as
+    scikit-learn's meta-estimators do; fitted ones have it if their model does."""
+
+    def check(estimator):
+        if not hasattr(estimator, "estimator_"):
+            return True
+        return hasattr(estimator.estimator_, method)
+
+    return check
+
+
 def _as_table(X, estimator):
     """Numpy input gets the column names the model was fitted with."""
     if isinstance(X, pd.DataFrame) or hasattr(X, "tocsr"):
@@ -400,11 +422,14 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         out[:, positions] = proba
         return out
 
+    @available_if(_fitted_model_has("decision_function"))
     def decision_function(self, X):
-        """The single model's decision function (not for ensembles)."""
+        """The fitted model's decision function, where it has one.
+
+        Available when the search ended with a single model that has one
+        (an ensemble has none).
+        """
         table = self._transform_input(X)
-        if not hasattr(self.estimator_, "decision_function"):
-            raise AttributeError("the fitted model has no decision_function.")
         return self.estimator_.decision_function(table)
 
 
