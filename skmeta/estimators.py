@@ -18,12 +18,18 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.datasets import Dataset, check_features
@@ -145,9 +151,14 @@ class _BaseMetaEstimator(BaseEstimator):
         return int(np.random.default_rng(rng).integers(2**31 - 1))
 
     def _prepare(self, X, y):
-        """Validate ``X``; returns the feature table (DataFrame or sparse)."""
+        """Validate ``X`` and ``y``; returns the feature table and ``y``."""
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        table = _as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
-        return check_features(_as_table(X, self))
+        return check_features(table), column_or_1d(y, warn=True)
 
     # -- fit -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
@@ -165,7 +176,7 @@ class _BaseMetaEstimator(BaseEstimator):
         -------
         self
         """
-        table = self._prepare(X, y)
+        table, y = self._prepare(X, y)
         dataset = self._dataset(table, y)
         task = dataset.task
         seed = self._seed()
@@ -297,8 +308,9 @@ class _BaseMetaEstimator(BaseEstimator):
     # -- predict -------------------------------------------------------------
     def _transform_input(self, X):
         check_is_fitted(self, "estimator_")
+        table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        return check_features(_as_table(X, self))
+        return check_features(table)
 
     def predict(self, X):
         """Predict with the refitted model (or ensemble)."""
@@ -318,14 +330,25 @@ def _fitted_model_has(method):
     return check
 
 
-def _as_table(X, estimator):
-    """Numpy input gets the column names the model was fitted with."""
-    if isinstance(X, pd.DataFrame) or hasattr(X, "tocsr"):
+def _as_table(X, ensure_min_samples=1):
+    """DataFrames and sparse matrices as they are; arrays checked as
+    scikit-learn checks them, then named ``x0, x1, ...``.
+
+    An object array is made numeric when its values are numbers, and kept as
+    it is (its strings are categories) when they are strings.
+    """
+    if isinstance(X, pd.DataFrame) or sp.issparse(X):
         return X
-    array = np.asarray(X)
-    if array.ndim == 2 and array.dtype != object:
-        return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
-    return X
+    array = check_array(X, dtype=None, ensure_all_finite=False,
+                        ensure_min_samples=ensure_min_samples)
+    if array.dtype == object:
+        try:
+            array = array.astype(float)
+        except ValueError:  # strings: categorical columns
+            pass
+    if array.dtype.kind == "c":
+        raise ValueError("Complex data not supported.")
+    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
 
 class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):

@@ -117,8 +117,10 @@ def make_cv(cv, task, y=None, random_state=None):
 
     An integer gives a shuffled ``StratifiedKFold`` for classification and a
     shuffled ``KFold`` for regression. For classification the number of folds
-    is lowered to the size of the smallest class (at least 2) so that every
-    fold can see every class. Any scikit-learn splitter is passed through.
+    is lowered to the size of the smallest class so that every fold can see
+    every class; when a class has a single member the folds cannot be
+    stratified, and a shuffled ``KFold`` is used with a warning. Any
+    scikit-learn splitter is passed through.
 
     Examples
     --------
@@ -136,10 +138,14 @@ def make_cv(cv, task, y=None, random_state=None):
             _, counts = np.unique(y, return_counts=True)
             smallest = int(counts.min())
             if smallest < 2:
-                raise ValueError(
-                    "a class has a single member; cross-validation needs at "
-                    "least 2 samples of every class. Drop or merge that class."
+                warnings.warn(
+                    "a class has a single member, so the folds cannot be "
+                    "stratified; using unstratified KFold. Scores of that "
+                    "class are unreliable: consider dropping or merging it.",
+                    UserWarning,
+                    stacklevel=2,
                 )
+                return KFold(n_splits, shuffle=True, random_state=random_state)
             n_splits = min(n_splits, smallest)
         return StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     return check_cv(cv, y, classifier=task != "regression")

@@ -17,6 +17,7 @@ ranking on datasets kept out of meta-training (meta-test).
 
 from __future__ import annotations
 
+import copy
 import functools
 import sys
 import time
@@ -196,6 +197,13 @@ class MetaLearner(BaseEstimator):
         Task family -> fitted :class:`~skmeta.selection.PerformanceModel`.
     n_evaluated_, n_reused_ : int
         Evaluations run and found already stored during the last ``fit``.
+
+    Notes
+    -----
+    A fitted MetaLearner is read, never changed, by the estimators that use
+    it, so ``sklearn.clone`` and ``copy.deepcopy`` return it as it is:
+    ``GridSearchCV(MetaClassifier(knowledge_base=learner), ...)`` shares one
+    learner across its candidates. Unfitted ones are copied as usual.
 
     Examples
     --------
@@ -444,10 +452,19 @@ class MetaLearner(BaseEstimator):
 
     def __sklearn_clone__(self):
         # A fitted learner passed to an estimator (MetaClassifier(knowledge_base=
-        # learner)) must survive the clones of GridSearchCV: it is shared.
+        # learner)) must survive the clones of GridSearchCV: it is shared, and
+        # estimators only read it.
         if hasattr(self, "performance_models_"):
             return self
         return super().__sklearn_clone__()
+
+    def __deepcopy__(self, memo):
+        if hasattr(self, "performance_models_"):
+            return self  # shared, as in __sklearn_clone__
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return copied
 
     def adjuster_settings(self, family):
         """The meta-learned adjuster settings for a task family."""
