@@ -278,10 +278,31 @@ def _format_config(config):
     return ", ".join(f"{k}={_format_value(v)}" for k, v in config.items())
 
 
-def _print_table(frame, indent="  "):
-    text = frame.to_string(index=False, float_format=lambda v: f"{v:.4f}")
-    for line in text.splitlines():
-        print(indent + line.rstrip())
+def _cell(value, digits):
+    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)):
+        return "-"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _print_table(frame, indent="  ", digits=None):
+    """Print a DataFrame without its index: numbers right-, text left-aligned.
+
+    ``digits`` maps column names to decimals (default 4).
+    """
+    digits = digits or {}
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        numeric = (pd.api.types.is_numeric_dtype(values)
+                   and not pd.api.types.is_bool_dtype(values))
+        cells = [_cell(v, digits.get(name, 4)) for v in values]
+        width = max([len(str(name))] + [len(c) for c in cells])
+        align = str.rjust if numeric else str.ljust
+        columns.append([align(str(name), width)] + [align(c, width) for c in cells])
+    for row in zip(*columns):
+        print(indent + "  ".join(row).rstrip())
 
 
 def _trace_table(trace):
@@ -357,13 +378,13 @@ def _cmd_demo(args):
     from skmeta.evaluation import check_scoring_name
     from skmeta.strategies import default_portfolio
 
+    learner = _meta_learner(args.kb)
     data = load_penguins()
     n_categorical = int((~data.X.dtypes.map(pd.api.types.is_numeric_dtype)).sum())
     print(f"skmeta demo: the bundled penguins sample, {data.task}, {data.n_samples} rows, "
           f"{data.n_features} features ({n_categorical} categorical), "
           f"{int(data.X.isna().sum().sum())} missing values")
 
-    learner = _meta_learner(args.kb)
     metafeatures = learner.metafeatures_of(data)
     shown = [name for name in DEMO_METAFEATURES if name in metafeatures.index]
     print(f"\n1. What the data looks like ({len(shown)} of {len(metafeatures)} meta-features)")
@@ -372,7 +393,8 @@ def _cmd_demo(args):
         "value": [_format_value(metafeatures[n]) for n in shown],
     }))
 
-    print(f"\n2. What {_describe_knowledge_base(learner.knowledge_base_)} recommends")
+    print(f"\n2. What the knowledge base recommends "
+          f"({_describe_knowledge_base(learner.knowledge_base_)})")
     ranked = learner.recommend(data.X, data.y, k=5, metafeatures=metafeatures)
     _print_recommendations(ranked)
 
@@ -389,7 +411,7 @@ def _cmd_demo(args):
     scoring = check_scoring_name(None, data.task)
     print(f"\n3. Adapting to {len(X_train)} training rows: MetaClassifier, "
           f"{args.n_evaluations} evaluations of 5-fold {scoring} ({seconds:.1f} s)")
-    _print_table(_trace_table(clf.trace_))
+    _print_table(_trace_table(clf.trace_), digits={"seconds": 2})
     _print_fitted(clf, scoring)
 
     baseline = next(s for s in default_portfolio(data.task)
@@ -499,7 +521,7 @@ def _cmd_fit(args):
     print(f"{type(estimator).__name__} on {dataset.name}: {dataset.task}, "
           f"{dataset.n_samples} rows, {dataset.n_features} features; "
           f"{len(estimator.trace_)} evaluations in {seconds:.1f} s")
-    _print_table(_trace_table(estimator.trace_))
+    _print_table(_trace_table(estimator.trace_), digits={"seconds": 2})
     _print_fitted(estimator, scoring)
     joblib.dump(estimator, output)
     print(f"saved the model to {output}")

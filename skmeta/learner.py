@@ -370,7 +370,7 @@ class MetaLearner(BaseEstimator):
             runs = evaluations[evaluations["dataset_id"].isin(ids)]
             if runs.empty:
                 continue
-            table = kb.metafeatures().loc[lambda t: t.index.isin(ids)]
+            table = _reproducible(kb.metafeatures().loc[lambda t: t.index.isin(ids)])
             table = table.dropna(axis=1, how="all")
             portfolio = resolve_portfolio(self.portfolio, tasks[-1])
             self.performance_models_[family] = PerformanceModel(
@@ -597,6 +597,17 @@ class MetaLearner(BaseEstimator):
             ranked = self._rank(family, dataset.task, metafeatures.loc[dataset.fingerprint])
             rows.append(_score_ranking(dataset, ranked, kb.evaluations(dataset_id=dataset.fingerprint)))
         return pd.DataFrame(rows)
+
+
+def _reproducible(metafeatures):
+    """Meta-features without the timings (``*.fit_seconds``).
+
+    Timings differ from run to run; a meta-model that saw them would make
+    the same ``random_state`` give different recommendations.
+    """
+    return metafeatures.drop(
+        columns=[c for c in metafeatures.columns if str(c).endswith(".fit_seconds")]
+    )
 
 
 def prior_and_warm_starts(portfolio, strategies, configs, predicted):
