@@ -2,14 +2,14 @@
 
 ::
 
-    skmeta demo                                   the whole idea on the penguins sample
-    skmeta metafeatures [DATA.csv]                what a dataset looks like
-    skmeta recommend DATA.csv --target COL        the strategies the knowledge base expects to win
-    skmeta fit DATA.csv --target COL              meta-learned model selection; saves a model
-    skmeta predict MODEL.joblib DATA.csv          predictions of a saved model
-    skmeta metatrain FOLDER --kb KB.sqlite        build (or extend) a knowledge base
-    skmeta evaluate FOLDER --kb KB.sqlite         meta-test the recommendations on held-out data
-    skmeta kb info|export|import                  look at and exchange knowledge bases
+    skmeta demo                             the idea at work on the penguins sample
+    skmeta metafeatures [DATA.csv]          what a dataset looks like
+    skmeta recommend DATA.csv --target COL  the strategies expected to do best
+    skmeta fit DATA.csv --target COL        choose, tune and fit a model; save it
+    skmeta predict MODEL.joblib DATA.csv    predictions of a saved model
+    skmeta metatrain FOLDER --kb KB.sqlite  build (or extend) a knowledge base
+    skmeta evaluate FOLDER --kb KB.sqlite   meta-test recommendations on held-out data
+    skmeta kb info|export|import            look at and exchange knowledge bases
 
 Every subcommand is a small function ``_cmd_<name>(args)`` registered in
 :func:`build_parser`. Expected failures (bad arguments, unreadable files,
@@ -139,7 +139,9 @@ def _check_output(path):
     if path.is_dir():
         raise CommandError(f"cannot write {path}: it is a folder")
     if not path.parent.is_dir():
-        raise CommandError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise CommandError(
+            f"cannot write {path}: the folder {path.parent} does not exist"
+        )
     return path
 
 
@@ -149,7 +151,9 @@ def _portfolio(text):
         return None
     names = [name.strip() for name in text.split(",")]
     if not all(names):
-        raise CommandError(f"--portfolio must be comma-separated strategy names, got {text!r}")
+        raise CommandError(
+            f"--portfolio must be comma-separated strategy names, got {text!r}"
+        )
     return names
 
 
@@ -185,14 +189,18 @@ def _open_knowledge_base(path, *, create=False):
     return KnowledgeBase(path)
 
 
+def _kb_name(kb, path):
+    return "the shipped knowledge base" if kb.read_only else str(path)
+
+
 def _describe_knowledge_base(kb):
     summary = kb.summary()
-    where = "the shipped knowledge base" if kb.read_only else (summary["path"] or "memory")
+    where = _kb_name(kb, summary["path"] or "memory")
     return (f"{where}: {summary['n_datasets']} datasets, "
             f"{summary['n_evaluations']} evaluations")
 
 
-def _meta_learner(kb_path, verbose=0):
+def _meta_learner(kb_path, verbose=0, n_jobs=None):
     """The fitted MetaLearner that ``--kb`` stands for (None: the shipped one)."""
     from skmeta.learner import MetaLearner, resolve_meta_learner
 
@@ -203,7 +211,7 @@ def _meta_learner(kb_path, verbose=0):
         raise CommandError(
             f"{kb_path} holds no evaluations yet; fill it with `skmeta metatrain`"
         )
-    return MetaLearner.from_knowledge_base(kb, verbose=verbose)
+    return MetaLearner.from_knowledge_base(kb, verbose=verbose, n_jobs=n_jobs)
 
 
 def _load_model(path):
@@ -215,9 +223,9 @@ def _load_model(path):
     try:
         model = joblib.load(path)
     except _MODEL_LOAD_ERRORS as exc:
-        raise CommandError(
-            f"cannot load {path} as a joblib model file: {_one_line(exc)}"
-        ) from None
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise CommandError(f"cannot load {path} as a joblib model file "
+                           f"({type(exc).__name__}: {detail})") from None
     if not hasattr(model, "predict"):
         raise CommandError(f"{path} holds a {type(model).__name__}, not a model")
     return model
@@ -301,7 +309,7 @@ def _print_table(frame, indent="  ", digits=None):
         width = max([len(str(name))] + [len(c) for c in cells])
         align = str.rjust if numeric else str.ljust
         columns.append([align(str(name), width)] + [align(c, width) for c in cells])
-    for row in zip(*columns):
+    for row in zip(*columns, strict=True):
         print(indent + "  ".join(row).rstrip())
 
 
@@ -311,7 +319,8 @@ def _trace_table(trace):
         "#": trace["evaluation"],
         "step": trace["step"],
         "strategy": trace["strategy"],
-        "pi": [p.get(s, np.nan) for p, s in zip(trace["probabilities"], trace["strategy"])],
+        "pi": [probabilities.get(strategy, np.nan) for probabilities, strategy
+               in zip(trace["probabilities"], trace["strategy"], strict=True)],
         "score": pd.to_numeric(trace["score"], errors="coerce"),
         "status": trace["status"],
         "seconds": trace["seconds"],
@@ -319,13 +328,15 @@ def _trace_table(trace):
 
 
 def _print_fitted(estimator, scoring):
-    print(f"  best: {estimator.best_strategy_} ({scoring} {estimator.best_score_:.4f}), "
+    print(f"  best: {estimator.best_strategy_} "
+          f"({scoring} {estimator.best_score_:.4f}), "
           f"{_format_config(estimator.best_params_)}")
     members = estimator.ensemble_
     if len(members) > 1:
         fused = ", ".join(
             f"#{e} {s} {w:.2f}" for e, s, w in
-            zip(members["evaluation"], members["strategy"], members["weight"])
+            zip(members["evaluation"], members["strategy"], members["weight"],
+                strict=True)
         )
         print(f"  ensemble of {len(members)}: {fused}")
 
@@ -364,7 +375,8 @@ def _cmd_metafeatures(args):
         f"{dataset.name}: {dataset.task}, {dataset.n_samples} rows, "
         f"{dataset.n_features} features, {len(values)} meta-features"
     )
-    with pd.option_context("display.max_rows", None, "display.float_format", "{:.6g}".format):
+    with pd.option_context("display.max_rows", None,
+                           "display.float_format", "{:.6g}".format):
         print(values.to_string())
     return EXIT_OK
 
@@ -381,13 +393,15 @@ def _cmd_demo(args):
     learner = _meta_learner(args.kb)
     data = load_penguins()
     n_categorical = int((~data.X.dtypes.map(pd.api.types.is_numeric_dtype)).sum())
-    print(f"skmeta demo: the bundled penguins sample, {data.task}, {data.n_samples} rows, "
-          f"{data.n_features} features ({n_categorical} categorical), "
+    print(f"skmeta demo: the bundled penguins sample, {data.task}, "
+          f"{data.n_samples} rows, {data.n_features} features "
+          f"({n_categorical} categorical), "
           f"{int(data.X.isna().sum().sum())} missing values")
 
     metafeatures = learner.metafeatures_of(data)
     shown = [name for name in DEMO_METAFEATURES if name in metafeatures.index]
-    print(f"\n1. What the data looks like ({len(shown)} of {len(metafeatures)} meta-features)")
+    print(f"\n1. What the data looks like "
+          f"({len(shown)} of {len(metafeatures)} meta-features)")
     _print_table(pd.DataFrame({
         "meta-feature": shown,
         "value": [_format_value(metafeatures[n]) for n in shown],
@@ -410,7 +424,8 @@ def _cmd_demo(args):
     seconds = time.perf_counter() - start
     scoring = check_scoring_name(None, data.task)
     print(f"\n3. Adapting to {len(X_train)} training rows: MetaClassifier, "
-          f"{args.n_evaluations} evaluations of 5-fold {scoring} ({seconds:.1f} s)")
+          f"{args.n_evaluations} evaluations of {clf.cv}-fold {scoring} "
+          f"({seconds:.1f} s)")
     _print_table(_trace_table(clf.trace_), digits={"seconds": 2})
     _print_fitted(clf, scoring)
 
@@ -455,7 +470,7 @@ def _cmd_recommend(args):
 
 
 def _plot_function():
-    """The adaptation plot of :mod:`skmeta.plotting`, or a clear error when unavailable."""
+    """The adaptation plot of :mod:`skmeta.plotting`; a clear error if unavailable."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # no display needed
     try:
         plotting = importlib.import_module("skmeta.plotting")
@@ -468,7 +483,9 @@ def _plot_function():
     for name in ("plot_adaptation_figure", "plot_adaptation"):
         if hasattr(plotting, name):
             return getattr(plotting, name)
-    raise CommandError("--plot is not available: skmeta.plotting has no adaptation plot")
+    raise CommandError(
+        "--plot is not available: skmeta.plotting has no adaptation plot"
+    )
 
 
 def _save_plot(function, estimator, path):
@@ -498,7 +515,7 @@ def _cmd_fit(args):
     verbose = 0 if args.quiet else 1
     # The default (None) stays None in the saved model; a --kb is resolved
     # here so that JSON exports work and a missing file is not created.
-    learner = _meta_learner(args.kb, verbose) if args.kb else None
+    learner = _meta_learner(args.kb, verbose, args.n_jobs) if args.kb else None
     Estimator = MetaRegressor if dataset.task == "regression" else MetaClassifier
     estimator = Estimator(
         knowledge_base=learner,
@@ -607,19 +624,35 @@ def _stored_portfolio(kb):
     return names or "default"
 
 
+def _check_something_left(kb, datasets, exclude):
+    """Fail clearly when the held-out datasets are all the knowledge base knows."""
+    from skmeta.learner import task_family
+
+    stored = kb.datasets()
+    left = stored[~(stored.index.isin(exclude) | stored["name"].isin(exclude))]
+    needed = {task_family(d.task) for d in datasets}
+    missing = needed - set(left["task"].map(task_family))
+    if missing:
+        raise CommandError(
+            f"the knowledge base has no {min(missing)} datasets besides the held-out "
+            "ones; evaluate on datasets it was not meta-trained on"
+        )
+
+
 def _cmd_evaluate(args):
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target)
-    if args.kb is None:  # the shipped one, copied: evaluate() stores results
-        kb = _open_knowledge_base(None).copy()
-    else:
-        kb = _open_knowledge_base(args.kb)
+    kb = _open_knowledge_base(args.kb)
+    described = _describe_knowledge_base(kb)
+    if kb.read_only:  # the shipped one: evaluate() stores results, so copy it
+        kb = kb.copy()
+        described = f"a copy of {described}"
     params = _learner_params(args)
     if args.portfolio is None:
         params["portfolio"] = _stored_portfolio(kb)
     exclude = {d.fingerprint for d in datasets} | {d.name for d in datasets}
-    described = _describe_knowledge_base(kb)
+    _check_something_left(kb, datasets, exclude)
     learner = MetaLearner.from_knowledge_base(kb, exclude=exclude, **params)
     start = time.perf_counter()
     table = learner.evaluate(datasets)
@@ -632,7 +665,11 @@ def _cmd_evaluate(args):
         "normalized_score": "normalized", "rank_of_best": "rank of best",
     }))
     print(f"  mean regret: {table['regret'].mean():.4f}; mean normalized score: "
-          f"{table['normalized_score'].mean():.4f} (1 = best configuration, 0 = median)")
+          f"{table['normalized_score'].mean():.4f} "
+          "(1 = best configuration, 0 = median)")
+    if kb.path is None:
+        print("  (the new evaluations were kept in memory only: give a SQLite --kb "
+              "to store them)")
     return EXIT_OK
 
 
@@ -643,14 +680,15 @@ def _counts(parts):
 def _cmd_kb_info(args):
     kb = _open_knowledge_base(args.kb)
     summary = kb.summary()
-    where = "the shipped knowledge base" if kb.read_only else (summary["path"] or args.kb)
+    where = _kb_name(kb, summary["path"] or args.kb)
     print(f"{where} (schema version {summary['schema_version']})")
     print(f"  datasets:        {summary['n_datasets']} "
           f"({_counts(summary['datasets_per_task'])})")
     print(f"  evaluations:     {summary['n_evaluations']} "
           f"({_counts(summary['evaluations_per_task'])})")
     print(f"  by status:       {_counts(summary['evaluations_per_status'])}")
-    print(f"  strategies:      {summary['n_strategies']} ({', '.join(kb.strategies()) or 'none'})")
+    strategies = ", ".join(kb.strategies()) or "none"
+    print(f"  strategies:      {summary['n_strategies']} ({strategies})")
     print(f"  properties:      {summary['n_properties']}")
     print(f"  skmeta versions: {_counts(summary['skmeta_versions'])}")
     return EXIT_OK
@@ -688,11 +726,12 @@ def _cmd_kb_import(args):
 
 # -- the parser -------------------------------------------------------------
 
-def _add_search_options(parser):
+def _add_search_options(parser, portfolio_default):
     """Options shared by ``metatrain`` and ``evaluate`` (the evaluation grid)."""
     parser.add_argument(
         "--portfolio", metavar="NAMES",
-        help="comma-separated strategy names, e.g. knn,logistic_regression",
+        help="comma-separated strategy names, e.g. knn,logistic_regression "
+        f"(default: {portfolio_default})",
     )
     parser.add_argument(
         "--n-configs", type=int, default=5, metavar="C",
@@ -784,8 +823,8 @@ def _add_fit(commands):
                         help="picks of ensemble selection; 1 keeps the single best "
                         "(default: 10)")
     parser.add_argument("--portfolio", metavar="NAMES",
-                        help="comma-separated strategy names (default: the "
-                        "knowledge base's portfolio)")
+                        help="comma-separated strategy names (default: every "
+                        "default strategy)")
     parser.add_argument("--n-jobs", type=int, metavar="J",
                         help="parallel evaluations (-1: all cores; default: 1)")
     parser.add_argument("--random-state", type=int, default=0, metavar="S",
@@ -859,7 +898,7 @@ def _add_metatrain(commands):
     parser.add_argument("folder", help="a folder of .csv / .csv.gz files")
     parser.add_argument("--kb", required=True, metavar="PATH",
                         help="the SQLite knowledge base file")
-    _add_search_options(parser)
+    _add_search_options(parser, "every default strategy")
     parser.set_defaults(handler=_cmd_metatrain, resumable=True)
 
 
@@ -871,15 +910,14 @@ def _add_evaluate(commands):
             "Meta-test: the meta-models learn from the knowledge base without "
             "the folder's datasets (by content and by name), recommend a "
             "configuration for each, and the grid is evaluated on them to "
-            "measure regret. Use the grid options of `skmeta metatrain` "
-            "(--portfolio defaults to the strategies stored in the knowledge "
-            "base). Results are stored in the knowledge base."
+            "measure regret. Give the grid options used with `skmeta "
+            "metatrain`. The new results are stored in the knowledge base."
         ),
     )
     parser.add_argument("folder", help="a folder of .csv / .csv.gz files")
     parser.add_argument("--kb", metavar="PATH",
                         help="the knowledge base (default: a copy of the shipped one)")
-    _add_search_options(parser)
+    _add_search_options(parser, "the strategies stored in the knowledge base")
     parser.set_defaults(handler=_cmd_evaluate, resumable=True)
 
 
@@ -887,16 +925,18 @@ def _add_kb(commands):
     parser = commands.add_parser(
         "kb",
         help="knowledge base: info, export, import",
-        description="Look at a knowledge base, export it to JSON, import JSON into one.",
+        description="Look at a knowledge base, export it to JSON, import JSON.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     info = actions.add_parser(
         "info", help="counts of datasets, evaluations, statuses",
-        description="Counts of a knowledge base's datasets, evaluations and strategies.",
+        description="Counts of a knowledge base's datasets, evaluations, strategies.",
     )
-    info.add_argument("--kb", metavar="PATH",
-                      help="SQLite file or .json[.gz] export (default: the shipped one)")
+    info.add_argument(
+        "--kb", metavar="PATH",
+        help="SQLite file or .json[.gz] export (default: the shipped one)",
+    )
     info.set_defaults(handler=_cmd_kb_info)
     export = actions.add_parser(
         "export", help="write a knowledge base as JSON",

@@ -294,6 +294,16 @@ class _BaseMetaEstimator(BaseEstimator):
 
     def _update_knowledge(self, learner, dataset, metafeatures, scoring, cv, seed):
         kb = learner.knowledge_base_
+        if kb.read_only:
+            warnings.warn(
+                "update_knowledge=True: the shipped knowledge base is read-only, "
+                "so nothing was stored; pass knowledge_base='my_kb.sqlite' (a "
+                "copy: KnowledgeBase.default().copy('my_kb.sqlite')) to keep "
+                "the experience.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return
         kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task, metafeatures,
                        dataset.n_samples, dataset.n_features)
         for row in self.trace_.itertuples(index=False):

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pytest
 from sklearn.datasets import make_classification, make_regression
 from sklearn.linear_model import LinearRegression
 
+from skmeta import cli
 from skmeta.cli import main
 
 SMALL = ["--portfolio", "knn,logistic_regression", "--n-configs", "0", "--cv", "2"]
@@ -138,7 +140,8 @@ def test_metafeatures_of_a_csv_with_categories_and_missing_values(tmp_path, caps
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
     output = tmp_path / "mf.csv"
-    assert main(["metafeatures", str(path), "--target", "label", "-o", str(output)]) == 0
+    argv = ["metafeatures", str(path), "--target", "label", "-o", str(output)]
+    assert main(argv) == 0
     row = pd.read_csv(output)
     assert len(row) == 1
     assert row.loc[0, "n_categorical"] == 1
@@ -198,7 +201,8 @@ def test_a_bad_import_creates_no_knowledge_base(tmp_path):
 # -- recommend, fit, predict, evaluate, demo ------------------------------------
 
 def test_recommend_ranks_stored_configurations(files, kb, capsys):
-    argv = ["recommend", str(files["train"]), "--target", "label", "--kb", str(kb), "-k", "1"]
+    argv = ["recommend", str(files["train"]), "--target", "label", "--kb", str(kb),
+            "-k", "1"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith("train: binary, 80 rows, 5 features")
@@ -209,7 +213,9 @@ def test_recommend_ranks_stored_configurations(files, kb, capsys):
 
 def test_fit_prints_the_trace_and_saves_the_model(fitted):
     model, out, err = fitted
-    assert out.startswith("MetaClassifier on train: binary, 80 rows, 5 features; 2 evaluations")
+    assert out.startswith(
+        "MetaClassifier on train: binary, 80 rows, 5 features; 2 evaluations"
+    )
     assert "best: " in out and f"saved the model to {model}" in out
     assert "[MetaClassifier]" in err  # progress
     estimator = joblib.load(model)
@@ -261,14 +267,17 @@ def test_fit_a_regression_into_the_default_output_then_predict(
     assert np.corrcoef(predictions, target)[0, 1] > 0.5
 
 
-def test_evaluate_scores_recommendations_on_held_out_datasets(files, kb, tmp_path, capsys):
+def test_evaluate_scores_recommendations_on_held_out_datasets(
+    files, kb, tmp_path, capsys
+):
     copy = _copy_kb(kb, tmp_path / "kb.sqlite")
     argv = ["evaluate", str(files["held"]), "--kb", str(copy), "--target", "label",
             "--n-configs", "0", "--cv", "2", "--quiet"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "on 1 held-out dataset" in out
-    row = next(line.split() for line in out.splitlines() if line.strip().startswith("h "))
+    row = next(line.split() for line in out.splitlines()
+               if line.strip().startswith("h "))
     assert row[1] in {"knn", "logistic_regression"}
     regret = float(row[5])
     assert 0 <= regret <= 1
@@ -278,9 +287,13 @@ def test_evaluate_scores_recommendations_on_held_out_datasets(files, kb, tmp_pat
 def test_demo_with_a_knowledge_base(kb, capsys):
     assert main(["demo", "--kb", str(kb), "--n-evaluations", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("skmeta demo: the bundled penguins sample, multiclass, 344 rows")
-    for heading in ("1. What the data looks like", "2. What the knowledge base recommends",
-                    "3. Adapting to 258 training rows", "4. On the 86 held-out rows"):
+    assert out.startswith(
+        "skmeta demo: the bundled penguins sample, multiclass, 344 rows"
+    )
+    for heading in ("1. What the data looks like",
+                    "2. What the knowledge base recommends",
+                    "3. Adapting to 258 training rows",
+                    "4. On the 86 held-out rows"):
         assert heading in out
     scores = {
         line.split()[0]: float(line.split()[-2])
@@ -309,8 +322,9 @@ def test_recommend_and_kb_info_with_the_shipped_knowledge_base(files, capsys):
 @needs_shipped_kb
 def test_fit_with_the_shipped_knowledge_base(files, tmp_path):
     model = tmp_path / "m.joblib"
-    code, out, err = _run(["fit", files["train"], "--target", "label", "--n-evaluations",
-                           "2", "--cv", "2", "-o", model, "--quiet"])
+    code, out, err = _run(["fit", files["train"], "--target", "label",
+                           "--n-evaluations", "2", "--cv", "2", "-o", model,
+                           "--quiet"])
     assert code == 0, err
     assert joblib.load(model).knowledge_base is None
 
@@ -327,7 +341,8 @@ def bad(files, kb, fitted, tmp_path):
     empty = tmp_path / "empty.sqlite"
     empty.write_bytes(b"")
     joblib.dump({"not": "a model"}, tmp_path / "dict.joblib")
-    joblib.dump(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]), tmp_path / "lr.joblib")
+    regression = LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])
+    joblib.dump(regression, tmp_path / "lr.joblib")
     lacking = pd.read_csv(files["train"]).drop(columns=["x1"])
     lacking.to_csv(tmp_path / "lacking.csv", index=False)
     (tmp_path / "one.csv").write_text("a\n0.5\n2.0\n")
@@ -356,21 +371,28 @@ ERRORS = {
     "missing file": (["fit", "{tmp}/nope.csv", "--target", "label"], "no such file"),
     "missing target": (["fit", "{train}", "--target", "nope"], "target column 'nope'"),
     "truncated csv": (["fit", "{truncated}", "--target", "label"], "cannot read"),
-    "zero evaluations": (FIT + ["--n-evaluations", "0"], "--n-evaluations must be >= 1, got 0"),
-    "negative budget": (FIT + ["--time-budget", "-1"], "--time-budget must be > 0, got -1.0"),
+    "zero evaluations": (FIT + ["--n-evaluations", "0"],
+                         "--n-evaluations must be >= 1, got 0"),
+    "negative budget": (FIT + ["--time-budget", "-1"],
+                        "--time-budget must be > 0, got -1.0"),
     "one fold": (FIT + ["--cv", "1"], "--cv must be >= 2, got 1"),
     "zero jobs": (FIT + ["--n-jobs", "0"], "--n-jobs must not be 0"),
-    "unknown strategy": (FIT + ["--portfolio", "knn,magic"], "unknown strategy name 'magic'"),
-    "bad scoring": (FIT + ["--scoring", "r2"], "scoring 'r2' does not apply to a binary task"),
+    "unknown strategy": (FIT + ["--portfolio", "knn,magic"],
+                         "unknown strategy name 'magic'"),
+    "bad scoring": (FIT + ["--scoring", "r2"],
+                    "scoring 'r2' does not apply to a binary task"),
     "missing kb": (["fit", "{train}", "--target", "label", "--kb", "{tmp}/no.sqlite"],
                    "no such knowledge base: "),
     "kb not a kb": (["fit", "{train}", "--target", "label", "--kb", "{text}"],
                     "is not a skmeta knowledge base"),
-    "no output folder": (FIT[:-1] + ["{tmp}/no/m.joblib"], "the folder {tmp}/no does not exist"),
+    "no output folder": (FIT[:-1] + ["{tmp}/no/m.joblib"],
+                         "the folder {tmp}/no does not exist"),
     # predict
     "missing model": (["predict", "{tmp}/no.joblib", "{train}"], "no such model file"),
-    "unreadable model": (["predict", "{text}", "{train}"], "cannot load {text} as a joblib"),
-    "not a model": (["predict", "{tmp}/dict.joblib", "{train}"], "holds a dict, not a model"),
+    "unreadable model": (["predict", "{text}", "{train}"],
+                         "cannot load {text} as a joblib model file ("),
+    "not a model": (["predict", "{tmp}/dict.joblib", "{train}"],
+                    "holds a dict, not a model"),
     "lacking column": (["predict", "{model}", "{tmp}/lacking.csv"],
                        "lacking.csv lacks 1 feature column(s) of the model: x1"),
     "feature count": (["predict", "{tmp}/lr.joblib", "{tmp}/lacking.csv"],
@@ -390,21 +412,26 @@ ERRORS = {
     "empty folder": (["metatrain", "{tmp}/empty_folder", "--kb", "{tmp}/k.sqlite"],
                      "no .csv or .csv.gz files in"),
     "file without target": (["metatrain", "{tmp}/no_target", "--kb", "{tmp}/k.sqlite",
-                             "--target", "label"], "target column 'label' is not in b.csv"),
+                             "--target", "label"],
+                            "target column 'label' is not in b.csv"),
     "metatrain into json": (["metatrain", "{folder}", "--kb", "{tmp}/k.json.gz",
                              "--target", "label"], "is a JSON export"),
-    "zero timeout": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite", "--timeout", "0"],
-                     "--timeout must be > 0"),
-    "nothing left to learn from": (["evaluate", "{folder}", "--kb", "{kb}", "--target",
-                                    "label"], "has no classification experience"),
+    "zero timeout": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite",
+                      "--timeout", "0"], "--timeout must be > 0"),
+    "nothing left to learn from": (
+        ["evaluate", "{folder}", "--kb", "{kb}", "--target", "label"],
+        "has no classification datasets besides the held-out ones",
+    ),
     # kb
     "corrupt json": (["kb", "import", "{tmp}/corrupt.json", "--kb", "{tmp}/k.sqlite"],
                      "is not valid JSON"),
-    "truncated gzip": (["kb", "import", "{tmp}/truncated.json.gz", "--kb", "{tmp}/k.sqlite"],
-                       "is not a valid gzip file"),
-    "invalid document": (["kb", "import", "{tmp}/invalid.json", "--kb", "{tmp}/k.sqlite"],
-                         "is not a valid skmeta knowledge base (1 problem); nothing was "
-                         "imported: evaluations[0]"),
+    "truncated gzip": (["kb", "import", "{tmp}/truncated.json.gz",
+                        "--kb", "{tmp}/k.sqlite"], "is not a valid gzip file"),
+    "invalid document": (
+        ["kb", "import", "{tmp}/invalid.json", "--kb", "{tmp}/k.sqlite"],
+        "is not a valid skmeta knowledge base (1 problem); nothing was imported: "
+        "evaluations[0]",
+    ),
     "empty kb file": (["kb", "info", "--kb", "{empty}"], "is an empty file"),
     "export nowhere": (["kb", "export", "--kb", "{kb}", "-o", "{tmp}/no/kb.json"],
                        "does not exist"),
@@ -441,6 +468,21 @@ def test_metafeatures_errors_are_one_line(tmp_path, capsys, args, message):
     assert "Traceback" not in err
 
 
+def test_warnings_are_shown_as_one_line(capsys):
+    with cli._compact_warnings("fit"):
+        warnings.warn("2 of 5 evaluations failed\nsecond line", stacklevel=1)
+    assert capsys.readouterr().err == "skmeta fit: warning: 2 of 5 evaluations failed\n"
+
+
+def test_unexpected_errors_are_not_hidden(kb, monkeypatch):
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_cmd_kb_info", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["kb", "info", "--kb", str(kb)])
+
+
 @pytest.mark.parametrize("argv", [
     [],
     ["kb"],
@@ -475,3 +517,4 @@ def test_the_console_script_runs(kb):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{kb} (schema version")
+
