@@ -109,6 +109,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -147,6 +148,10 @@ from skmeta.strategies import (
     Uniform,
     default_portfolio,
 )
+
+# Worker processes (joblib/loky) inherit this: learners' convergence warnings
+# during a search are expected and would only flood the log.
+os.environ.setdefault("PYTHONWARNINGS", "ignore")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts")]
@@ -221,7 +226,8 @@ def _learn_settings(kb, excluded, n_jobs):
         kb, exclude=excluded, n_jobs=n_jobs, random_state=0
     )
     return {family: vars(settings)
-            for family, settings in learner.adjuster_settings_.items()}
+            for family, settings in ((f, learner.adjuster_settings(f))
+                                     for f in learner.performance_models_)}
 
 
 class SettingsCache:

@@ -87,7 +87,8 @@ def main(argv=None):
         f"{summary['n_evaluations']} evaluations, {summary['evaluations_per_status']}",
         flush=True,
     )
-    for family, settings in learner.adjuster_settings_.items():
+    for family in learner.performance_models_:
+        settings = learner.adjuster_settings(family)
         print(f"adjuster settings ({family}): {settings}")
     kb.export_json(args.output)
     size = args.output.stat().st_size / 2**20

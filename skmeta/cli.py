@@ -384,6 +384,7 @@ def _cmd_metafeatures(args):
 def _cmd_demo(args):
     from sklearn.metrics import balanced_accuracy_score
     from sklearn.model_selection import train_test_split
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
     from skmeta.datasets import load_penguins
     from skmeta.estimators import MetaClassifier
@@ -431,7 +432,10 @@ def _cmd_demo(args):
 
     baseline = next(s for s in default_portfolio(data.task)
                     if s.name == "hist_gradient_boosting")
-    hgb = baseline.build(random_state=args.random_state).fit(X_train, y_train)
+    # One thread, as skmeta's evaluations run: on a loaded machine OpenMP's
+    # threads make this tiny fit dozens of times slower.
+    with threadpool_limits(1):
+        hgb = baseline.build(random_state=args.random_state).fit(X_train, y_train)
     rows = []
     for name, model in (("MetaClassifier", clf),
                         ("HistGradientBoosting (defaults)", hgb)):
@@ -640,6 +644,7 @@ def _check_something_left(kb, datasets, exclude):
 
 
 def _cmd_evaluate(args):
+    from skmeta.adjust import AdjusterSettings
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target)
@@ -653,7 +658,12 @@ def _cmd_evaluate(args):
         params["portfolio"] = _stored_portfolio(kb)
     exclude = {d.fingerprint for d in datasets} | {d.name for d in datasets}
     _check_something_left(kb, datasets, exclude)
-    learner = MetaLearner.from_knowledge_base(kb, exclude=exclude, **params)
+    # evaluate() ranks configurations only: skip meta-learning the adjuster's
+    # settings by replay, which takes minutes on a large knowledge base.
+    unused = {family: AdjusterSettings() for family in ("classification", "regression")}
+    learner = MetaLearner.from_knowledge_base(
+        kb, exclude=exclude, adjuster_settings=unused, **params
+    )
     start = time.perf_counter()
     table = learner.evaluate(datasets)
     seconds = time.perf_counter() - start

@@ -292,6 +292,8 @@ class MetaLearner(BaseEstimator):
         self.knowledge_base_ = kb
         self.dataset_ids_ = [d.fingerprint for d in datasets]
         self._fit_meta_models(kb)
+        for family in self.performance_models_:
+            self.adjuster_settings(family)  # learn and store them now
         return self
 
     def _store_metafeatures(self, kb, datasets):
@@ -360,6 +362,7 @@ class MetaLearner(BaseEstimator):
     def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
         self.nearest_, self.performance_models_, self.training_ids_ = {}, {}, {}
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
+        self._pending_settings = {}
         evaluations = kb.evaluations()
         datasets = kb.datasets()
         excluded = set(exclude)
@@ -383,8 +386,10 @@ class MetaLearner(BaseEstimator):
             if adjuster_settings is not None and family in adjuster_settings:
                 self.adjuster_settings_[family] = adjuster_settings[family]
             else:
-                self._learn_settings(kb, family, table, runs, portfolio,
-                                     use_stored=not excluded)
+                # Learned on first use (a replay grid search takes a while).
+                self._pending_settings[family] = (
+                    kb, table, runs, portfolio, not excluded
+                )
 
     def _learn_settings(self, kb, family, table, runs, portfolio, use_stored=True):
         """Meta-learn the adjuster's defaults by replaying stored experience.
@@ -467,8 +472,18 @@ class MetaLearner(BaseEstimator):
         return copied
 
     def adjuster_settings(self, family):
-        """The meta-learned adjuster settings for a task family."""
+        """The meta-learned adjuster settings for a task family.
+
+        Learned by replay on first use (or read from the knowledge base,
+        which keeps those learned on all its datasets); the hand-set
+        :class:`~skmeta.adjust.AdjusterSettings` defaults when the knowledge
+        base has no experience of the family.
+        """
         check_is_fitted(self, "performance_models_")
+        pending = getattr(self, "_pending_settings", {})
+        if family in pending:
+            kb, table, runs, portfolio, use_stored = pending.pop(family)
+            self._learn_settings(kb, family, table, runs, portfolio, use_stored)
         return self.adjuster_settings_.get(family, AdjusterSettings())
 
     def metafeatures_of(self, dataset):

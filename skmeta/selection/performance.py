@@ -68,7 +68,7 @@ class PerformanceModel:
     portfolio : list of Strategy
         Evaluations of strategies outside it are ignored; their spaces map
         configurations to the features of the model.
-    n_estimators : int, default=200
+    n_estimators : int, default=100
     random_state : int, optional
     n_jobs : int, optional
 
@@ -78,7 +78,7 @@ class PerformanceModel:
     forest_ : RandomForestRegressor
     """
 
-    def __init__(self, portfolio, n_estimators=200, random_state=None, n_jobs=None):
+    def __init__(self, portfolio, n_estimators=100, random_state=None, n_jobs=None):
         self.portfolio = portfolio
         self.n_estimators = n_estimators
         self.random_state = random_state
@@ -131,7 +131,7 @@ class PerformanceModel:
         self.forest_ = RandomForestRegressor(
             n_estimators=self.n_estimators,
             min_samples_leaf=3,
-            max_features=0.5,
+            max_features=0.3,
             random_state=self.random_state,
             n_jobs=self.n_jobs,
         ).fit(design, target)
