@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -57,7 +58,11 @@ def _evaluate_proposal(proposal, X, y, task, splits, scoring, timeout, return_oo
 
 
 def _refit(strategy, config, X, y):
-    return strategy.build(config).fit(X, y)
+    # The search already judged this configuration on its scores; warnings
+    # such as an MLP's ConvergenceWarning would only repeat what it saw.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return strategy.build(config).fit(X, y)
 
 
 class _BaseMetaEstimator(BaseEstimator):
