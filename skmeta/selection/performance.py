@@ -3,7 +3,7 @@
 Scores are not comparable across datasets (0.7 balanced accuracy is excellent
 on one and poor on another), so the model learns *normalized* scores: on each
 dataset, the median stored configuration maps to 0 and the best to 1
-(:func:`normalized_scores`). A random forest then learns the map
+(:func:`normalized_scores`). An extra-trees forest then learns the map
 
     (dataset meta-features, strategy, configuration) -> normalized score
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import RandomForestRegressor
+from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta.selection.neighbors import MetaFeatureScaler
 
@@ -68,17 +68,17 @@ class PerformanceModel:
     portfolio : list of Strategy
         Evaluations of strategies outside it are ignored; their spaces map
         configurations to the features of the model.
-    n_estimators : int, default=100
+    n_estimators : int, default=200
     random_state : int, optional
     n_jobs : int, optional
 
     Attributes
     ----------
     scaler_ : MetaFeatureScaler
-    forest_ : RandomForestRegressor
+    forest_ : ExtraTreesRegressor
     """
 
-    def __init__(self, portfolio, n_estimators=100, random_state=None, n_jobs=None):
+    def __init__(self, portfolio, n_estimators=200, random_state=None, n_jobs=None):
         self.portfolio = portfolio
         self.n_estimators = n_estimators
         self.random_state = random_state
@@ -128,10 +128,12 @@ class PerformanceModel:
             runs["strategy"].tolist(),
             runs["config"].tolist(),
         )
-        self.forest_ = RandomForestRegressor(
+        # Extra-trees closed more of the SBS-VBS gap than a random forest or
+        # gradient boosting in leave-datasets-out runs on the shipped corpus.
+        self.forest_ = ExtraTreesRegressor(
             n_estimators=self.n_estimators,
             min_samples_leaf=3,
-            max_features=0.3,
+            max_features=0.5,
             random_state=self.random_state,
             n_jobs=self.n_jobs,
         ).fit(design, target)
