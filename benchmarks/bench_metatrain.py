@@ -31,7 +31,7 @@ import pandas as pd
 
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
-from skmeta.learner import _reproducible, task_family
+from skmeta.learner import _reproducible
 from skmeta.selection import NearestDatasets, PerformanceModel, normalized_scores
 from skmeta.strategies import resolve_portfolio
 

@@ -365,6 +365,7 @@ class MetaLearner(BaseEstimator):
         self._pending_settings = {}
         evaluations = kb.evaluations()
         datasets = kb.datasets()
+        stored = kb.metafeatures()
         excluded = set(exclude)
         datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
         for family in ("classification", "regression"):
@@ -373,7 +374,7 @@ class MetaLearner(BaseEstimator):
             runs = evaluations[evaluations["dataset_id"].isin(ids)]
             if runs.empty:
                 continue
-            table = _reproducible(kb.metafeatures().loc[lambda t: t.index.isin(ids)])
+            table = _reproducible(stored[stored.index.isin(ids)])
             table = table.dropna(axis=1, how="all")
             portfolio = resolve_portfolio(self.portfolio, tasks[-1])
             self.performance_models_[family] = PerformanceModel(
