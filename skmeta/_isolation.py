@@ -16,8 +16,8 @@ import multiprocessing
 import os
 import threading
 import time
-from contextlib import contextmanager
 from concurrent.futures import TimeoutError as FutureTimeoutError
+from contextlib import contextmanager
 
 from joblib.externals.loky import ProcessPoolExecutor
 from joblib.externals.loky.process_executor import BrokenProcessPool

@@ -6,7 +6,7 @@
     skmeta metafeatures [DATA.csv]          what a dataset looks like
     skmeta recommend DATA.csv --target COL  the strategies expected to do best
     skmeta fit DATA.csv --target COL        choose, tune and fit a model; save it
-    skmeta predict MODEL.joblib DATA.csv    predictions of a saved model
+    skmeta predict MODEL.joblib DATA.csv    predictions of a saved model (or .skops)
     skmeta metatrain FOLDER --kb KB.sqlite  build (or extend) a knowledge base
     skmeta evaluate FOLDER --kb KB.sqlite   meta-test recommendations on held-out data
     skmeta kb info|export|import            look at and exchange knowledge bases
@@ -182,7 +182,9 @@ def _open_knowledge_base(path, *, create=False):
                 "(`skmeta kb import` turns an export into one)"
             )
         return KnowledgeBase.from_json(path)
-    if path.is_file() and path.stat().st_size == 0:
+    # An empty file is a new database to SQLite, and one that another
+    # process is creating right now: fine to write to, nothing to read.
+    if not create and path.is_file() and path.stat().st_size == 0:
         raise CommandError(f"{path} is an empty file, not a knowledge base")
     if not create and not path.exists():
         raise FileNotFoundError(f"no such knowledge base: {path}")
@@ -215,19 +217,186 @@ def _meta_learner(kb_path, verbose=0, n_jobs=None):
 
 
 def _load_model(path):
-    import joblib
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such model file: {path}")
+    if _is_skops(path):
+        model = _load_skops(path)
+    else:
+        model = _load_joblib(path)
+    if not hasattr(model, "predict"):
+        raise CommandError(f"{path} holds a {type(model).__name__}, not a model")
+    return model
+
+
+def _load_joblib(path):
+    import joblib
+
     try:
-        model = joblib.load(path)
+        return joblib.load(path)
     except _MODEL_LOAD_ERRORS as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise CommandError(f"cannot load {path} as a joblib model file "
                            f"({type(exc).__name__}: {detail})") from None
-    if not hasattr(model, "predict"):
-        raise CommandError(f"{path} holds a {type(model).__name__}, not a model")
+
+
+def _save_model(estimator, path):
+    if _is_skops(path):
+        _skops_io().dump(_skops_ready(estimator), path)
+    else:
+        import joblib
+
+        joblib.dump(estimator, path)
+
+
+# -- the skops format -----------------------------------------------------------
+#
+# skops (https://skops.readthedocs.io) stores a model as data and, on load,
+# builds only the types it is told to trust. skmeta trusts, by name:
+#   - the skmeta classes a fitted MetaClassifier/MetaRegressor is made of;
+#   - scikit-learn classes, outside its test helpers, datasets and externals;
+#   - numpy arrays, dtypes, scalars and random generators;
+#   - functools.partial and the few scikit-learn functions fitted models
+#     refer to (_SKOPS_FUNCTIONS); a partial is built, never called, on load.
+# Anything else (e.g. os.system, or numpy.memmap, which opens files) makes the
+# load fail with the list of the types it would need.
+
+#: Modules of skmeta whose classes a saved estimator may contain.
+_SKOPS_SKMETA_MODULES = ("skmeta.estimators", "skmeta.ensemble",
+                         "skmeta.strategies.preprocessing")
+#: Other skmeta classes a saved estimator may contain.
+_SKOPS_SKMETA_TYPES = ("skmeta.adjust.adjuster.AdjusterSettings",)
+#: Functions (not types) fitted scikit-learn models refer to.
+_SKOPS_FUNCTIONS = ("sklearn.utils.validation.check_array",)
+#: Parts of scikit-learn that are no model: never trusted.
+_SKOPS_SKLEARN_EXCLUDED = ("sklearn.datasets", "sklearn.externals",
+                           "sklearn.utils._testing", "sklearn.tests")
+#: An attribute holding a pandas object, stored as plain data (skops cannot
+#: store pandas objects).
+_FRAME_MARK = "__skmeta_pandas__"
+
+
+def _is_skops(path):
+    return Path(path).suffix == ".skops"
+
+
+def _skops_io():
+    """``skops.io``, or a clear error naming the package to install."""
+    try:
+        return importlib.import_module("skops.io")
+    except ImportError:
+        raise CommandError(
+            ".skops model files need the skops package: pip install skops "
+            "(or pip install 'skmeta[skops]'); or save a .joblib file"
+        ) from None
+
+
+def _resolve(name):
+    """The object a dotted name refers to, importing its module; None if none."""
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            value = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[split:]:
+                value = getattr(value, attribute)
+        except AttributeError:
+            return None
+        return value
+    return None
+
+
+def _trusted_skops_name(name):
+    """Whether a model file may make skops build (or refer to) ``name``."""
+    import numpy.random
+
+    root = name.split(".")[0]
+    if name == "functools.partial" or name in _SKOPS_FUNCTIONS:
+        return True
+    if root not in ("skmeta", "sklearn", "numpy"):
+        return False  # never import a module the file names
+    value = _resolve(name)
+    if not isinstance(value, type):
+        return False
+    module = value.__module__
+    if root == "skmeta":
+        return module in _SKOPS_SKMETA_MODULES or name in _SKOPS_SKMETA_TYPES
+    if root == "sklearn":
+        return module.startswith("sklearn.") and not module.startswith(
+            _SKOPS_SKLEARN_EXCLUDED)
+    # ndarray itself, not its subclasses: numpy.memmap opens files.
+    return value is np.ndarray or issubclass(value, (
+        np.dtype, np.generic, numpy.random.RandomState, numpy.random.Generator,
+        numpy.random.BitGenerator))
+
+
+def _load_skops(path):
+    sio = _skops_io()
+    try:
+        names = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # not a zip file, a damaged schema: skops's own errors
+        raise CommandError(
+            f"cannot load {path} as a skops model file ({type(exc).__name__}: "
+            f"{_one_line(exc)})") from None
+    refused = [name for name in names if not _trusted_skops_name(name)]
+    if refused:
+        raise CommandError(
+            f"{path} holds types skmeta does not trust: {', '.join(refused)}; "
+            "if you trust the file's source, load it in Python with "
+            "skops.io.load(path, trusted=[...])"
+        )
+    try:
+        model = sio.load(path, trusted=names)
+    except Exception as exc:
+        raise CommandError(
+            f"cannot load {path} as a skops model file ({type(exc).__name__}: "
+            f"{_one_line(exc)})") from None
+    try:
+        return _restore_pandas(model)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CommandError(
+            f"cannot load {path}: a table it holds is malformed "
+            f"({type(exc).__name__}: {_one_line(exc)})") from None
+
+
+def _skops_ready(estimator):
+    """A shallow copy of ``estimator`` whose pandas attributes are plain data."""
+    import copy
+
+    ready = copy.copy(estimator)
+    for name, value in vars(estimator).items():
+        if isinstance(value, pd.DataFrame):
+            setattr(ready, name, {
+                _FRAME_MARK: "DataFrame",
+                "columns": [str(c) for c in value.columns],
+                "index": value.index.tolist(),
+                "data": {str(c): value[c].tolist() for c in value.columns},
+                "dtypes": {str(c): str(value[c].dtype) for c in value.columns},
+            })
+        elif isinstance(value, pd.Series):
+            setattr(ready, name, {
+                _FRAME_MARK: "Series", "name": value.name,
+                "index": value.index.tolist(), "data": value.tolist(),
+                "dtype": str(value.dtype),
+            })
+    return ready
+
+
+def _restore_pandas(model):
+    """Undo :func:`_skops_ready` on a loaded model."""
+    for name, value in list(vars(model).items()):
+        if not (isinstance(value, dict) and value.get(_FRAME_MARK)):
+            continue
+        if value[_FRAME_MARK] == "DataFrame":
+            frame = pd.DataFrame(value["data"], columns=value["columns"],
+                                 index=value["index"])
+            restored = frame.astype(value["dtypes"])
+        else:
+            restored = pd.Series(value["data"], index=value["index"],
+                                 name=value["name"], dtype=value["dtype"])
+        setattr(model, name, restored)
     return model
 
 
@@ -504,12 +673,12 @@ def _save_plot(function, estimator, path):
 
 
 def _cmd_fit(args):
-    import joblib
-
     from skmeta.estimators import MetaClassifier, MetaRegressor
     from skmeta.evaluation import check_scoring_name
 
     output = _check_output(args.output or f"{_stem(args.data)}.joblib")
+    if _is_skops(output):
+        _skops_io()  # fail before the search when skops is missing
     plot = None
     if args.plot:
         plot = _plot_function()
@@ -544,7 +713,7 @@ def _cmd_fit(args):
           f"{len(estimator.trace_)} evaluations in {seconds:.1f} s")
     _print_table(_trace_table(estimator.trace_), digits={"seconds": 2})
     _print_fitted(estimator, scoring)
-    joblib.dump(estimator, output)
+    _save_model(estimator, output)
     print(f"saved the model to {output}")
     if plot is not None:
         _save_plot(plot, estimator, args.plot)
@@ -814,7 +983,8 @@ def _add_fit(commands):
         description=(
             "Fit a MetaClassifier or MetaRegressor (by the task of the data, or "
             "--task) on a CSV file, print the adaptation trace and the best "
-            "strategy, and save the fitted estimator with joblib."
+            "strategy, and save the fitted estimator: with joblib (a pickle), or "
+            "with skops when the output ends in .skops (needs the skops package)."
         ),
     )
     parser.add_argument("data", help="a CSV file (.csv or .csv.gz)")
@@ -843,8 +1013,9 @@ def _add_fit(commands):
                         help="a knowledge base: SQLite file or .json[.gz] export "
                         "(default: the shipped one)")
     parser.add_argument("-o", "--output", metavar="MODEL",
-                        help="where to save the model (default: <data stem>.joblib "
-                        "in the current folder)")
+                        help="where to save the model: .joblib, or .skops for the "
+                        "skops format (default: <data stem>.joblib in the current "
+                        "folder)")
     parser.add_argument("--plot", metavar="PNG",
                         help="also save the adaptation plot (needs skmeta.plotting "
                         "and matplotlib)")
@@ -860,10 +1031,13 @@ def _add_predict(commands):
             "Predict the rows of a CSV file with a model saved by `skmeta fit`. "
             "The model's feature columns are taken by name; other columns (the "
             "target, ids) are ignored. WARNING: a joblib file is a pickle, and "
-            "loading it runs code from the file: only load models you trust."
+            "loading it runs code from the file: only load models you trust. A "
+            ".skops file is loaded with skops, building only scikit-learn, numpy "
+            "and skmeta types."
         ),
     )
-    parser.add_argument("model", help="a model saved by `skmeta fit` (.joblib)")
+    parser.add_argument("model",
+                        help="a model saved by `skmeta fit` (.joblib or .skops)")
     parser.add_argument("data", help="a CSV file (.csv or .csv.gz)")
     parser.add_argument("-o", "--output", metavar="CSV",
                         help="where to write the predictions (default or '-': stdout)")

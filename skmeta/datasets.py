@@ -10,6 +10,7 @@ checks every later step relies on happen here.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -76,6 +77,65 @@ def infer_task(y):
     return "binary" if n_unique <= 2 else "multiclass"
 
 
+_MIXED = ("mixed", "mixed-integer")
+
+
+def _value_kind(value):
+    """What a value of an object column is: missing, string, number or other.
+
+    Booleans count as numbers.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "missing"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        if isinstance(value, (float, np.floating)) and np.isnan(value):
+            return "missing"
+        return "number"
+    return "other"
+
+
+def _check_object_columns(frame):
+    """Refuse object columns that mix numbers and strings or hold containers.
+
+    A feature is numeric or categorical (strings); a column that is both is
+    usually a numeric column with text markers such as ``"n/a"`` in it, and
+    lists or dicts are no feature at all. pandas infers the content of each
+    object column in compiled code; only a column it calls mixed is
+    looked at value by value.
+    """
+    for column, dtype in frame.dtypes.items():
+        if not pd.api.types.is_object_dtype(dtype):
+            continue
+        values = frame[column]
+        if pd.api.types.infer_dtype(values, skipna=True) not in _MIXED:
+            continue
+        examples = {}
+        for value in values:
+            examples.setdefault(_value_kind(value), value)
+        if "other" in examples:
+            odd = examples["other"]
+            raise TypeError(
+                f"column {column!r} of X holds a {type(odd).__name__} value "
+                f"({_short_repr(odd)}); features must be numbers, strings, "
+                "booleans or missing values."
+            )
+        if "string" in examples and "number" in examples:
+            raise TypeError(
+                f"column {column!r} of X mixes numbers and strings (e.g. "
+                f"{_short_repr(examples['number'])} and "
+                f"{_short_repr(examples['string'])}); make it one type: "
+                f"pd.to_numeric(X[{column!r}], errors='coerce') for a numeric "
+                f"feature, or X[{column!r}].astype(str) for a categorical one."
+            )
+
+
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def check_features(X, *, allow_nan=True):
     """Validate a feature table and return it as a DataFrame or sparse matrix.
 
@@ -129,6 +189,7 @@ def check_features(X, *, allow_nan=True):
     duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
     if duplicated:
         raise ValueError(f"X has duplicate column names: {duplicated}.")
+    _check_object_columns(frame)
     numeric = frame.select_dtypes(include=["number", "bool"])
     if numeric.shape[1]:
         values = numeric.to_numpy(dtype=float, na_value=np.nan)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -36,13 +37,20 @@ from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.datasets import Dataset, check_features
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import (
+    EvaluationResult,
     check_scoring_name,
     cv_description,
     evaluate_config,
     make_cv,
 )
 from skmeta.knowledge import Evaluation, KnowledgeBase
-from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
+from skmeta.learner import (
+    MetaLearner,
+    resolve_meta_learner,
+    subsample_indices,
+    take_rows,
+    task_family,
+)
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
@@ -50,19 +58,57 @@ __all__ = ["MetaClassifier", "MetaRegressor"]
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size")
 
 
-def _evaluate_proposal(proposal, X, y, task, splits, scoring, timeout, return_oof):
-    return evaluate_config(
-        proposal.strategy, proposal.config, X, y, task, splits,
-        scoring=scoring, timeout=timeout, return_oof=return_oof,
+def _evaluate_fold(proposal, X, y, task, split, scoring, timeout, deadline, return_oof):
+    """Cross-validate one proposal on one fold, within its share of the time."""
+    limit = timeout
+    if deadline is not None:
+        left = deadline - time.time()
+        if left <= 0:
+            return EvaluationResult(
+                status="timeout", error="the time budget ran out before this fold started"
+            )
+        limit = left if limit is None else min(limit, left)
+    result = evaluate_config(
+        proposal.strategy, proposal.config, X, y, task, [split],
+        scoring=scoring, timeout=limit, return_oof=return_oof,
+    )
+    if result.status == "timeout":
+        cause = ("the time budget ran out" if limit != timeout
+                 else "its share of timeout: the evaluation's limit over its folds")
+        result.error = f"exceeded the time limit of {limit:.3g} s for one fold ({cause})"
+    return result
+
+
+def _merge_folds(fold_results, splits):
+    """One evaluation's result from its folds' results (evaluated apart)."""
+    fit_seconds = sum(r.fit_seconds for r in fold_results)
+    predict_seconds = sum(r.predict_seconds for r in fold_results)
+    failed = next((r for r in fold_results if not r.ok), None)
+    if failed is not None:
+        return EvaluationResult(status=failed.status, error=failed.error,
+                                fit_seconds=fit_seconds, predict_seconds=predict_seconds)
+    oof = None
+    if fold_results[0].oof_predictions is not None:
+        oof = fold_results[0].oof_predictions.copy()
+        for result, (_, test) in zip(fold_results[1:], splits[1:]):
+            oof[test] = result.oof_predictions[test]
+    fold_scores = [r.fold_scores[0] for r in fold_results]
+    return EvaluationResult(
+        status="ok", score=float(np.mean(fold_scores)), fold_scores=fold_scores,
+        fit_seconds=fit_seconds, predict_seconds=predict_seconds, oof_predictions=oof,
     )
 
 
 def _refit(strategy, config, X, y):
+    """Fit a configuration on all the rows; returns (model, error message)."""
     # The search already judged this configuration on its scores; warnings
     # such as an MLP's ConvergenceWarning would only repeat what it saw.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return strategy.build(config).fit(X, y)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return strategy.build(config).fit(X, y), ""
+    except Exception as exc:  # a member that fails is dropped, see _fit_final_model
+        return None, f"{type(exc).__name__}: {exc}"[:500]
 
 
 class _BaseMetaEstimator(BaseEstimator):
@@ -82,6 +128,7 @@ class _BaseMetaEstimator(BaseEstimator):
         "cv": ["cv_object"],
         "scoring": [None, str],
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
+        "max_samples": [None, Interval(Integral, 2, None, closed="left")],
         "update_knowledge": ["boolean"],
         "n_jobs": [None, Integral],
         "random_state": ["random_state"],
@@ -103,6 +150,7 @@ class _BaseMetaEstimator(BaseEstimator):
         cv=5,
         scoring=None,
         ensemble_size=10,
+        max_samples=20_000,
         update_knowledge=False,
         n_jobs=None,
         random_state=None,
@@ -121,6 +169,7 @@ class _BaseMetaEstimator(BaseEstimator):
         self.cv = cv
         self.scoring = scoring
         self.ensemble_size = ensemble_size
+        self.max_samples = max_samples
         self.update_knowledge = update_knowledge
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -167,7 +216,7 @@ class _BaseMetaEstimator(BaseEstimator):
 
     # -- fit -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Search strategies and configurations for ``(X, y)``, then refit.
 
         Parameters
@@ -176,12 +225,24 @@ class _BaseMetaEstimator(BaseEstimator):
             DataFrames may hold categorical (string or category) columns and
             missing values.
         y : array-like of shape (n_samples,)
+        groups : array-like of shape (n_samples,), optional
+            Group labels for a group-aware ``cv`` splitter (e.g.
+            ``GroupKFold``); routed to it with metadata routing too.
 
         Returns
         -------
         self
         """
+        start = time.monotonic()
         table, y = self._prepare(X, y)
+        self._numeric_columns = _numeric_columns(table)
+        if groups is not None:
+            groups = column_or_1d(groups)
+            if len(groups) != len(y):
+                raise ValueError(
+                    f"groups has {len(groups)} values but X has {len(y)} rows; "
+                    "pass one group label per row."
+                )
         dataset = self._dataset(table, y)
         task = dataset.task
         seed = self._seed()
@@ -193,25 +254,50 @@ class _BaseMetaEstimator(BaseEstimator):
         family = task_family(task)
         settings = self._settings(learner, family)
 
+        if family not in learner.performance_models_:
+            warnings.warn(
+                f"the knowledge base has no {family} experience, so the search "
+                "starts from a uniform prior (a cold start); meta-train on "
+                f"{family} datasets for a warm start.",
+                UserWarning, stacklevel=3,
+            )
         metafeatures = learner.metafeatures_of(dataset)
         prior, warm_starts = learner.warm_start(dataset.task, metafeatures, portfolio)
-        splitter = make_cv(self.cv, task, dataset.y, seed)
-        splits = list(splitter.split(dataset.X, dataset.y))
+        rows = subsample_indices(dataset, self.max_samples, seed)
+        search = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
+        self.n_search_samples_ = search.n_samples
+        if search is not dataset:
+            self._log(f"searching on a subsample of {search.n_samples} of "
+                      f"{dataset.n_samples} rows (max_samples)")
+        splitter = make_cv(self.cv, task, search.y, seed)
+        search_groups = None if groups is None else groups[rows]
+        splits = list(splitter.split(search.X, search.y, search_groups))
         adjuster = StrategyAdjuster(portfolio, prior, warm_starts, settings, seed)
         keep_oof = self.ensemble_size > 1
         results = []
+        # Each evaluation's folds get an equal share of its time limit; the
+        # (proposal, fold) pairs run in parallel, so a batch of one slow and
+        # one fast proposal does not leave a core idle.
+        fold_timeout = None if self.timeout is None else self.timeout / len(splits)
 
         def evaluate(proposals, seconds_left):
-            timeout = self.timeout
+            deadline = None
             if seconds_left is not None:
-                timeout = seconds_left if timeout is None else min(timeout, seconds_left)
-                timeout = max(timeout, 1e-3)
-            batch = Parallel(n_jobs=self.n_jobs)(
-                delayed(_evaluate_proposal)(
-                    p, dataset.X, dataset.y, task, splits, scoring, timeout, keep_oof
+                if not any(r.ok for r in results):
+                    # No model yet: the first evaluations get at least a
+                    # quarter of the budget, however long the start took.
+                    seconds_left = max(seconds_left, 0.25 * self.time_budget)
+                deadline = time.time() + seconds_left
+            per_fold = Parallel(n_jobs=self.n_jobs)(
+                delayed(_evaluate_fold)(
+                    p, search.X, search.y, task, split, scoring, fold_timeout,
+                    deadline, keep_oof,
                 )
-                for p in proposals
+                for p in proposals for split in splits
             )
+            k = len(splits)
+            batch = [_merge_folds(per_fold[i * k:(i + 1) * k], splits)
+                     for i in range(len(proposals))]
             results.extend(batch)
             return [
                 {"score": r.score, "fold_scores": r.fold_scores, "status": r.status,
@@ -224,7 +310,8 @@ class _BaseMetaEstimator(BaseEstimator):
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in zip(portfolio, np.nan_to_num(prior))))
         trace = run_adjuster(
             adjuster, evaluate, self.n_evaluations,
-            batch_size=self.batch_size, time_budget=self.time_budget,
+            batch_size=self.batch_size,
+            time_budget=self._search_budget(start, subsampled=search is not dataset),
             on_result=lambda row: self._log(
                 f"#{row['evaluation']} {row['strategy']}: {row['status']} {row['score']}"
             ),
@@ -236,16 +323,24 @@ class _BaseMetaEstimator(BaseEstimator):
         )
         self.adjuster_settings_ = settings
         self._check_some_succeeded()
-        best = int(self.trace_["score"].astype(float).idxmax())
-        self.best_index_ = best
-        self.best_strategy_ = self.trace_.at[best, "strategy"]
-        self.best_params_ = dict(self.trace_.at[best, "config"])
-        self.best_score_ = float(self.trace_.at[best, "score"])
-        self._fit_final_model(portfolio, dataset, results, scoring)
+        self._fit_final_model(portfolio, dataset, search, results, scoring, seed, start)
         if self.update_knowledge:
-            self._update_knowledge(learner, dataset, metafeatures, scoring,
-                                   cv_description(splitter), seed)
+            cv = cv_description(splitter)
+            if search is not dataset:  # as MetaLearner keys subsampled runs
+                cv += f" on {search.n_samples} rows"
+            self._update_knowledge(learner, dataset, metafeatures, scoring, cv, seed)
         return self
+
+    def _search_budget(self, start, subsampled):
+        """Seconds of ``time_budget`` left for the search (None: no budget).
+
+        After a search on a subsample, the refit on all the rows takes longer
+        than one evaluation: a fifth of the budget is kept for it.
+        """
+        if self.time_budget is None:
+            return None
+        budget = self.time_budget * (0.8 if subsampled else 1.0)
+        return max(budget - (time.monotonic() - start), 0.0)
 
     def _check_some_succeeded(self):
         ok = self.trace_["status"] == "ok"
@@ -266,36 +361,109 @@ class _BaseMetaEstimator(BaseEstimator):
                 stacklevel=3,
             )
 
-    def _fit_final_model(self, portfolio, dataset, results, scoring):
-        by_name = {s.name: s for s in portfolio}
-        ok = [i for i, r in enumerate(results) if r.ok]
-        if self.ensemble_size > 1 and len(ok) > 1:
-            order = sorted(ok, key=lambda i: -results[i].score)
-            classes = np.unique(dataset.y) if dataset.task != "regression" else None
-            weights = ensemble_selection(
-                [results[i].oof_predictions for i in order], dataset.y, dataset.task,
-                scoring, self.ensemble_size, classes,
-            )
-            members = [(i, w) for i, w in zip(order, weights) if w > 0]
-        else:
-            members = [(self.best_index_, 1.0)]
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_refit)(
-                by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                dataset.X, dataset.y,
-            )
-            for i, _ in members
+    def _ensemble_members(self, results, search, scoring):
+        """(evaluation, weight) pairs of the fused model, best first."""
+        ok = sorted((i for i, r in enumerate(results) if r.ok),
+                    key=lambda i: (-results[i].score, i))
+        if self.ensemble_size == 1 or len(ok) == 1:
+            return [(ok[0], 1.0)]
+        classes = np.unique(search.y) if search.task != "regression" else None
+        weights = ensemble_selection(
+            [results[i].oof_predictions for i in ok], search.y, search.task,
+            scoring, self.ensemble_size, classes,
         )
+        return [(i, w) for i, w in zip(ok, weights) if w > 0]
+
+    def _refit_rows(self, dataset, search, results, members, start, seed):
+        """Rows of the final refit: all of them, unless a time budget is set,
+        the search ran on a subsample, and its timings say that refitting on
+        every row would overrun the budget (then as many as fit in it)."""
+        everything = np.arange(dataset.n_samples)
+        if self.time_budget is None or search is dataset:
+            return everything
+        # Seconds to fit the members once on the search's rows, from their
+        # per-fold timings (a fold trains on (k - 1) / k of the rows).
+        k = len(results[members[0][0]].fold_scores)
+        seconds = sum(results[i].fit_seconds / (k - 1) for i, _ in members)
+        allowed = max(self.time_budget - (time.monotonic() - start),
+                      0.1 * self.time_budget)
+        n_rows = int(search.n_samples * allowed / max(seconds, 1e-9))
+        if n_rows >= dataset.n_samples:
+            return everything
+        n_rows = max(n_rows, search.n_samples)
+        warnings.warn(
+            f"the time budget leaves room to refit on {n_rows} of "
+            f"{dataset.n_samples} rows; raise time_budget to use them all.",
+            UserWarning, stacklevel=4,
+        )
+        return subsample_indices(dataset, n_rows, seed)
+
+    def _fit_final_model(self, portfolio, dataset, search, results, scoring, seed, start):
+        """Refit the fused members (or the best) on all the rows.
+
+        A member whose refit fails is dropped (its weight goes to the
+        others); if every member fails, the next best evaluations are tried
+        in order of score until one refits.
+        """
+        by_name = {s.name: s for s in portfolio}
+        members = self._ensemble_members(results, search, scoring)
+        rows = self._refit_rows(dataset, search, results, members, start, seed)
+        final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
+        self.n_refit_samples_ = final.n_samples
+
+        def refit(indices):
+            return Parallel(n_jobs=self.n_jobs)(
+                delayed(_refit)(
+                    by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
+                    final.X, final.y,
+                )
+                for i in indices
+            )
+
+        fitted = refit([i for i, _ in members])
+        errors = {i: e for (i, _), (_, e) in zip(members, fitted) if e}
+        kept = [(i, w, m) for (i, w), (m, _) in zip(members, fitted) if m is not None]
+        if not kept:
+            tried = {i for i, _ in members}
+            for i in sorted((i for i, r in enumerate(results) if r.ok and i not in tried),
+                            key=lambda i: (-results[i].score, i)):
+                [(model, error)] = refit([i])
+                if model is not None:
+                    kept = [(i, 1.0, model)]
+                    break
+                errors[i] = error
+        if errors:
+            listed = "; ".join(f"#{i} {self.trace_.at[i, 'strategy']}: {e}"
+                               for i, e in errors.items())
+            if not kept:
+                raise ValueError(
+                    "every successful evaluation failed when refit on all the "
+                    f"rows, so there is no model to predict with. Causes: {listed}"
+                )
+            warnings.warn(f"refitting on all the rows failed for {listed}; "
+                          "those configurations were left out of the final model.",
+                          UserWarning, stacklevel=3)
+        self.refit_errors_ = errors
+        total = sum(w for _, w, _ in kept)
         self.ensemble_ = pd.DataFrame({
-            "evaluation": [i for i, _ in members],
-            "strategy": [self.trace_.at[i, "strategy"] for i, _ in members],
-            "config": [self.trace_.at[i, "config"] for i, _ in members],
-            "weight": [w for _, w in members],
+            "evaluation": [i for i, _, _ in kept],
+            "strategy": [self.trace_.at[i, "strategy"] for i, _, _ in kept],
+            "config": [self.trace_.at[i, "config"] for i, _, _ in kept],
+            "weight": [w / total for _, w, _ in kept],
         })
-        if len(fitted) == 1:
-            self.estimator_ = fitted[0]
+        # The best evaluation, unless it could not be refit.
+        best = int(self.trace_["score"].astype(float).idxmax())
+        if best in errors:
+            best = kept[0][0]
+        self.best_index_ = best
+        self.best_strategy_ = self.trace_.at[best, "strategy"]
+        self.best_params_ = dict(self.trace_.at[best, "config"])
+        self.best_score_ = float(self.trace_.at[best, "score"])
+        if len(kept) == 1:
+            self.estimator_ = kept[0][2]
         else:
-            self.estimator_ = self._fuse(fitted, [w for _, w in members])
+            self.estimator_ = self._fuse([m for _, _, m in kept],
+                                         list(self.ensemble_["weight"]))
 
     def _update_knowledge(self, learner, dataset, metafeatures, scoring, cv, seed):
         kb = learner.knowledge_base_
@@ -325,7 +493,9 @@ class _BaseMetaEstimator(BaseEstimator):
         check_is_fitted(self, "estimator_")
         table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        return check_features(table)
+        table = check_features(table)
+        _check_numeric_columns(table, getattr(self, "_numeric_columns", ()))
+        return table
 
     def predict(self, X):
         """Predict with the refitted model (or ensemble)."""
@@ -343,6 +513,31 @@ def _fitted_model_has(method):
         return hasattr(estimator.estimator_, method)
 
     return check
+
+
+def _numeric_columns(table):
+    """Names of a DataFrame's numeric columns (none for a sparse matrix)."""
+    if not isinstance(table, pd.DataFrame):
+        return ()
+    return tuple(c for c in table.columns
+                 if pd.api.types.is_numeric_dtype(table[c].dtype))
+
+
+def _check_numeric_columns(table, numeric):
+    """Columns numeric at fit must still be numeric: name the first that is not."""
+    if not isinstance(table, pd.DataFrame):
+        return
+    for column in numeric:
+        values = table[column]
+        if column in table and not pd.api.types.is_numeric_dtype(values.dtype):
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = values[converted.isna() & values.notna()]
+            if len(bad):
+                raise ValueError(
+                    f"column {column!r} was numeric in fit but holds values that "
+                    f"are not numbers now (e.g. {bad.iloc[0]!r}); convert it to "
+                    "numbers as it was when fitting."
+                )
 
 
 def _as_table(X, ensure_min_samples=1):
@@ -383,23 +578,35 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     n_evaluations : int, default=10
         Cross-validated evaluations of the search.
     time_budget : float, optional
-        Seconds after which no new evaluation starts (running ones are
-        stopped at the budget).
+        Seconds for the whole fit. No new evaluation starts after it and
+        running ones are stopped at it; the first evaluations get at least a
+        quarter of the budget, however long the meta-features took. When the
+        search ran on a subsample (``max_samples``), it stops at 80% of the
+        budget and the final refit uses as many rows as its timings say fit
+        in the rest (at least a tenth of the budget). If every evaluation
+        ran out of time, ``fit`` raises an error that says so.
     timeout : float, optional
-        Seconds one evaluation may take.
+        Seconds one evaluation may take; each of its ``cv`` folds gets an
+        equal share.
     temperature, learning_rate, prior_weight, step_size : float or "auto"
         The adjuster's settings (:class:`~skmeta.adjust.AdjusterSettings`);
         "auto" takes the values meta-learned with the knowledge base.
     batch_size : int, default=2
-        Proposals per adjuster step, evaluated in parallel with ``n_jobs``.
-        The result does not depend on ``n_jobs``.
+        Proposals per adjuster step. Their (proposal, fold) pairs are
+        evaluated in parallel with ``n_jobs``; the result does not depend on
+        ``n_jobs``.
     cv : int or splitter, default=5
     scoring : str, optional
         A metric of :data:`skmeta.evaluation.SCORINGS`; balanced accuracy
         when None.
     ensemble_size : int, default=10
         Picks of greedy ensemble selection on out-of-fold predictions; 1
-        refits the single best configuration.
+        refits the single best configuration. A member whose refit on all
+        the rows fails is left out (see ``refit_errors_``); if all do, the
+        next best evaluations are tried in order.
+    max_samples : int or None, default=20_000
+        The search evaluates on a stratified subsample of at most this many
+        rows; the final model is refit on all of them. None: every row.
     update_knowledge : bool, default=False
         Add this fit's evaluations to the knowledge base.
     n_jobs : int, optional
@@ -421,6 +628,13 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         The fused members (evaluation, strategy, config, weight).
     estimator_ : estimator
         The refitted model or ensemble that predicts.
+    refit_errors_ : dict
+        Evaluation number -> error, for configurations whose final refit
+        failed (empty when none did).
+    n_search_samples_ : int
+        Rows the search evaluated on (see ``max_samples``).
+    n_refit_samples_ : int
+        Rows the final model was fit on.
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray
@@ -439,8 +653,13 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     """
 
     def _dataset(self, table, y):
-        check_classification_targets(y)
         y = np.asarray(y)
+        if y.dtype == object and pd.isna(y).any():
+            raise ValueError(
+                f"y contains {int(pd.isna(y).sum())} missing labels (None or NaN); "
+                "drop those rows or give them a class."
+            )
+        check_classification_targets(y)
         self.classes_ = np.unique(y)
         task = "binary" if len(self.classes_) == 2 else "multiclass"
         return Dataset(table, y, name="fit", task=task)
@@ -488,7 +707,15 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     """
 
     def _dataset(self, table, y):
-        return Dataset(table, np.asarray(y, dtype=float), name="fit", task="regression")
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "MetaRegressor needs a numeric target y, but y holds values that "
+                f"are not numbers (e.g. {np.asarray(y, dtype=object)[0]!r}); use "
+                "MetaClassifier for class labels."
+            ) from None
+        return Dataset(table, y, name="fit", task="regression")
 
     def _fuse(self, fitted, weights):
         return FusedRegressor(fitted, weights)

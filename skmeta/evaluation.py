@@ -65,7 +65,9 @@ SCORINGS = {
     "balanced_accuracy": _Scoring(
         _label_metric(metrics.balanced_accuracy_score), "label", _CLASSIFICATION
     ),
-    "accuracy": _Scoring(_label_metric(metrics.accuracy_score), "label", _CLASSIFICATION),
+    "accuracy": _Scoring(
+        _label_metric(metrics.accuracy_score), "label", _CLASSIFICATION
+    ),
     "f1_macro": _Scoring(
         _label_metric(metrics.f1_score, average="macro"), "label", _CLASSIFICATION
     ),
@@ -214,7 +216,9 @@ def _check_predictions(predictions, n_expected, task):
             f"the model returned predictions of shape {predictions.shape}, "
             f"expected ({n_expected},)"
         )
-    if task == "regression" and not np.all(np.isfinite(predictions)):
+    # Float labels of a classifier are checked too: NaN is no class, and
+    # metrics would otherwise fail with a message that does not name the model.
+    if predictions.dtype.kind in "fc" and not np.all(np.isfinite(predictions)):
         raise ValueError("the model predicted NaN or infinite values")
 
 
@@ -238,8 +242,14 @@ def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
         )
         predict_seconds += time.perf_counter() - start
         _check_predictions(labels, len(test), task)
-        if proba is not None and not np.all(np.isfinite(proba)):
-            raise ValueError("the model predicted NaN or infinite probabilities")
+        if proba is not None:
+            if proba.shape[0] != len(test):
+                raise ValueError(
+                    f"the model returned probabilities for {proba.shape[0]} rows, "
+                    f"expected {len(test)}"
+                )
+            if not np.all(np.isfinite(proba)):
+                raise ValueError("the model predicted NaN or infinite probabilities")
         predictions = proba if spec.needs == "proba" else labels
         fold_scores.append(float(spec.function(y[test], predictions, classes)))
         if return_oof:

@@ -75,10 +75,24 @@ def open_knowledge_base(knowledge_base):
     )
 
 
-def subsample(dataset, max_samples, random_state):
-    """The dataset itself, or a stratified subsample of ``max_samples`` rows."""
+def subsample_indices(dataset, max_samples, random_state):
+    """Sorted row indices of a stratified subsample of ``max_samples`` rows.
+
+    All rows when ``max_samples`` is None or the dataset is not larger; the
+    subsample is stratified on the class for classification unless a class
+    is too small for it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta import Dataset
+    >>> from skmeta.learner import subsample_indices
+    >>> data = Dataset(np.arange(20.0).reshape(10, 2), np.arange(10.0))
+    >>> len(subsample_indices(data, 4, random_state=0))
+    4
+    """
     if max_samples is None or dataset.n_samples <= max_samples:
-        return dataset
+        return np.arange(dataset.n_samples)
     stratify = dataset.y if dataset.task != "regression" else None
     try:
         index, _ = train_test_split(
@@ -92,9 +106,52 @@ def subsample(dataset, max_samples, random_state):
             np.arange(dataset.n_samples), train_size=max_samples,
             random_state=random_state,
         )
-    index = np.sort(index)
+    return np.sort(index)
+
+
+def subsample(dataset, max_samples, random_state):
+    """The dataset itself, or a stratified subsample of ``max_samples`` rows."""
+    if max_samples is None or dataset.n_samples <= max_samples:
+        return dataset
+    return take_rows(dataset, subsample_indices(dataset, max_samples, random_state))
+
+
+def take_rows(dataset, index):
+    """A new :class:`Dataset` of the given rows (same name and task)."""
     X = dataset.X.iloc[index] if hasattr(dataset.X, "iloc") else dataset.X[index]
     return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task)
+
+
+#: Version of the way adjuster settings are learned (the performance model and
+#: the replay grid); settings stored by another version are learned again.
+SETTINGS_VERSION = 2
+
+
+class _PendingModel:
+    """A performance model and what it will learn from, fitted on first use."""
+
+    def __init__(self, model, table, runs):
+        self.model, self.table, self.runs = model, table, runs
+
+    def fit(self):
+        return self.model.fit(self.table, self.runs)
+
+
+class _LazyModels(dict):
+    """Task family -> performance model, each fitted when first looked up.
+
+    A process that only classifies never pays for the regression model.
+    """
+
+    def __getitem__(self, family):
+        value = super().__getitem__(family)
+        if isinstance(value, _PendingModel):
+            value = value.fit()
+            self[family] = value
+        return value
+
+    def get(self, family, default=None):
+        return self[family] if family in self else default
 
 
 def configuration_grid(strategy, n_configs, random_state):
@@ -194,7 +251,9 @@ class MetaLearner(BaseEstimator):
     nearest_ : dict
         Task family -> fitted :class:`~skmeta.selection.NearestDatasets`.
     performance_models_ : dict
-        Task family -> fitted :class:`~skmeta.selection.PerformanceModel`.
+        Task family -> :class:`~skmeta.selection.PerformanceModel`, fitted
+        when first looked up (so a process that only classifies never fits
+        the regression model).
     n_evaluated_, n_reused_ : int
         Evaluations run and found already stored during the last ``fit``.
 
@@ -360,7 +419,8 @@ class MetaLearner(BaseEstimator):
         return len(pending), n_reused
 
     def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
-        self.nearest_, self.performance_models_, self.training_ids_ = {}, {}, {}
+        self.nearest_, self.training_ids_ = {}, {}
+        self.performance_models_ = _LazyModels()
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         self._pending_settings = {}
         evaluations = kb.evaluations()
@@ -374,12 +434,23 @@ class MetaLearner(BaseEstimator):
             runs = evaluations[evaluations["dataset_id"].isin(ids)]
             if runs.empty:
                 continue
+            if not runs["status"].eq("ok").any():
+                causes = "; ".join(
+                    f"{name}: {error}" for name, error in
+                    runs[["strategy", "error"]].drop_duplicates().itertuples(index=False)
+                )
+                raise ValueError(
+                    f"every one of the {len(runs)} stored {family} evaluations "
+                    "failed, so there is nothing to learn from (they stay stored). "
+                    f"Causes: {causes}"
+                )
             table = _reproducible(stored[stored.index.isin(ids)])
             table = table.dropna(axis=1, how="all")
             portfolio = resolve_portfolio(self.portfolio, tasks[-1])
-            self.performance_models_[family] = PerformanceModel(
-                portfolio, random_state=self.random_state, n_jobs=self.n_jobs
-            ).fit(table, runs)
+            self.performance_models_[family] = _PendingModel(
+                PerformanceModel(portfolio, random_state=self.random_state,
+                                 n_jobs=self.n_jobs), table, runs,
+            )
             self.nearest_[family] = NearestDatasets().fit(table)
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
             unique = runs.drop_duplicates(subset=["strategy", "config_key"])
@@ -397,11 +468,12 @@ class MetaLearner(BaseEstimator):
 
         Settings learned on the whole knowledge base are stored in it (as the
         property ``adjuster_settings.<family>``) and reused while it holds
-        the same number of datasets.
+        the same number of datasets and :data:`SETTINGS_VERSION` is the same.
         """
         stored = kb.get_property(f"adjuster_settings.{family}") if use_stored else None
         ids = self.training_ids_[family]
-        if stored is not None and stored.get("n_datasets") == len(ids):
+        if (stored is not None and stored.get("n_datasets") == len(ids)
+                and stored.get("version") == SETTINGS_VERSION):
             self.adjuster_settings_[family] = AdjusterSettings(**stored["settings"])
             return
         if len(ids) < MIN_DATASETS_TO_LEARN_SETTINGS:
@@ -411,7 +483,7 @@ class MetaLearner(BaseEstimator):
         problems = replay_problems(
             table, runs, portfolio, n_folds=5, random_state=self.random_state
         )
-        settings, results = learn_settings(problems)
+        settings, results = learn_settings(problems, n_jobs=self.n_jobs)
         self.adjuster_settings_[family] = settings
         self.replay_results_[family] = results
         if use_stored and not kb.read_only:
@@ -419,6 +491,7 @@ class MetaLearner(BaseEstimator):
                 "settings": {k: getattr(settings, k) for k in results.columns[:-1]},
                 "replay_regret": float(results["regret"].iloc[0]),
                 "n_datasets": len(ids),
+                "version": SETTINGS_VERSION,
             })
 
     @classmethod
@@ -689,7 +762,9 @@ def resolve_meta_learner(knowledge_base):
 
 @functools.lru_cache(maxsize=1)
 def _default_meta_learner():
-    return MetaLearner.from_knowledge_base(KnowledgeBase.default())
+    # Fitted once per process. Every core helps: a forest grows the same
+    # trees whatever its n_jobs, so recommendations do not depend on it.
+    return MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
 
 
 def _config_key(strategy, config):

@@ -3,7 +3,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from faulty import faulty_strategy
+from faulty import faulty_strategy, refit_failing_strategy
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, make_classification, make_regression
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -213,3 +213,44 @@ def test_predict_checks_its_input(learner):
             .fit(*make_classification(50, 4, random_state=0)).predict(np.ones((2, 3)))
     with pytest.raises(Exception, match="not fitted"):
         MetaClassifier().predict(data.X)
+
+
+def test_max_samples_subsamples_the_search_not_the_refit(learner):
+    X, y = make_classification(400, 5, random_state=4)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=3,
+                         max_samples=120, ensemble_size=1, random_state=0).fit(X, y)
+    assert clf.n_search_samples_ == 120
+    assert clf.n_refit_samples_ == 400
+    # Out-of-fold predictions of the search cover exactly its subsample.
+    assert clf.trace_["status"].eq("ok").all()
+
+
+def test_groups_reach_a_group_splitter(learner):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = make_classification(120, 4, random_state=6)
+    groups = np.repeat(np.arange(6), 20)
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2,
+                         cv=GroupKFold(3), random_state=0)
+    clf.fit(X, y, groups=groups)
+    assert all(len(s) == 3 for s in clf.trace_["fold_scores"])
+    with pytest.raises(ValueError, match="groups"):
+        clf.fit(X, y)  # GroupKFold needs the groups
+    with pytest.raises(ValueError, match="one group label per row"):
+        clf.fit(X, y, groups=groups[:-1])
+
+
+def test_a_failed_refit_falls_back_to_the_next_best(learner):
+    X, y = make_classification(300, 5, random_state=7)
+    # Fits on folds of 2/3 of the rows, fails on all 300 of them.
+    shaky = refit_failing_strategy("binary", max_rows=250)
+    with pytest.warns(UserWarning, match="refitting on all the rows failed"):
+        clf = MetaClassifier(knowledge_base=learner,
+                             portfolio=[shaky, "gaussian_nb"], n_evaluations=4, cv=3,
+                             temperature=10.0, random_state=0).fit(X, y)
+    assert (clf.trace_["strategy"] == shaky.name).any()
+    assert set(clf.refit_errors_) <= set(clf.trace_.index[clf.trace_["strategy"] == shaky.name])
+    assert clf.refit_errors_
+    assert shaky.name not in set(clf.ensemble_["strategy"])
+    assert clf.best_strategy_ == "gaussian_nb"
+    assert clf.score(X, y) > 0.5

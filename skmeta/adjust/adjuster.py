@@ -165,7 +165,8 @@ def run_adjuster(
     batch_size : int, default=1
         Proposals per step, evaluated together (in parallel by the caller).
     time_budget : float, optional
-        Seconds; no new step starts after it is spent.
+        Seconds; no new step starts after it is spent (the first step always
+        runs).
     on_result : callable, optional
         Called with each trace row as it is recorded.
 
@@ -181,11 +182,12 @@ def run_adjuster(
     trace = []
     while len(trace) < n_evaluations:
         elapsed = time.monotonic() - start
-        if time_budget is not None and elapsed >= time_budget:
+        # The first step always runs, so that a search has a result.
+        if trace and time_budget is not None and elapsed >= time_budget:
             break
         n = min(batch_size, n_evaluations - len(trace))
         proposals = adjuster.ask(n)
-        left = None if time_budget is None else time_budget - elapsed
+        left = None if time_budget is None else max(time_budget - elapsed, 0.0)
         results = evaluate(proposals, left)
         for proposal, result in zip(proposals, results):
             score = result.get("score")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from skmeta.adjust.adjuster import AdjusterSettings, StrategyAdjuster, run_adjuster
 
@@ -28,8 +29,8 @@ __all__ = ["ReplayProblem", "learn_settings", "replay_regret", "SETTINGS_GRID"]
 
 #: Candidate values searched for each setting.
 SETTINGS_GRID = {
-    "temperature": [0.05, 0.1, 0.25, 0.5],
-    "learning_rate": [0.25, 1.0, 4.0],
+    "temperature": [0.1, 0.25, 0.5, 1.0, 2.0],
+    "learning_rate": [0.05, 0.25, 1.0, 4.0],
     "prior_weight": [0.0, 0.5, 1.0, 2.0],
     "step_size": [0.05, 0.15, 0.3],
 }
@@ -108,8 +109,11 @@ def replay_regret(settings, problems, n_steps=(1, 3, 5), seeds=(0, 1), prior=Tru
     return float(np.mean(regrets))
 
 
-def learn_settings(problems, grid=None, n_steps=(1, 3, 5), seeds=(0, 1)):
+def learn_settings(problems, grid=None, n_steps=(1, 3, 5), seeds=(0, 1), n_jobs=None):
     """Grid-search the adjuster settings with the lowest replay regret.
+
+    Candidates are replayed in parallel with ``n_jobs`` (joblib); the result
+    does not depend on it.
 
     Returns
     -------
@@ -121,11 +125,14 @@ def learn_settings(problems, grid=None, n_steps=(1, 3, 5), seeds=(0, 1)):
         raise ValueError("no replay problems: meta-train on some datasets first.")
     grid = SETTINGS_GRID if grid is None else grid
     names = list(grid)
-    rows = []
-    for values in itertools.product(*(grid[n] for n in names)):
-        settings = AdjusterSettings(**dict(zip(names, values)))
-        rows.append({**dict(zip(names, values)),
-                     "regret": replay_regret(settings, problems, n_steps, seeds)})
+    candidates = list(itertools.product(*(grid[n] for n in names)))
+    regrets = Parallel(n_jobs=n_jobs)(
+        delayed(replay_regret)(AdjusterSettings(**dict(zip(names, values))),
+                               problems, n_steps, seeds)
+        for values in candidates
+    )
+    rows = [{**dict(zip(names, values)), "regret": regret}
+            for values, regret in zip(candidates, regrets)]
     results = pd.DataFrame(rows).sort_values("regret", kind="stable").reset_index(drop=True)
     best = results.iloc[0]
     return AdjusterSettings(**{n: float(best[n]) for n in names}), results

@@ -23,7 +23,10 @@ marks the file as a skmeta knowledge base. ``MIGRATIONS[i]`` takes a database
 from version ``i`` to ``i + 1`` (version 0 is an empty database), and opening
 an older file applies the missing steps in order, in one transaction. A file
 from a newer skmeta, a file that is not SQLite, or another application's
-database is refused with a ValueError.
+database is refused with a ValueError; so is a file whose schema is not
+exactly the one the migrations create (an extra trigger, view, table or index,
+or a changed definition), so that a file from elsewhere cannot run SQL of its
+own when skmeta writes to it. SQLite's ``trusted_schema`` is off as well.
 
 - Version 1: tables ``datasets`` and ``evaluations``.
 - Version 2: table ``properties`` (name, compact JSON value).
@@ -31,6 +34,7 @@ database is refused with a ValueError.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
@@ -187,6 +191,53 @@ def _migrate(conn, migrations=MIGRATIONS):
         raise
 
 
+@functools.cache
+def _expected_schema(version):
+    """The schema objects skmeta creates up to ``version`` (``sqlite_master`` rows).
+
+    Rows ``(type, name, tbl_name, sql)`` of a new in-memory database brought
+    to ``version`` by :data:`MIGRATIONS`.
+    """
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in range(version):
+            MIGRATIONS[step](conn)
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def _schema(conn):
+    return tuple(sorted(conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall()))
+
+
+def _check_schema(conn, where):
+    """Refuse a database whose schema is not exactly the one skmeta creates.
+
+    A knowledge base file may come from elsewhere. Its tables, indexes and
+    their SQL must be those of :data:`MIGRATIONS`: no trigger, view or
+    altered definition can run SQL of the file's choosing on a write.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not 0 <= version <= SCHEMA_VERSION:
+        return  # _migrate says what is wrong with the version
+    expected, actual = _expected_schema(version), _schema(conn)
+    unexpected = [row for row in actual if row not in expected]
+    missing = [row for row in expected if row not in actual]
+    if unexpected or missing:
+        kind, name, table, _ = (unexpected or missing)[0]
+        problem = (f"a {kind} {name!r} on {table!r} that skmeta does not create"
+                   if unexpected else f"no {kind} {name!r} (or a changed one)")
+        raise ValueError(
+            f"{where} does not have the schema of a skmeta knowledge base: it has "
+            f"{problem}. It may have been altered; not opening it (export it "
+            "from where it was made, and import the JSON)."
+        )
+
+
 def _check_application(conn, where):
     application = conn.execute("PRAGMA application_id").fetchone()[0]
     if application == APPLICATION_ID:
@@ -200,6 +251,20 @@ def _check_application(conn, where):
             f"(application_id {application}, tables {tables}), not a skmeta "
             "knowledge base."
         )
+
+
+def _check_file(conn, where):
+    """The application and schema checks, on one snapshot of the file.
+
+    One read transaction: another process creating the schema meanwhile is
+    seen either not at all or completely.
+    """
+    conn.execute("BEGIN")
+    try:
+        _check_application(conn, where)
+        _check_schema(conn, where)
+    finally:
+        conn.execute("COMMIT")
 
 
 def _enable_wal(conn, where):
@@ -223,7 +288,9 @@ def _connect(path):
         check_same_thread=False,  # a lock in KnowledgeBase serializes threads
     )
     try:
-        _check_application(conn, where)
+        # A file's views and triggers may only call harmless SQL functions.
+        conn.execute("PRAGMA trusted_schema = OFF")
+        _check_file(conn, where)  # before anything is written to it
         if path is not None:
             _enable_wal(conn, where)
             conn.execute("PRAGMA synchronous = FULL")
@@ -273,8 +340,36 @@ def _object_array(values):
     return array
 
 
+def _json(text, what):
+    """Decode stored JSON text; a clear error for anything else in the file."""
+    try:
+        if not isinstance(text, str):
+            raise TypeError
+        return json.loads(text)
+    except (TypeError, ValueError):
+        shown = repr(text)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ValueError(
+            f"the knowledge base holds {what} that is not JSON text ({shown}): "
+            "the file was not written by skmeta, or it is damaged."
+        ) from None
+
+
+def _json_rows(texts, what):
+    """Decode many stored JSON texts at once (fast), or name the bad one."""
+    try:
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError
+        values = json.loads("[" + ",".join(texts) + "]")
+    except (TypeError, ValueError):
+        values = None
+    if values is None or len(values) != len(texts):
+        return [_json(text, what) for text in texts]
+    return values
+
+
 def _fold_scores(text):
-    return [math.nan if s is None else s for s in json.loads(text)]
+    return [math.nan if s is None else s for s in _json(text, "fold scores")]
 
 
 def _from_document(document):
@@ -631,7 +726,7 @@ class KnowledgeBase:
             return None
         record = dict(zip(_EVALUATION_COLUMNS, rows[0][3:], strict=True))
         record.pop("config_key")
-        record["config"] = json.loads(record["config"])
+        record["config"] = _json(record["config"], "a configuration")
         record["fold_scores"] = _fold_scores(record["fold_scores"])
         return Evaluation(**record)
 
@@ -660,11 +755,11 @@ class KnowledgeBase:
         if not isinstance(name, str):
             raise TypeError(f"a property name is a string, got {name!r}.")
         rows = self._query("SELECT value FROM properties WHERE name = ?", (name,))
-        return json.loads(rows[0][0]) if rows else default
+        return _json(rows[0][0], f"property {name!r}") if rows else default
 
     def properties(self):
         """All properties: a dict of names (sorted) to their decoded values."""
-        return {name: json.loads(value) for name, value in self._query(
+        return {name: _json(value, f"property {name!r}") for name, value in self._query(
             "SELECT name, value FROM properties ORDER BY name")}
 
     def datasets(self, task=None):
@@ -693,7 +788,7 @@ class KnowledgeBase:
             "SELECT dataset_id, metafeatures FROM datasets"
             f"{' WHERE ' + where if where else ''} ORDER BY dataset_id", params,
         )
-        records = [json.loads(text) for _, text in rows]
+        records = _json_rows([text for _, text in rows], "meta-features")
         columns = sorted({name for record in records for name in record})
         frame = pd.DataFrame(records, columns=columns, dtype="float64")
         frame.index = pd.Index([r[0] for r in rows], name="dataset_id")
@@ -772,9 +867,9 @@ class KnowledgeBase:
             name: () for name in names
         }
         # One json.loads over all rows: per-row calls cost more than parsing.
-        configs = json.loads("[" + ",".join(columns["config"]) + "]")
+        configs = _json_rows(columns["config"], "a configuration")
         texts = columns["fold_scores"]
-        folds = json.loads("[" + ",".join(texts) + "]")
+        folds = _json_rows(texts, "fold scores")
         folds = [
             [math.nan if s is None else s for s in scores] if "null" in text
             else scores
@@ -920,7 +1015,7 @@ class KnowledgeBase:
         """
         datasets = [
             {"dataset_id": r[0], "name": r[1], "task": r[2], "n_samples": r[3],
-             "n_features": r[4], "metafeatures": json.loads(r[5])}
+             "n_features": r[4], "metafeatures": _json(r[5], "meta-features")}
             for r in self._query(
                 "SELECT dataset_id, name, task, n_samples, n_features, metafeatures"
                 " FROM datasets ORDER BY dataset_id")
@@ -931,8 +1026,8 @@ class KnowledgeBase:
         ):
             record = dict(zip(_EVALUATION_COLUMNS, row, strict=True))
             del record["config_key"]
-            record["config"] = json.loads(record["config"])
-            record["fold_scores"] = json.loads(record["fold_scores"])
+            record["config"] = _json(record["config"], "a configuration")
+            record["fold_scores"] = _json(record["fold_scores"], "fold scores")
             evaluations.append(record)
         document = {
             "format": FORMAT,
@@ -1001,7 +1096,7 @@ class KnowledgeBase:
                         f"but a {task!r} task in the knowledge base; nothing was "
                         "imported."
                     )
-                current = json.loads(text)
+                current = _json(text, "meta-features")
                 merged = dict(current)
                 for feature, value in json.loads(row[5]).items():
                     if merged.get(feature) is None:
@@ -1062,11 +1157,12 @@ class KnowledgeBase:
             if key not in seen:
                 seen.add(key)
                 unique.append(row)
-        indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-            "tbl_name = 'evaluations' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _ in indexes:  # names of this schema's own indexes
+        # skmeta's own index definitions, never SQL text read from the file.
+        indexes = [
+            (name, sql) for kind, name, table, sql in _expected_schema(SCHEMA_VERSION)
+            if kind == "index" and table == "evaluations"
+        ]
+        for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name.replace(chr(34), chr(34) * 2)}"')
         conn.executemany(_INSERT_EVALUATION, unique)
         for _, sql in indexes:

@@ -3,11 +3,12 @@
 Scores are not comparable across datasets (0.7 balanced accuracy is excellent
 on one and poor on another), so the model learns *normalized* scores: on each
 dataset, the median stored configuration maps to 0 and the best to 1
-(:func:`normalized_scores`). An extra-trees forest then learns the map
+(:func:`normalized_scores`). Extra-trees forests then learn the maps
 
+    dataset meta-features -> normalized scores of the shared configuration grid
     (dataset meta-features, strategy, configuration) -> normalized score
 
-from every stored evaluation, and ranks candidate configurations for a new
+from the stored evaluations, and rank candidate configurations for a new
 dataset from its meta-features alone.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import ExtraTreesRegressor
 
+from skmeta.knowledge.records import config_key
 from skmeta.selection.neighbors import MetaFeatureScaler
 
 __all__ = ["FAILED_SCORE", "PerformanceModel", "normalized_scores"]
@@ -63,12 +65,34 @@ def normalized_scores(evaluations):
 class PerformanceModel:
     """Predict normalized scores of (strategy, configuration) pairs.
 
+    Two forests, blended:
+
+    - a *shared-grid* model: a multi-output extra-trees forest from a
+      dataset's meta-features to the normalized scores of the configurations
+      that (nearly) every training dataset has evaluated — the shared grid
+      that :class:`~skmeta.MetaLearner` evaluates. Its leaves group datasets
+      whose whole score profiles agree, a learned notion of similarity.
+    - a *pointwise* model: one extra-trees forest from (meta-features,
+      strategy, configuration vector) to the normalized score, learned from
+      every stored evaluation, which also scores configurations outside the
+      grid.
+
+    A candidate on the grid gets ``shared_weight * shared + (1 -
+    shared_weight) * pointwise``; any other candidate the pointwise score.
+
     Parameters
     ----------
     portfolio : list of Strategy
         Evaluations of strategies outside it are ignored; their spaces map
-        configurations to the features of the model.
-    n_estimators : int, default=200
+        configurations to the features of the pointwise model.
+    n_estimators : int, default=100
+        Trees of the pointwise forest (the shared-grid forest has three
+        times as many: it is far cheaper, with one row per dataset).
+    shared_weight : float, default=0.7
+        Weight of the shared-grid prediction in ``[0, 1]``.
+    min_coverage : float, default=0.9
+        Fraction of training datasets that must have evaluated a
+        configuration for it to be on the shared grid.
     random_state : int, optional
     n_jobs : int, optional
 
@@ -76,11 +100,34 @@ class PerformanceModel:
     ----------
     scaler_ : MetaFeatureScaler
     forest_ : ExtraTreesRegressor
+        The pointwise model.
+    shared_forest_ : ExtraTreesRegressor or None
+        The shared-grid model (None when fewer than two configurations are
+        on the grid).
+    shared_keys_ : list of tuple
+        (strategy, configuration key) of the shared grid's outputs.
+
+    Examples
+    --------
+    >>> from skmeta.knowledge import KnowledgeBase
+    >>> from skmeta.selection import PerformanceModel
+    >>> from skmeta.strategies import default_portfolio
+    >>> kb = KnowledgeBase.default()
+    >>> datasets, runs = kb.datasets(), kb.evaluations()
+    >>> ids = datasets.index[datasets["task"] == "regression"]
+    >>> table = kb.metafeatures().loc[ids].dropna(axis=1, how="all")
+    >>> model = PerformanceModel(default_portfolio("regression"), random_state=0)
+    >>> model = model.fit(table, runs[runs["dataset_id"].isin(ids)])
+    >>> len(model.shared_keys_) > 20
+    True
     """
 
-    def __init__(self, portfolio, n_estimators=200, random_state=None, n_jobs=None):
+    def __init__(self, portfolio, n_estimators=100, shared_weight=0.7, min_coverage=0.9,
+                 random_state=None, n_jobs=None):
         self.portfolio = portfolio
         self.n_estimators = n_estimators
+        self.shared_weight = shared_weight
+        self.min_coverage = min_coverage
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -106,7 +153,7 @@ class PerformanceModel:
             One row per dataset (index: dataset id).
         evaluations : DataFrame
             Columns ``dataset_id``, ``strategy``, ``config``, ``score``,
-            ``status``.
+            ``status`` (and ``config_key``, computed when missing).
         """
         known = {s.name for s in self.portfolio}
         runs = evaluations[
@@ -118,26 +165,48 @@ class PerformanceModel:
                 "the knowledge base has no evaluations of this portfolio's "
                 "strategies; meta-train first (MetaLearner.fit)."
             )
+        if "config_key" not in runs:
+            runs = runs.assign(config_key=[config_key(c) for c in runs["config"]])
         self.scaler_ = MetaFeatureScaler().fit(metafeatures)
         scaled = pd.DataFrame(
             self.scaler_.transform(metafeatures), index=metafeatures.index
         )
-        target = normalized_scores(runs).to_numpy()
+        runs = runs.assign(normalized=normalized_scores(runs).to_numpy())
         design = self._design(
             scaled.loc[runs["dataset_id"]].to_numpy(),
             runs["strategy"].tolist(),
             runs["config"].tolist(),
         )
-        # Extra-trees closed more of the SBS-VBS gap than a random forest or
-        # gradient boosting in leave-datasets-out runs on the shipped corpus.
         self.forest_ = ExtraTreesRegressor(
             n_estimators=self.n_estimators,
             min_samples_leaf=3,
             max_features=0.5,
             random_state=self.random_state,
             n_jobs=self.n_jobs,
-        ).fit(design, target)
+        ).fit(design, runs["normalized"].to_numpy())
+        self._fit_shared(scaled, runs)
         return self
+
+    def _fit_shared(self, scaled, runs):
+        grid = runs.drop_duplicates(subset=["dataset_id", "strategy", "config_key"]).pivot(
+            index="dataset_id", columns=["strategy", "config_key"], values="normalized"
+        )
+        grid = grid.loc[:, grid.notna().mean() >= self.min_coverage]
+        self.shared_keys_ = list(grid.columns)
+        self.shared_forest_ = None
+        if len(self.shared_keys_) < 2 or len(grid) < 2:
+            return
+        # The few datasets that miss a grid configuration get its mean.
+        targets = grid.fillna(grid.mean())
+        # Hyperparameters chosen in leave-datasets-out runs on the shipped
+        # corpus (see benchmarks/bench_metatrain.py).
+        self.shared_forest_ = ExtraTreesRegressor(
+            n_estimators=3 * self.n_estimators,
+            min_samples_leaf=2,
+            max_features=0.3,
+            random_state=self.random_state,
+            n_jobs=self.n_jobs,
+        ).fit(scaled.loc[grid.index].to_numpy(), targets.to_numpy())
 
     def predict(self, metafeatures, strategies, configs):
         """Predicted normalized scores of candidates on one dataset.
@@ -155,4 +224,13 @@ class PerformanceModel:
         """
         scaled = self.scaler_.transform(metafeatures)
         rows = np.repeat(scaled, len(strategies), axis=0)
-        return self.forest_.predict(self._design(rows, strategies, configs))
+        predicted = self.forest_.predict(self._design(rows, strategies, configs))
+        if self.shared_forest_ is None:
+            return predicted
+        shared = dict(zip(self.shared_keys_, self.shared_forest_.predict(scaled)[0]))
+        for j, (name, config) in enumerate(zip(strategies, configs)):
+            key = (name, config_key(config))
+            if key in shared:
+                predicted[j] = (self.shared_weight * shared[key]
+                                + (1 - self.shared_weight) * predicted[j])
+        return predicted

@@ -1,0 +1,1 @@
+"""The reliability suite: faults, crashes, bad input, untrusted files, determinism."""
