@@ -313,7 +313,8 @@ class _BaseMetaEstimator(BaseEstimator):
             batch_size=self.batch_size,
             time_budget=self._search_budget(start, subsampled=search is not dataset),
             on_result=lambda row: self._log(
-                f"#{row['evaluation']} {row['strategy']}: {row['status']} {row['score']}"
+                f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
+                f"{row['status']} {row['score']}"
             ),
         )
         self.trace_ = pd.DataFrame(trace)
@@ -412,7 +413,10 @@ class _BaseMetaEstimator(BaseEstimator):
         self.n_refit_samples_ = final.n_samples
 
         def refit(indices):
-            return Parallel(n_jobs=self.n_jobs)(
+            # One model is fitted here: a worker would only add the cost of
+            # sending it back.
+            n_jobs = 1 if len(indices) == 1 else self.n_jobs
+            return Parallel(n_jobs=n_jobs)(
                 delayed(_refit)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
                     final.X, final.y,

@@ -127,6 +127,21 @@ def take_rows(dataset, index):
 SETTINGS_VERSION = 2
 
 
+def _progress_bar(done, total, rate):
+    """A one-line text progress bar with the rate and the time left.
+
+    Examples
+    --------
+    >>> from skmeta.learner import _progress_bar
+    >>> _progress_bar(30, 120, 2.0)
+    '[#####...............] 30/120 evaluations (2.0/s, about 45 s left)'
+    """
+    filled = int(20 * done / total)
+    left = (total - done) / rate if rate > 0 else float("nan")
+    return (f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{total} evaluations "
+            f"({rate:.1f}/s, about {left:.0f} s left)")
+
+
 class _PendingModel:
     """A performance model and what it will learn from, fitted on first use."""
 
@@ -415,7 +430,7 @@ class MetaLearner(BaseEstimator):
             kb.add_evaluation(evaluation)
             if self.verbose and (done % 20 == 0 or done == len(pending)):
                 rate = done / max(time.perf_counter() - start, 1e-9)
-                self._log(f"{done}/{len(pending)} evaluations ({rate:.1f}/s)")
+                self._log(_progress_bar(done, len(pending), rate))
         return len(pending), n_reused
 
     def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
