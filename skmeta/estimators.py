@@ -263,7 +263,10 @@ class _BaseMetaEstimator(BaseEstimator):
             )
         metafeatures = learner.metafeatures_of(dataset)
         prior, warm_starts = learner.warm_start(dataset.task, metafeatures, portfolio)
-        rows = subsample_indices(dataset, self.max_samples, seed)
+        # Explicit (train, test) index pairs refer to every row: no subsample.
+        explicit_splits = not (isinstance(self.cv, Integral) or hasattr(self.cv, "split"))
+        max_samples = None if explicit_splits else self.max_samples
+        rows = subsample_indices(dataset, max_samples, seed)
         search = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
         self.n_search_samples_ = search.n_samples
         if search is not dataset:
@@ -610,7 +613,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         next best evaluations are tried in order.
     max_samples : int or None, default=20_000
         The search evaluates on a stratified subsample of at most this many
-        rows; the final model is refit on all of them. None: every row.
+        rows; the final model is refit on all of them. None: every row (as
+        when ``cv`` is a list of explicit train/test index pairs).
     update_knowledge : bool, default=False
         Add this fit's evaluations to the knowledge base.
     n_jobs : int, optional

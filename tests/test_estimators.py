@@ -254,3 +254,14 @@ def test_a_failed_refit_falls_back_to_the_next_best(learner):
     assert shaky.name not in set(clf.ensemble_["strategy"])
     assert clf.best_strategy_ == "gaussian_nb"
     assert clf.score(X, y) > 0.5
+
+
+def test_explicit_splits_are_not_subsampled(learner):
+    from sklearn.model_selection import KFold
+
+    X, y = make_classification(120, 4, random_state=9)
+    splits = list(KFold(3, shuffle=True, random_state=0).split(X))
+    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=splits,
+                         max_samples=50, random_state=0).fit(X, y)
+    assert clf.n_search_samples_ == 120
+    assert all(len(s) == 3 for s in clf.trace_["fold_scores"])
