@@ -42,6 +42,7 @@ from skmeta.evaluation import (
     cv_description,
     evaluate_config,
     make_cv,
+    merge_fold_results,
 )
 from skmeta.knowledge import Evaluation, KnowledgeBase
 from skmeta.learner import (
@@ -77,26 +78,6 @@ def _evaluate_fold(proposal, X, y, task, split, scoring, timeout, deadline, retu
                  else "its share of timeout: the evaluation's limit over its folds")
         result.error = f"exceeded the time limit of {limit:.3g} s for one fold ({cause})"
     return result
-
-
-def _merge_folds(fold_results, splits):
-    """One evaluation's result from its folds' results (evaluated apart)."""
-    fit_seconds = sum(r.fit_seconds for r in fold_results)
-    predict_seconds = sum(r.predict_seconds for r in fold_results)
-    failed = next((r for r in fold_results if not r.ok), None)
-    if failed is not None:
-        return EvaluationResult(status=failed.status, error=failed.error,
-                                fit_seconds=fit_seconds, predict_seconds=predict_seconds)
-    oof = None
-    if fold_results[0].oof_predictions is not None:
-        oof = fold_results[0].oof_predictions.copy()
-        for result, (_, test) in zip(fold_results[1:], splits[1:]):
-            oof[test] = result.oof_predictions[test]
-    fold_scores = [r.fold_scores[0] for r in fold_results]
-    return EvaluationResult(
-        status="ok", score=float(np.mean(fold_scores)), fold_scores=fold_scores,
-        fit_seconds=fit_seconds, predict_seconds=predict_seconds, oof_predictions=oof,
-    )
 
 
 def _refit(strategy, config, X, y):
@@ -299,7 +280,7 @@ class _BaseMetaEstimator(BaseEstimator):
                 for p in proposals for split in splits
             )
             k = len(splits)
-            batch = [_merge_folds(per_fold[i * k:(i + 1) * k], splits)
+            batch = [merge_fold_results(per_fold[i * k:(i + 1) * k], splits)
                      for i in range(len(proposals))]
             results.extend(batch)
             return [

@@ -32,6 +32,7 @@ __all__ = [
     "default_scoring",
     "evaluate_config",
     "make_cv",
+    "merge_fold_results",
     "score_predictions",
 ]
 
@@ -347,6 +348,56 @@ def evaluate_config(
         return value
     return EvaluationResult(status="timeout" if outcome == "timeout" else "error",
                             error=value)
+
+
+def merge_fold_results(fold_results, splits):
+    """One evaluation's result from the results of its folds, evaluated apart.
+
+    For running the folds of an evaluation in parallel: evaluate each with
+    ``evaluate_config(..., splits=[split])``, then merge. The first failed
+    fold makes the evaluation fail with its status and error.
+
+    Parameters
+    ----------
+    fold_results : list of EvaluationResult
+        One per fold, in the order of ``splits``.
+    splits : list of (train_indices, test_indices)
+
+    Returns
+    -------
+    EvaluationResult
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmeta.evaluation import evaluate_config, make_cv, merge_fold_results
+    >>> from skmeta.strategies import default_portfolio
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> knn = {s.name: s for s in default_portfolio("multiclass")}["knn"]
+    >>> splits = list(make_cv(3, "multiclass", y, random_state=0).split(X, y))
+    >>> folds = [evaluate_config(knn, knn.default_config(), X, y.to_numpy(),
+    ...                          "multiclass", [split]) for split in splits]
+    >>> whole = evaluate_config(knn, knn.default_config(), X, y.to_numpy(),
+    ...                         "multiclass", splits)
+    >>> merge_fold_results(folds, splits).fold_scores == whole.fold_scores
+    True
+    """
+    fit_seconds = sum(r.fit_seconds for r in fold_results)
+    predict_seconds = sum(r.predict_seconds for r in fold_results)
+    failed = next((r for r in fold_results if not r.ok), None)
+    if failed is not None:
+        return EvaluationResult(status=failed.status, error=failed.error,
+                                fit_seconds=fit_seconds, predict_seconds=predict_seconds)
+    oof = None
+    if fold_results[0].oof_predictions is not None:
+        oof = fold_results[0].oof_predictions.copy()
+        for result, (_, test) in zip(fold_results[1:], splits[1:]):
+            oof[test] = result.oof_predictions[test]
+    fold_scores = [r.fold_scores[0] for r in fold_results]
+    return EvaluationResult(
+        status="ok", score=float(np.mean(fold_scores)), fold_scores=fold_scores,
+        fit_seconds=fit_seconds, predict_seconds=predict_seconds, oof_predictions=oof,
+    )
 
 
 def score_predictions(y_true, predictions, task, scoring=None, classes=None):

@@ -165,9 +165,6 @@ class _LazyModels(dict):
             self[family] = value
         return value
 
-    def get(self, family, default=None):
-        return self[family] if family in self else default
-
 
 def configuration_grid(strategy, n_configs, random_state):
     """The default configuration of a strategy, then ``n_configs`` sampled ones.

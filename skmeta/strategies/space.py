@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def _as_plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-class Dimension:
+class Dimension(ABC):
     """Base class of one hyperparameter's range of values.
 
     Subclasses implement :meth:`from_unit`, :meth:`to_unit` and
@@ -87,20 +88,21 @@ class Dimension:
         """
         return self.from_unit(_as_generator(rng).random())
 
+    @abstractmethod
     def from_unit(self, u):
         """Map ``u`` (clipped to [0, 1]) to a value of this dimension."""
-        raise NotImplementedError
 
+    @abstractmethod
     def to_unit(self, value):
         """Map a value to [0, 1]; values outside the range are clipped."""
-        raise NotImplementedError
 
+    @abstractmethod
     def validate(self, value):
         """Return ``value`` as a plain Python value, or raise ValueError."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _params(self):
-        raise NotImplementedError
+        """The values that make two dimensions of one type equal."""
 
     def __eq__(self, other):
         return type(self) is type(other) and self._params() == other._params()
