@@ -46,9 +46,9 @@ training rows), passed as ``cv`` to each.
 Meta-training without the held-out dataset. The knowledge base (``--kb``,
 default ``build/knowledge_base.sqlite``, or a ``.json.gz`` export) is copied
 into memory once per process and never written. For ``D``, the meta-models
-(performance model, nearest datasets) are refit without ``D`` and the other
-datasets of its KEEL family (a few seconds; not counted in skmeta's wall
-time, as a user would load a ready-made meta-learner). Meta-learning the
+(performance and cost models, nearest datasets) are refit without ``D`` and
+the other datasets of its KEEL family (a few seconds; not counted in skmeta's
+wall time, as a user would load a ready-made meta-learner). Meta-learning the
 adjuster settings (a replay grid search, about a minute) is not repeated per
 dataset: the knowledge base's datasets are split into 5 folds by KEEL family
 (``crc32(family) % 5``, so the folds do not depend on the slice being run),
@@ -140,6 +140,7 @@ from skmeta import MetaClassifier, MetaLearner, MetaRegressor
 from skmeta.adjust import AdjusterSettings
 from skmeta.evaluation import make_cv
 from skmeta.knowledge import KnowledgeBase
+from skmeta.learner import SETTINGS_VERSION
 from skmeta.strategies import (
     Categorical,
     Integer,
@@ -242,7 +243,7 @@ class SettingsCache:
         self.cache = json.loads(self.path.read_text()) if self.path.is_file() else {}
 
     def _key(self, fold):
-        return f"{self.signature}/fold{fold}"
+        return f"{self.signature}/v{SETTINGS_VERSION}/fold{fold}"
 
     def _excluded(self, fold):
         return [n for n, g in self.groups.items() if fold_of(g) == fold]
@@ -300,7 +301,9 @@ class _HeldOutLearner:
                 n_jobs=self.n_jobs, random_state=0,
             )
             for family in list(self.learner.performance_models_):
-                self.learner.performance_models_[family]  # fitted here, untimed
+                # Fitted here, untimed.
+                self.learner.performance_models_[family]
+                self.learner.cost_models_[family]
         return self.learner
 
 

@@ -1,8 +1,8 @@
 """Tuning skmeta's own parameters with GridSearchCV.
 
 The adjuster's settings (``temperature`` of the softmax policy,
-``learning_rate``, ``prior_weight``, ``step_size``) default to values
-meta-learned with the knowledge base ("auto"); the size of the search
+``learning_rate``, ``prior_weight``, ``step_size``, ``cost_weight``) default
+to values meta-learned with the knowledge base ("auto"); the size of the search
 (``n_evaluations``) and of the final ensemble (``ensemble_size``) are yours to
 choose. They are ordinary constructor parameters, so scikit-learn's searches
 tune them like any other. The fitted meta-learner (the knowledge base and its

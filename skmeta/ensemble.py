@@ -53,18 +53,48 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
     if not predictions:
         raise ValueError("no candidate predictions to select from.")
     stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
+    score = _scorer(np.asarray(y), task, scoring, classes)
     counts = np.zeros(len(stacked))
     running = np.zeros_like(stacked[0])
     for picked in range(ensemble_size):
-        scores = [
-            score_predictions(y, (running * picked + candidate) / (picked + 1),
-                              task, scoring, classes)
-            for candidate in stacked
-        ]
+        scores = [score((running * picked + candidate) / (picked + 1))
+                  for candidate in stacked]
         best = int(np.argmax(scores))  # ties: the earlier (better ranked) one
         counts[best] += 1
         running = (running * picked + stacked[best]) / (picked + 1)
     return counts / counts.sum()
+
+
+def _scorer(y, task, scoring, classes):
+    """``predictions -> score`` for one target.
+
+    Selection scores ``ensemble_size * n_candidates`` averages, so the common
+    metrics are computed here with numpy, without scikit-learn's input
+    validation (which costs more than the metric); the others go through
+    :func:`~skmeta.evaluation.score_predictions`.
+    """
+    if task == "regression":
+        errors = {
+            "neg_mean_squared_error": lambda e: -np.mean(e**2),
+            "neg_root_mean_squared_error": lambda e: -np.sqrt(np.mean(e**2)),
+            "neg_mean_absolute_error": lambda e: -np.mean(np.abs(e)),
+        }
+        total = np.sum((y - y.mean()) ** 2)
+        if scoring == "r2" and total > 0:
+            return lambda p: float(1.0 - np.sum((y - p) ** 2) / total)
+        if scoring in errors:
+            return lambda p: float(errors[scoring](y - p))
+    else:
+        classes = np.unique(y) if classes is None else np.asarray(classes)
+        codes = np.searchsorted(classes, y)
+        if scoring == "accuracy":
+            return lambda p: float(np.mean(np.argmax(p, axis=1) == codes))
+        if scoring == "balanced_accuracy":
+            members = [(k, codes == k) for k in np.unique(codes)]
+            return lambda p: float(np.mean([
+                np.mean(np.argmax(p[rows], axis=1) == k) for k, rows in members
+            ]))
+    return lambda p: score_predictions(y, p, task, scoring, classes)
 
 
 class _Fused(BaseEstimator):

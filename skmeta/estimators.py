@@ -56,7 +56,7 @@ from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
-_SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size")
+_SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
 def _evaluate_fold(proposal, X, y, task, split, scoring, timeout, deadline, return_oof):
@@ -105,6 +105,7 @@ class _BaseMetaEstimator(BaseEstimator):
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "prior_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
+        "cost_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "cv": ["cv_object"],
         "scoring": [None, str],
@@ -127,6 +128,7 @@ class _BaseMetaEstimator(BaseEstimator):
         learning_rate="auto",
         prior_weight="auto",
         step_size="auto",
+        cost_weight="auto",
         batch_size=2,
         cv=5,
         scoring=None,
@@ -146,6 +148,7 @@ class _BaseMetaEstimator(BaseEstimator):
         self.learning_rate = learning_rate
         self.prior_weight = prior_weight
         self.step_size = step_size
+        self.cost_weight = cost_weight
         self.batch_size = batch_size
         self.cv = cv
         self.scoring = scoring
@@ -243,7 +246,8 @@ class _BaseMetaEstimator(BaseEstimator):
                 UserWarning, stacklevel=3,
             )
         metafeatures = learner.metafeatures_of(dataset)
-        prior, warm_starts = learner.warm_start(dataset.task, metafeatures, portfolio)
+        start_point = learner.warm_start(dataset.task, metafeatures, portfolio,
+                                         settings.cost_weight)
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(self.cv, Integral) or hasattr(self.cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
@@ -256,7 +260,9 @@ class _BaseMetaEstimator(BaseEstimator):
         splitter = make_cv(self.cv, task, search.y, seed)
         search_groups = None if groups is None else groups[rows]
         splits = list(splitter.split(search.X, search.y, search_groups))
-        adjuster = StrategyAdjuster(portfolio, prior, warm_starts, settings, seed)
+        adjuster = StrategyAdjuster(portfolio, start_point.prior,
+                                    start_point.configurations, settings, seed,
+                                    first=start_point.first)
         keep_oof = self.ensemble_size > 1
         results = []
         # Each evaluation's folds get an equal share of its time limit; the
@@ -291,7 +297,7 @@ class _BaseMetaEstimator(BaseEstimator):
             ]
 
         self._log(f"{task} task, {dataset.n_samples} rows; prior: "
-                  + ", ".join(f"{s.name}={p:.2f}" for s, p in zip(portfolio, np.nan_to_num(prior))))
+                  + ", ".join(f"{s.name}={p:.2f}" for s, p in zip(portfolio, np.nan_to_num(start_point.prior))))
         trace = run_adjuster(
             adjuster, evaluate, self.n_evaluations,
             batch_size=self.batch_size,
@@ -579,6 +585,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     temperature, learning_rate, prior_weight, step_size : float or "auto"
         The adjuster's settings (:class:`~skmeta.adjust.AdjusterSettings`);
         "auto" takes the values meta-learned with the knowledge base.
+    cost_weight : float or "auto", default="auto"
+        Price of predicted evaluation time in the starting preferences: a
+        candidate twice as slow as the median must be predicted this much
+        better (in normalized score) to rank the same. 0 ranks on predicted
+        score alone; "auto" takes the meta-learned value. The first
+        evaluation is the best predicted candidate whatever its cost.
     batch_size : int, default=2
         Proposals per adjuster step. Their (proposal, fold) pairs are
         evaluated in parallel with ``n_jobs``; the result does not depend on
@@ -613,6 +625,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         before the step), score, fold_scores, status, error, seconds.
     strategy_probabilities_ : Series
         The policy after the search.
+    adjuster_settings_ : AdjusterSettings
+        The settings the search used ("auto" ones resolved).
     ensemble_ : DataFrame
         The fused members (evaluation, strategy, config, weight).
     estimator_ : estimator

@@ -18,6 +18,7 @@ ranking on datasets kept out of meta-training (meta-test).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import sys
 import time
@@ -31,7 +32,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import KFold, train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from skmeta.adjust import AdjusterSettings
+from skmeta.adjust import AdjusterSettings, WarmStart, warm_start_from_predictions
 from skmeta.adjust.replay import ReplayProblem, learn_settings
 from skmeta.datasets import Dataset, as_datasets
 from skmeta.evaluation import (
@@ -42,7 +43,7 @@ from skmeta.evaluation import (
 )
 from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
 from skmeta.metafeatures import extract_metafeatures
-from skmeta.selection import NearestDatasets, PerformanceModel, normalized_scores
+from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
 from skmeta.strategies import resolve_portfolio
 
 __all__ = [
@@ -122,9 +123,10 @@ def take_rows(dataset, index):
     return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task)
 
 
-#: Version of the way adjuster settings are learned (the performance model and
-#: the replay grid); settings stored by another version are learned again.
-SETTINGS_VERSION = 2
+#: Version of the way adjuster settings are learned (the performance and cost
+#: models, the replay grid); settings stored by another version are learned
+#: again.
+SETTINGS_VERSION = 3
 
 
 def _progress_bar(done, total, rate):
@@ -266,6 +268,9 @@ class MetaLearner(BaseEstimator):
         Task family -> :class:`~skmeta.selection.PerformanceModel`, fitted
         when first looked up (so a process that only classifies never fits
         the regression model).
+    cost_models_ : dict
+        Task family -> :class:`~skmeta.selection.CostModel` (seconds of an
+        evaluation, from the stored timings), fitted when first looked up.
     n_evaluated_, n_reused_ : int
         Evaluations run and found already stored during the last ``fit``.
 
@@ -433,6 +438,7 @@ class MetaLearner(BaseEstimator):
     def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
         self.nearest_, self.training_ids_ = {}, {}
         self.performance_models_ = _LazyModels()
+        self.cost_models_ = _LazyModels()
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         self._pending_settings = {}
         evaluations = kb.evaluations()
@@ -462,6 +468,10 @@ class MetaLearner(BaseEstimator):
             self.performance_models_[family] = _PendingModel(
                 PerformanceModel(portfolio, random_state=self.random_state,
                                  n_jobs=self.n_jobs), table, runs,
+            )
+            self.cost_models_[family] = _PendingModel(
+                CostModel(portfolio, random_state=self.random_state, n_jobs=self.n_jobs),
+                table, runs,
             )
             self.nearest_[family] = NearestDatasets().fit(table)
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
@@ -499,9 +509,11 @@ class MetaLearner(BaseEstimator):
         self.adjuster_settings_[family] = settings
         self.replay_results_[family] = results
         if use_stored and not kb.read_only:
+            cost = results.loc[results["objective"] == "cost", "regret"]
             kb.set_property(f"adjuster_settings.{family}", {
-                "settings": {k: getattr(settings, k) for k in results.columns[:-1]},
+                "settings": dataclasses.asdict(settings),
                 "replay_regret": float(results["regret"].iloc[0]),
+                "cost_regret": float(cost.iloc[0]) if len(cost) else None,
                 "n_datasets": len(ids),
                 "version": SETTINGS_VERSION,
             })
@@ -576,25 +588,37 @@ class MetaLearner(BaseEstimator):
         """Meta-features of a :class:`~skmeta.Dataset`, as this learner computes them."""
         return _metafeatures_of(dataset, self.max_rows_metafeatures, self.random_state)
 
-    def warm_start(self, task, metafeatures, portfolio):
-        """Prior and warm-start configurations for the adjuster on a dataset.
+    def warm_start(self, task, metafeatures, portfolio, cost_weight=0.0):
+        """Where the adjuster starts on a dataset.
+
+        Parameters
+        ----------
+        task : {"binary", "multiclass", "regression"}
+        metafeatures : Series
+        portfolio : list of Strategy
+        cost_weight : float, default=0.0
+            Price of predicted cost (:mod:`skmeta.adjust.warm_start`); 0
+            ranks on predicted score alone.
 
         Returns
         -------
-        prior : ndarray of shape (len(portfolio),)
-            Best predicted normalized score of each strategy (NaN for a
-            strategy the knowledge base has never seen).
-        warm_starts : dict
-            Strategy name -> stored configurations, best predicted first.
+        WarmStart
+            The prior (best utility of each strategy, NaN for a strategy the
+            knowledge base has never seen), the stored configurations of
+            each strategy by utility, and the zero-shot pick.
         """
         check_is_fitted(self, "performance_models_")
         family = task_family(task)
         if family not in self.performance_models_:
-            return np.full(len(portfolio), np.nan), {}
+            return WarmStart(np.full(len(portfolio), np.nan), {})
         ranked = self._rank(family, task, metafeatures)
-        return prior_and_warm_starts(
-            portfolio, ranked["strategy"].tolist(), ranked["config"].tolist(),
-            ranked["predicted_score"].to_numpy(),
+        strategies, configs = ranked["strategy"].tolist(), ranked["config"].tolist()
+        log_cost = None
+        if cost_weight > 0:
+            log_cost = self.cost_models_[family].predict(metafeatures, strategies, configs)
+        return warm_start_from_predictions(
+            portfolio, strategies, configs, ranked["predicted_score"].to_numpy(),
+            log_cost, cost_weight,
         )
 
     # -- recommend -----------------------------------------------------------
@@ -711,26 +735,12 @@ def _reproducible(metafeatures):
     )
 
 
-def prior_and_warm_starts(portfolio, strategies, configs, predicted):
-    """Per strategy: its best predicted score, and its configurations ranked."""
-    predicted = np.asarray(predicted, dtype=float)
-    prior = np.full(len(portfolio), np.nan)
-    warm_starts = {}
-    for index, strategy in enumerate(portfolio):
-        rows = [j for j, name in enumerate(strategies) if name == strategy.name]
-        if not rows:
-            continue
-        rows.sort(key=lambda j: -predicted[j])
-        prior[index] = predicted[rows[0]]
-        warm_starts[strategy.name] = [configs[j] for j in rows]
-    return prior, warm_starts
-
-
 def replay_problems(table, runs, portfolio, n_folds=5, random_state=None):
     """Replay problems of every stored dataset, with out-of-fold meta-models.
 
-    The datasets are split in ``n_folds`` groups; the performance model that
-    gives a dataset its prior and warm starts learned from the other groups.
+    The datasets are split in ``n_folds`` groups; the performance and cost
+    models that give a dataset its prior and warm starts learned from the
+    other groups.
     """
     ids = np.array(sorted(set(runs["dataset_id"])))
     runs = runs.assign(normalized=normalized_scores(runs))
@@ -741,22 +751,30 @@ def replay_problems(table, runs, portfolio, n_folds=5, random_state=None):
         train_runs = runs[runs["dataset_id"].isin(ids[train])]
         model = PerformanceModel(portfolio, n_estimators=100, random_state=random_state)
         model.fit(table.loc[ids[train]], train_runs)
+        cost_model = CostModel(portfolio, random_state=random_state)
+        cost_model.fit(table.loc[ids[train]], train_runs)
         candidates = train_runs.drop_duplicates(
             subset=["strategy", "config_key"]
         )[["strategy", "config"]]
         strategies, configs = candidates["strategy"].tolist(), candidates["config"].tolist()
         for dataset_id in ids[test]:
-            predicted = model.predict(table.loc[dataset_id], strategies, configs)
-            prior, warm = prior_and_warm_starts(portfolio, strategies, configs, predicted)
+            meta = table.loc[dataset_id]
+            predicted = model.predict(meta, strategies, configs)
+            log_cost = cost_model.predict(meta, strategies, configs)
+            start = warm_start_from_predictions(portfolio, strategies, configs, predicted)
             own = runs[runs["dataset_id"] == dataset_id]
             stored = {}
             for name, group in own.groupby("strategy"):
                 if name in by_name:
                     space = by_name[name].space
                     vectors = np.array([space.to_vector(c) for c in group["config"]])
+                    seconds = group["fit_seconds"] + group["predict_seconds"]
                     stored[name] = (vectors.reshape(len(group), -1),
-                                    group["normalized"].to_numpy())
-            problems.append(ReplayProblem(portfolio, prior, warm, stored))
+                                    group["normalized"].to_numpy(), seconds.to_numpy(float))
+            problems.append(ReplayProblem(
+                portfolio, start.prior, start.configurations, stored,
+                candidates=(strategies, configs, predicted, log_cost),
+            ))
     return problems
 
 

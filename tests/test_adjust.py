@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from skmeta.adjust import (
     softmax,
 )
 from skmeta.adjust.replay import ReplayProblem, learn_settings, replay_regret
+from skmeta.adjust.warm_start import warm_start_from_predictions
 from skmeta.strategies import default_portfolio
 
 
@@ -145,3 +148,75 @@ def test_replay_learns_to_trust_a_good_prior(strategies):
     )
     assert settings.prior_weight == 2.0
     assert results["regret"].is_monotonic_increasing
+
+
+def test_settings_validate_the_cost_weight():
+    with pytest.raises(ValueError, match="cost_weight"):
+        AdjusterSettings(cost_weight=-0.1)
+    assert AdjusterSettings().cost_weight == 0.0
+
+
+def test_warm_start_prices_cost_but_the_zero_shot_pick_is_the_best(strategies):
+    portfolio = strategies[:3]
+    names = [s.name for s in portfolio for _ in range(2)]
+    configs = [{"i": i} for i in range(6)]
+    predicted = [0.9, 0.5, 0.8, 0.7, 0.2, 0.1]
+    log_cost = [6.0, 6.0, 0.0, 0.0, np.nan, 0.0]    # strategy 0 is 64 times slower
+    free = warm_start_from_predictions(portfolio, names, configs, predicted)
+    np.testing.assert_allclose(free.prior, [0.9, 0.8, 0.2])
+    assert free.first == 0
+    priced = warm_start_from_predictions(portfolio, names, configs, predicted,
+                                         log_cost, cost_weight=0.1)
+    # The median log cost is 0: strategy 0 pays 0.6, the unknown cost nothing.
+    np.testing.assert_allclose(priced.prior, [0.3, 0.8, 0.2])
+    assert priced.first == 0 and priced.configurations[portfolio[0].name][0] == {"i": 0}
+    assert priced.configurations[portfolio[2].name] == [{"i": 4}, {"i": 5}]
+    unknown = warm_start_from_predictions(portfolio, ["nope"], [{}], [1.0])
+    assert unknown.first is None and np.isnan(unknown.prior).all()
+
+
+def test_adjuster_evaluates_the_given_first_strategy_first(strategies):
+    prior = np.zeros(len(strategies))
+    prior[2] = 5.0
+    adjuster = StrategyAdjuster(strategies, prior, {}, AdjusterSettings(), 0, first=4)
+    [proposal] = adjuster.ask(1)
+    assert proposal.strategy is strategies[4]
+    assert adjuster.ask(1)[0].strategy is strategies[2]     # the policy's favourite
+    with pytest.raises(ValueError, match="first must index"):
+        StrategyAdjuster(strategies, prior, {}, AdjusterSettings(), 0, first=99)
+
+
+def _timed_problems(strategies, n=6):
+    """Problems where the predicted best (strategy 0) fails, the next best
+    (strategy 1) scores 1 but takes 50 times the median evaluation, and the
+    third (strategy 2) scores 1 at the median time."""
+    names = [s.name for s in strategies]
+    configs = [s.default_config() for s in strategies]
+    predicted = np.array([1.0, 0.9, 0.85] + [0.0] * (len(strategies) - 3))
+    log_cost = np.log2([1.0, 50.0] + [1.0] * (len(strategies) - 2))
+    stored = {
+        s.name: (np.zeros((1, len(s.space))), np.array([1.0 if i in (1, 2) else 0.0]),
+                 np.array([50.0 if i == 1 else 1.0]))
+        for i, s in enumerate(strategies) if i > 0
+    }
+    start = warm_start_from_predictions(strategies, names, configs, predicted)
+    return [ReplayProblem(strategies, start.prior, start.configurations, stored,
+                          (names, configs, predicted, log_cost)) for _ in range(n)]
+
+
+def test_replay_on_time_budgets_rewards_cheap_strategies(strategies):
+    problems = _timed_problems(strategies)
+    assert problems[0].median_seconds == 1.0
+    assert problems[0].seconds(strategies[1], strategies[1].default_config()) == 50.0
+    assert problems[0].lookup(strategies[0], strategies[0].default_config()) is None
+    settings = AdjusterSettings(temperature=0.05)
+    budgets = (5, 10, 20)
+    free = replay_regret(settings, problems, seeds=range(4), time_budgets=budgets)
+    priced = replay_regret(replace(settings, cost_weight=0.2), problems,
+                           seeds=range(4), time_budgets=budgets)
+    # Priced, strategy 2 comes right after the failed zero-shot pick.
+    assert priced == 0.0 < free
+    learned, results = learn_settings(problems, grid={"temperature": [0.05]},
+                                      cost_weights=[0.0, 0.2])
+    assert learned.cost_weight == 0.2 and learned.temperature == 0.05
+    assert set(results["objective"]) == {"evaluations", "cost"}

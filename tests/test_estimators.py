@@ -78,6 +78,30 @@ def test_zero_shot_follows_the_prior(learner):
     assert clf.trace_["config"].iloc[0] == top["config"]
 
 
+def test_cost_weight_prices_slow_strategies_but_not_the_zero_shot_pick():
+    X, y = make_classification(300, 8, random_state=12)
+    runs = {}
+    for cost_weight in (0.0, 1.0):
+        runs[cost_weight] = MetaClassifier(
+            n_evaluations=2, batch_size=1, cv=3, ensemble_size=1,
+            cost_weight=cost_weight, random_state=0,
+        ).fit(X, y)
+    free, priced = runs[0.0].trace_, runs[1.0].trace_
+    assert free.loc[0, ["strategy", "config"]].equals(priced.loc[0, ["strategy", "config"]])
+    learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
+    cost = learner.cost_models_["classification"]
+    metafeatures = learner.metafeatures_of(Dataset(X, y))
+    names = list(free.loc[0, "probabilities"])
+    portfolio = {s.name: s for s in cost.portfolio}
+    log_cost = cost.predict(metafeatures, names, [portfolio[n].default_config() for n in names])
+    cheap = [n for n, c in zip(names, log_cost, strict=True) if c < np.median(log_cost)]
+
+    def cheap_probability(trace):
+        return sum(trace.loc[0, "probabilities"][n] for n in cheap)
+
+    assert cheap_probability(priced) > cheap_probability(free) + 0.1
+
+
 def test_binary_and_regression(learner):
     X, y = make_classification(200, 5, random_state=3)
     clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
@@ -191,6 +215,7 @@ def test_time_budget_stops_the_search(learner):
         ({"time_budget": 0}, "time_budget"),
         ({"time_budget": -5}, "time_budget"),
         ({"temperature": "hot"}, "temperature"),
+        ({"cost_weight": -1.0}, "cost_weight"),
         ({"ensemble_size": 0}, "ensemble_size"),
         ({"portfolio": ["no_such_strategy"]}, "unknown"),
         ({"portfolio": ["ridge"]}, "no strategy for task"),
@@ -265,3 +290,29 @@ def test_explicit_splits_are_not_subsampled(learner):
                          max_samples=50, random_state=0).fit(X, y)
     assert clf.n_search_samples_ == 120
     assert all(len(s) == 3 for s in clf.trace_["fold_scores"])
+
+
+@pytest.mark.parametrize("task, scoring", [
+    ("multiclass", "balanced_accuracy"), ("multiclass", "accuracy"),
+    ("binary", "balanced_accuracy"), ("multiclass", "f1_macro"),
+    ("multiclass", "neg_log_loss"), ("regression", "r2"),
+    ("regression", "neg_mean_squared_error"), ("regression", "neg_root_mean_squared_error"),
+    ("regression", "neg_mean_absolute_error"),
+])
+def test_ensemble_selection_scores_as_the_metrics_do(task, scoring):
+    from skmeta.ensemble import _scorer
+    from skmeta.evaluation import score_predictions
+
+    rng = np.random.default_rng(0)
+    if task == "regression":
+        y = rng.normal(size=80)
+        predictions = [y + rng.normal(scale=s, size=80) for s in (0.3, 1.0, 2.0)]
+        classes = None
+    else:
+        n_classes = 2 if task == "binary" else 4
+        classes = np.array(["a", "b", "c", "d"][:n_classes])
+        y = classes[rng.integers(n_classes, size=80)]
+        predictions = [rng.dirichlet(np.ones(n_classes), size=80) for _ in range(3)]
+    score = _scorer(y, task, scoring, classes)
+    for p in predictions:
+        assert score(p) == pytest.approx(score_predictions(y, p, task, scoring, classes))

@@ -4,11 +4,13 @@ import pytest
 
 from skmeta.selection import (
     FAILED_SCORE,
+    CostModel,
     MetaFeatureScaler,
     NearestDatasets,
     PerformanceModel,
     normalized_scores,
 )
+from skmeta.selection.cost import evaluated_rows
 from skmeta.strategies import default_portfolio
 
 
@@ -75,3 +77,45 @@ def test_performance_model_learns_which_strategy_suits_which_dataset():
         assert np.argmax(predicted) == kind
     with pytest.raises(ValueError, match="no evaluations"):
         PerformanceModel(portfolio).fit(table, pd.DataFrame(rows).assign(strategy="x"))
+
+
+def _timed_runs(portfolio, n_datasets=30, seed=0):
+    """Stored evaluations whose seconds grow with rows and (for the second
+    strategy) are 16 times the first's."""
+    rng = np.random.default_rng(seed)
+    table, rows = {}, []
+    for i in range(n_datasets):
+        n_rows = float(rng.integers(100, 5000))
+        table[f"d{i}"] = {"n_rows": n_rows, "log_n_features": rng.uniform(0.5, 2)}
+        for j, strategy in enumerate(portfolio):
+            for _ in range(3):
+                seconds = 1e-4 * n_rows * (16.0 if j == 1 else 1.0)
+                rows.append({"dataset_id": f"d{i}", "strategy": strategy.name,
+                             "config": strategy.sample_config(rng), "status": "ok",
+                             "cv": "KFold(n_splits=3)", "score": 0.5,
+                             "fit_seconds": seconds * rng.uniform(0.9, 1.1),
+                             "predict_seconds": 0.0})
+    return pd.DataFrame(table).T, pd.DataFrame(rows)
+
+
+def test_cost_model_learns_relative_costs_and_size():
+    portfolio = default_portfolio("binary")[:3]
+    table, runs = _timed_runs(portfolio[:2])
+    model = CostModel(portfolio, n_estimators=30, random_state=0).fit(table, runs)
+    assert model.timed_strategies_ == {portfolio[0].name, portfolio[1].name}
+    names = [s.name for s in portfolio]
+    configs = [s.default_config() for s in portfolio]
+    small = model.predict(pd.Series({"n_rows": 300.0, "log_n_features": 1.0}), names, configs)
+    large = model.predict(pd.Series({"n_rows": 4000.0, "log_n_features": 1.0}), names, configs)
+    # Strategy 1 is 16 times slower: about 4 more log2 seconds.
+    assert 3.0 < small[1] - small[0] < 5.0
+    assert large[0] > small[0] + 2.0
+    assert np.isnan(small[2])  # no timings of the third strategy
+
+
+def test_cost_model_counts_the_rows_a_subsampled_evaluation_used():
+    assert evaluated_rows("KFold(n_splits=3) on 5000 rows", 60000) == 5000
+    assert evaluated_rows("KFold(n_splits=3) on 5000 rows", 800) == 800
+    assert evaluated_rows("GroupKFold(n_splits=3)", 700) == 700
+    assert evaluated_rows("odd on many rows", 700) == 700
+    assert np.isnan(evaluated_rows("KFold(n_splits=3)", np.nan))

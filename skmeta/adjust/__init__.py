@@ -8,6 +8,7 @@ from skmeta.adjust.adjuster import (
 )
 from skmeta.adjust.policy import SoftmaxPolicy, softmax
 from skmeta.adjust.proposals import ConfigurationProposer
+from skmeta.adjust.warm_start import WarmStart, warm_start_from_predictions
 
 __all__ = [
     "AdjusterSettings",
@@ -15,6 +16,8 @@ __all__ = [
     "Proposal",
     "SoftmaxPolicy",
     "StrategyAdjuster",
+    "WarmStart",
     "run_adjuster",
     "softmax",
+    "warm_start_from_predictions",
 ]

@@ -44,22 +44,28 @@ class AdjusterSettings:
         Weight of the meta-model's prior in the starting preferences.
     step_size : float
         Standard deviation of configuration proposals in the normalized space.
+    cost_weight : float
+        Price of predicted cost in the starting preferences: a candidate
+        twice as slow as the median must be predicted ``cost_weight`` better
+        (in normalized score) to rank the same
+        (:mod:`skmeta.adjust.warm_start`). 0 ignores cost.
     """
 
     temperature: float = 0.1
     learning_rate: float = 1.0
     prior_weight: float = 1.0
     step_size: float = 0.15
+    cost_weight: float = 0.0
 
     def __post_init__(self):
         for name in ("temperature", "learning_rate", "step_size"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number, got {value!r}.")
-        if not (np.isfinite(self.prior_weight) and self.prior_weight >= 0):
-            raise ValueError(
-                f"prior_weight must be a non-negative number, got {self.prior_weight!r}."
-            )
+        for name in ("prior_weight", "cost_weight"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
 
 
 @dataclass
@@ -86,6 +92,10 @@ class StrategyAdjuster:
         Strategy name -> configurations to try first, best first.
     settings : AdjusterSettings
     random_state : int or None
+    first : int, optional
+        Index of the strategy evaluated first (the zero-shot pick, see
+        :class:`~skmeta.adjust.warm_start.WarmStart`); by default the one
+        with the highest prior.
 
     Examples
     --------
@@ -103,7 +113,8 @@ class StrategyAdjuster:
     True
     """
 
-    def __init__(self, strategies, prior, warm_starts, settings, random_state=None):
+    def __init__(self, strategies, prior, warm_starts, settings, random_state=None,
+                 first=None):
         if not strategies:
             raise ValueError("the adjuster needs at least one strategy.")
         self.strategies = list(strategies)
@@ -124,6 +135,11 @@ class StrategyAdjuster:
             )
             for s in self.strategies
         ]
+        if first is not None and not 0 <= first < len(self.strategies):
+            raise ValueError(
+                f"first must index one of the {len(self.strategies)} strategies, got {first!r}."
+            )
+        self.first = first
         self.step = 0
 
     def ask(self, n=1):
@@ -132,7 +148,8 @@ class StrategyAdjuster:
         proposals = []
         for _ in range(n):
             if self.step == 0 and not proposals:
-                index = int(np.argmax(pi))  # zero-shot: the most promising first
+                # zero-shot: the most promising first
+                index = int(np.argmax(pi)) if self.first is None else self.first
             else:
                 index = int(self.rng.choice(len(pi), p=pi))
             config = self.proposers[index].propose()

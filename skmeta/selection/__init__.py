@@ -1,6 +1,7 @@
 """Meta-models: which stored datasets resemble a new one, and which
 configurations should do well on it."""
 
+from skmeta.selection.cost import CostModel
 from skmeta.selection.neighbors import MetaFeatureScaler, NearestDatasets
 from skmeta.selection.performance import (
     FAILED_SCORE,
@@ -9,6 +10,7 @@ from skmeta.selection.performance import (
 )
 
 __all__ = [
+    "CostModel",
     "FAILED_SCORE",
     "MetaFeatureScaler",
     "NearestDatasets",

@@ -62,6 +62,21 @@ def normalized_scores(evaluations):
     return normalized.where(ok, FAILED_SCORE)
 
 
+def candidate_features(portfolio, strategies, configs):
+    """One row per candidate: the strategy one-hot, then its configuration
+    vector (padded with -1 to the widest space of the portfolio)."""
+    names = [s.name for s in portfolio]
+    by_name = {s.name: s for s in portfolio}
+    width = max((len(s.space) for s in portfolio), default=0)
+    onehot = np.zeros((len(strategies), len(names)))
+    config_part = np.full((len(strategies), width), -1.0)
+    for row, (name, config) in enumerate(zip(strategies, configs, strict=True)):
+        onehot[row, names.index(name)] = 1.0
+        vector = by_name[name].space.to_vector(config)
+        config_part[row, : len(vector)] = vector
+    return np.hstack([onehot, config_part])
+
+
 class PerformanceModel:
     """Predict normalized scores of (strategy, configuration) pairs.
 
@@ -95,6 +110,7 @@ class PerformanceModel:
         configuration for it to be on the shared grid.
     random_state : int, optional
     n_jobs : int, optional
+        For fitting; predictions (one dataset's candidates) use one thread.
 
     Attributes
     ----------
@@ -133,16 +149,8 @@ class PerformanceModel:
 
     def _design(self, scaled_metafeatures, strategies, configs):
         """One row per candidate: meta-features, strategy one-hot, config."""
-        names = [s.name for s in self.portfolio]
-        width = max((len(s.space) for s in self.portfolio), default=0)
-        onehot = np.zeros((len(strategies), len(names)))
-        config_part = np.full((len(strategies), width), -1.0)
-        by_name = {s.name: s for s in self.portfolio}
-        for row, (name, config) in enumerate(zip(strategies, configs)):
-            onehot[row, names.index(name)] = 1.0
-            vector = by_name[name].space.to_vector(config)
-            config_part[row, : len(vector)] = vector
-        return np.hstack([scaled_metafeatures, onehot, config_part])
+        return np.hstack([scaled_metafeatures,
+                          candidate_features(self.portfolio, strategies, configs)])
 
     def fit(self, metafeatures, evaluations):
         """Learn from stored evaluations.
@@ -185,6 +193,11 @@ class PerformanceModel:
             n_jobs=self.n_jobs,
         ).fit(design, runs["normalized"].to_numpy())
         self._fit_shared(scaled, runs)
+        # A prediction is one dataset's few hundred candidates: threads
+        # would cost more than they save.
+        for forest in (self.forest_, self.shared_forest_):
+            if forest is not None:
+                forest.n_jobs = 1
         return self
 
     def _fit_shared(self, scaled, runs):

@@ -1,0 +1,186 @@
+"""The cost model: how long will evaluating a configuration take on a dataset?
+
+Strategies differ in cost by orders of magnitude (a ridge fits in
+milliseconds where an MLP takes seconds), and so do configurations of one
+strategy (a 256-unit MLP, a forest with no leaf limit). The knowledge base
+stores the seconds of every evaluation; one extra-trees forest per strategy
+learns
+
+    (rows, features, classes, categorical columns, configuration) -> log2 seconds
+
+so that the search can prefer, among configurations predicted to score about
+as well, the cheaper ones (``cost_weight`` of
+:class:`~skmeta.adjust.AdjusterSettings`).
+
+Only *relative* costs are used (a candidate against the median candidate of
+the same dataset), so a knowledge base timed on another machine still ranks
+costs correctly. Timings vary from run to run: two meta-training runs give
+the same scores but not the same cost model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import ExtraTreesRegressor
+
+from skmeta.selection.performance import candidate_features
+
+__all__ = ["COST_METAFEATURES", "CostModel", "evaluated_rows"]
+
+#: Meta-features that drive a learner's cost besides the number of rows.
+COST_METAFEATURES = (
+    "log_n_features", "n_classes", "n_categorical", "cat_levels.mean",
+    "missing_fraction",
+)
+
+
+def evaluated_rows(cv, n_rows):
+    """Rows an evaluation used: ``n_rows``, or the subsample its cv names.
+
+    Examples
+    --------
+    >>> from skmeta.selection.cost import evaluated_rows
+    >>> evaluated_rows("KFold(n_splits=3) on 5000 rows", 60000)
+    5000.0
+    >>> evaluated_rows("KFold(n_splits=3)", 300)
+    300.0
+    """
+    n_rows = float(n_rows)
+    marker = " on "
+    if marker in cv and cv.endswith(" rows"):
+        try:
+            return min(float(cv.rsplit(marker, 1)[1].split()[0]), n_rows)
+        except ValueError:
+            pass
+    return n_rows
+
+
+def _finite(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return value if np.isfinite(value) else np.nan
+
+
+def _size_features(metafeatures, n_rows):
+    n_rows = _finite(n_rows)
+    values = [np.log10(max(n_rows, 1.0)) if np.isfinite(n_rows) else 0.0]
+    for name in COST_METAFEATURES:
+        value = _finite(metafeatures.get(name, np.nan))
+        values.append(value if np.isfinite(value) else 0.0)
+    return values
+
+
+class CostModel:
+    """Predict the seconds a (strategy, configuration) evaluation takes.
+
+    Parameters
+    ----------
+    portfolio : list of Strategy
+        Their spaces map configurations to features; timings of other
+        strategies are ignored.
+    n_estimators : int, default=100
+    random_state : int, optional
+    n_jobs : int, optional
+        For fitting; predictions (one dataset's candidates) use one thread.
+
+    Attributes
+    ----------
+    forest_ : ExtraTreesRegressor or None
+        From (size features, strategy one-hot, configuration vector) to
+        ``log2`` seconds; None without any timed evaluation.
+    timed_strategies_ : set of str
+        Strategies with successful timed evaluations (the others get NaN).
+
+    Examples
+    --------
+    >>> from skmeta.knowledge import KnowledgeBase
+    >>> from skmeta.selection import CostModel
+    >>> from skmeta.strategies import default_portfolio
+    >>> kb = KnowledgeBase.default()
+    >>> datasets, runs = kb.datasets(), kb.evaluations()
+    >>> ids = datasets.index[datasets["task"] == "regression"]
+    >>> model = CostModel(default_portfolio("regression"), random_state=0)
+    >>> model = model.fit(kb.metafeatures().loc[ids], runs[runs["dataset_id"].isin(ids)])
+    >>> meta = kb.metafeatures().loc[ids[0]]
+    >>> ridge, mlp = model.predict(meta, ["ridge", "mlp"], [{"alpha": 1.0},
+    ...     {"hidden_layer_sizes": 100, "alpha": 1e-4, "learning_rate_init": 1e-3}])
+    >>> bool(mlp > ridge)
+    True
+    """
+
+    def __init__(self, portfolio, n_estimators=100, random_state=None, n_jobs=None):
+        self.portfolio = portfolio
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _design(self, size, strategies, configs):
+        """One row per candidate: size features, strategy one-hot, config."""
+        return np.hstack([np.asarray(size, dtype=float).reshape(len(strategies), -1),
+                          candidate_features(self.portfolio, strategies, configs)])
+
+    def fit(self, metafeatures, evaluations):
+        """Learn from the timings of successful stored evaluations.
+
+        Parameters
+        ----------
+        metafeatures : DataFrame
+            One row per dataset (index: dataset id); ``n_rows`` and the
+            :data:`COST_METAFEATURES` are used (a missing one counts as 0).
+        evaluations : DataFrame
+            Columns ``dataset_id``, ``strategy``, ``config``, ``status``,
+            ``cv``, ``fit_seconds`` and ``predict_seconds``.
+        """
+        names = {s.name for s in self.portfolio}
+        runs = evaluations[
+            evaluations["status"].eq("ok")
+            & evaluations["strategy"].isin(names)
+            & evaluations["dataset_id"].isin(metafeatures.index)
+        ]
+        self.timed_strategies_ = set(runs["strategy"])
+        self.forest_ = None
+        if runs.empty:
+            return self
+        n_rows = metafeatures.get("n_rows", pd.Series(np.nan, index=metafeatures.index))
+        size = [
+            _size_features(metafeatures.loc[d], evaluated_rows(cv, n_rows[d]))
+            for d, cv in zip(runs["dataset_id"], runs["cv"], strict=True)
+        ]
+        design = self._design(size, runs["strategy"].tolist(), runs["config"].tolist())
+        seconds = (runs["fit_seconds"] + runs["predict_seconds"]).to_numpy(float)
+        self.forest_ = ExtraTreesRegressor(
+            n_estimators=self.n_estimators, min_samples_leaf=3,
+            random_state=self.random_state, n_jobs=self.n_jobs,
+        ).fit(design, np.log2(np.clip(seconds, 1e-3, None)))
+        # A prediction is one dataset's few hundred candidates: threads
+        # would cost more than they save.
+        self.forest_.n_jobs = 1
+        return self
+
+    def predict(self, metafeatures, strategies, configs):
+        """Predicted ``log2`` seconds of candidates on one dataset.
+
+        Parameters
+        ----------
+        metafeatures : Series
+            The dataset's meta-features (``n_rows`` among them).
+        strategies : list of str
+        configs : list of dict
+
+        Returns
+        -------
+        ndarray of shape (n_candidates,)
+            NaN for a strategy without stored timings.
+        """
+        predicted = np.full(len(strategies), np.nan)
+        rows = [j for j, name in enumerate(strategies) if name in self.timed_strategies_]
+        if self.forest_ is None or not rows:
+            return predicted
+        size = _size_features(metafeatures, metafeatures.get("n_rows", np.nan))
+        design = self._design([size] * len(rows), [strategies[j] for j in rows],
+                              [configs[j] for j in rows])
+        predicted[rows] = self.forest_.predict(design)
+        return predicted
