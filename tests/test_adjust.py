@@ -184,6 +184,9 @@ def test_adjuster_evaluates_the_given_first_strategy_first(strategies):
     assert adjuster.ask(1)[0].strategy is strategies[2]     # the policy's favourite
     with pytest.raises(ValueError, match="first must index"):
         StrategyAdjuster(strategies, prior, {}, AdjusterSettings(), 0, first=99)
+    uniform = StrategyAdjuster(strategies, prior, {}, AdjusterSettings(prior_weight=0.0),
+                               0, first=4)
+    assert uniform.ask(1)[0].strategy is strategies[0]     # argmax of a uniform policy
 
 
 def _timed_problems(strategies, n=6):

@@ -95,7 +95,8 @@ class StrategyAdjuster:
     first : int, optional
         Index of the strategy evaluated first (the zero-shot pick, see
         :class:`~skmeta.adjust.warm_start.WarmStart`); by default the one
-        with the highest prior.
+        with the highest prior. Ignored when ``settings.prior_weight`` is 0
+        (a uniform start).
 
     Examples
     --------
@@ -139,7 +140,8 @@ class StrategyAdjuster:
             raise ValueError(
                 f"first must index one of the {len(self.strategies)} strategies, got {first!r}."
             )
-        self.first = first
+        # A zero prior weight is a uniform start, zero-shot pick included.
+        self.first = first if settings.prior_weight > 0 else None
         self.step = 0
 
     def ask(self, n=1):
