@@ -64,13 +64,15 @@ def _finite(value):
     return value if np.isfinite(value) else np.nan
 
 
-def _size_features(metafeatures, n_rows):
+def _log_rows(n_rows):
     n_rows = _finite(n_rows)
-    values = [np.log10(max(n_rows, 1.0)) if np.isfinite(n_rows) else 0.0]
-    for name in COST_METAFEATURES:
-        value = _finite(metafeatures.get(name, np.nan))
-        values.append(value if np.isfinite(value) else 0.0)
-    return values
+    return np.log10(max(n_rows, 1.0)) if np.isfinite(n_rows) else 0.0
+
+
+def _shape_features(metafeatures):
+    """The :data:`COST_METAFEATURES` of one dataset (a missing one is 0)."""
+    values = [_finite(metafeatures.get(name, np.nan)) for name in COST_METAFEATURES]
+    return [v if np.isfinite(v) else 0.0 for v in values]
 
 
 class CostModel:
@@ -145,8 +147,9 @@ class CostModel:
         if runs.empty:
             return self
         n_rows = metafeatures.get("n_rows", pd.Series(np.nan, index=metafeatures.index))
+        shapes = {d: _shape_features(metafeatures.loc[d]) for d in runs["dataset_id"].unique()}
         size = [
-            _size_features(metafeatures.loc[d], evaluated_rows(cv, n_rows[d]))
+            [_log_rows(evaluated_rows(cv, n_rows[d])), *shapes[d]]
             for d, cv in zip(runs["dataset_id"], runs["cv"], strict=True)
         ]
         design = self._design(size, runs["strategy"].tolist(), runs["config"].tolist())
@@ -179,7 +182,7 @@ class CostModel:
         rows = [j for j, name in enumerate(strategies) if name in self.timed_strategies_]
         if self.forest_ is None or not rows:
             return predicted
-        size = _size_features(metafeatures, metafeatures.get("n_rows", np.nan))
+        size = [_log_rows(metafeatures.get("n_rows", np.nan)), *_shape_features(metafeatures)]
         design = self._design([size] * len(rows), [strategies[j] for j in rows],
                               [configs[j] for j in rows])
         predicted[rows] = self.forest_.predict(design)
