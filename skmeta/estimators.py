@@ -87,7 +87,7 @@ def _refit(strategy, config, X, y):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return strategy.build(config).fit(X, y), ""
+            return strategy.build(config, n_rows=len(y)).fit(X, y), ""
     except Exception as exc:  # a member that fails is dropped, see _fit_final_model
         return None, f"{type(exc).__name__}: {exc}"[:500]
 

@@ -233,7 +233,7 @@ def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
         width = len(classes) if task != "regression" else None
         oof = np.full((len(y), width) if width else len(y), np.nan)
     for train, test in splits:
-        model = strategy.build(config)
+        model = strategy.build(config, n_rows=len(train))
         start = time.perf_counter()
         model.fit(_safe_indexing(X, train), y[train])
         fit_seconds += time.perf_counter() - start

@@ -42,7 +42,7 @@ from skmeta.evaluation import (
     make_cv,
 )
 from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
-from skmeta.metafeatures import extract_metafeatures
+from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
 from skmeta.strategies import resolve_portfolio
 
@@ -126,7 +126,7 @@ def take_rows(dataset, index):
 #: Version of the way adjuster settings are learned (the performance and cost
 #: models, the replay grid); settings stored by another version are learned
 #: again.
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 
 
 def _progress_bar(done, total, rate):
@@ -373,8 +373,12 @@ class MetaLearner(BaseEstimator):
         return self
 
     def _store_metafeatures(self, kb, datasets):
-        stored = set(kb.datasets().index)
-        missing = [d for d in datasets if d.fingerprint not in stored]
+        stored = kb.metafeature_names_by_dataset()
+        # New datasets, and datasets stored by an extractor with other measures.
+        missing = [
+            d for d in datasets
+            if stored.get(d.fingerprint) != frozenset(metafeature_names(d.task))
+        ]
         if not missing:
             return
         self._log(f"meta-features of {len(missing)} datasets")
@@ -662,9 +666,7 @@ class MetaLearner(BaseEstimator):
         dataset = Dataset(X, y, task=task)
         family = self._check_family(dataset.task)
         if metafeatures is None:
-            metafeatures = _metafeatures_of(
-                dataset, self.max_rows_metafeatures, self.random_state
-            )
+            metafeatures = self.metafeatures_of(dataset)
         return self._rank(family, dataset.task, metafeatures).head(k).reset_index(drop=True)
 
     def _rank(self, family, task, metafeatures, exclude=()):

@@ -56,6 +56,26 @@ def test_failures_push_a_strategy_down():
     assert policy.probabilities()[0] < 0.5
 
 
+def test_a_strategy_that_failed_is_skipped_until_every_one_has(strategies):
+    prior = np.zeros(len(strategies))
+    prior[0] = 5.0  # a strong favourite that always fails
+    scores = {s.name: 0.5 for s in strategies}
+    scores[strategies[0].name] = None
+    adjuster = StrategyAdjuster(strategies[:3], prior[:3], {},
+                                AdjusterSettings(temperature=0.1), random_state=0)
+    trace = run_adjuster(adjuster, _table_evaluator(scores), 10)
+    names = [row["strategy"] for row in trace]
+    assert names[0] == strategies[0].name
+    assert strategies[0].name not in names[1:]
+    # When every strategy has failed, all are proposed again.
+    everything_fails = {s.name: None for s in strategies[:2]}
+    adjuster = StrategyAdjuster(strategies[:2], None, {}, AdjusterSettings(),
+                                random_state=0)
+    trace = run_adjuster(adjuster, _table_evaluator(everything_fails), 12)
+    assert len(trace) == 12
+    assert {row["strategy"] for row in trace} == set(everything_fails)
+
+
 def test_prior_weight_zero_is_a_uniform_start(strategies):
     adjuster = StrategyAdjuster(strategies, np.arange(len(strategies)), {},
                                 AdjusterSettings(prior_weight=0.0), random_state=0)

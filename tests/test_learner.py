@@ -21,6 +21,7 @@ from sklearn.datasets import (
 )
 
 from skmeta import Dataset, KnowledgeBase, MetaLearner
+from skmeta.metafeatures import metafeature_names
 
 PORTFOLIO = ["knn", "gaussian_nb", "logistic_regression"]
 
@@ -110,6 +111,20 @@ def test_second_fit_reuses_stored_results(tmp_path):
     # Another seed is another grid and other folds: evaluated afresh.
     third = MetaLearner(knowledge_base=str(path), **{**params, "random_state": 1})
     assert third.fit(datasets).n_evaluated_ == 4
+
+
+def test_a_fit_refreshes_meta_features_of_an_older_extractor(tmp_path):
+    datasets = _classification_datasets()[:2]
+    kb = KnowledgeBase(tmp_path / "kb.sqlite")
+    old = datasets[0]
+    kb.add_dataset(old.fingerprint, old.name, old.task, {"n_rows": 1.0, "gone": 2.0},
+                   old.n_samples, old.n_features)
+    MetaLearner(knowledge_base=kb, portfolio=["knn"], n_configs_per_strategy=0,
+                timeout=None, random_state=0).fit(datasets)
+    names = kb.metafeature_names_by_dataset()
+    assert names[old.fingerprint] == set(metafeature_names("binary"))
+    assert kb.metafeatures().loc[old.fingerprint, "n_rows"] == old.n_samples
+    assert names[datasets[1].fingerprint] == names[old.fingerprint]
 
 
 def test_same_results_with_one_and_two_jobs():

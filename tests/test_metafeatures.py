@@ -12,10 +12,12 @@ import scipy.stats
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
 from sklearn.decomposition import PCA
+from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LinearRegression, Ridge, RidgeClassifier
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, RidgeClassifier
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skmeta import Dataset, load_penguins
@@ -30,7 +32,7 @@ from skmeta.metafeatures import (
     metafeature_names,
 )
 from skmeta.metafeatures._table import build_table, subsample_rows
-from skmeta.metafeatures.landmarking import fold_ids
+from skmeta.metafeatures.landmarking import MODEL_LEARNERS, fold_ids, model_landmarks
 
 
 def _without_timings(values):
@@ -52,6 +54,10 @@ def _no_warnings():
 
 # -- names -----------------------------------------------------------------
 
+LEARNERS_FOR_CLASSIFICATION = [
+    name for name in metafeature_names("binary", "landmarking") if name.endswith(".score")
+]
+
 
 def test_classification_names_are_many_unique_and_shared():
     binary = metafeature_names("binary")
@@ -72,8 +78,10 @@ def test_regression_names_swap_class_measures_for_target_measures():
     assert "target_abs_cor.max" in names
     class_only = ("class_", "n_classes", "lm_naive_bayes", "f1.")
     assert not any(n.startswith(class_only) for n in names)
-    landmarks = {"lm_1nn.score", "lm_stump.score", "lm_ridge.score", "lm_tree.score"}
+    landmarks = {"lm_1nn.score", "lm_stump.score", "lm_ridge.score", "lm_tree.score",
+                 "lm_svm_rbf.score", "lm_extra_trees.gap", "lm_ridge.gap"}
     assert landmarks <= set(names)
+    assert "lm_logistic_regression.score" not in names
 
 
 def test_group_names_partition_the_full_list():
@@ -451,6 +459,74 @@ def test_landmark_scores_match_scikit_learn_with_the_same_folds():
         accuracy = np.mean(prediction == y)
         assert values[f"lm_{name}.score"] == pytest.approx(accuracy), name
         assert values[f"lm_{name}.fit_seconds"] > 0
+
+
+def _cross_validated(model, X, y, folds):
+    prediction = np.empty_like(y)
+    for fold in np.unique(folds):
+        test = folds == fold
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prediction[test] = clone(model).fit(X[~test], y[~test]).predict(X[test])
+    return prediction
+
+
+def _seed_like_the_extractor(model, rng):
+    if "random_state" in model.get_params():
+        model.set_params(random_state=int(rng.integers(2**31 - 1)))
+    return model
+
+
+def test_model_landmarks_cross_validate_scikit_learn_models():
+    X, y = load_breast_cancer(return_X_y=True)
+    values = model_landmarks(X, y, "binary", np.random.default_rng(0), n_folds=3)
+    rng = np.random.default_rng(0)
+    folds, _ = fold_ids(y, "binary", 3, rng)  # 569 rows: no subsample
+    models = [("knn", KNeighborsClassifier(5)),
+              ("logistic_regression", LogisticRegression(max_iter=300)),
+              ("svm_rbf", SVC()), ("extra_trees", ExtraTreesClassifier(10))]
+    for name, model in models:
+        prediction = _cross_validated(_seed_like_the_extractor(model, rng), X, y, folds)
+        assert values[f"lm_{name}.score"] == pytest.approx(np.mean(prediction == y)), name
+        assert values[f"lm_{name}.fit_seconds"] > 0
+    assert set(values) == {f"lm_{name}.{kind}" for name in MODEL_LEARNERS
+                           for kind in ("score", "fit_seconds")}
+
+
+def test_regression_model_landmarks_score_the_standardized_target():
+    X, y = load_diabetes(return_X_y=True)
+    values = model_landmarks(X, y, "regression", np.random.default_rng(1))
+    rng = np.random.default_rng(1)
+    folds, _ = fold_ids(y, "regression", 3, rng)
+    z = (y - y.mean()) / y.std()
+    for name, model in [("knn", KNeighborsRegressor(5)), ("svm_rbf", SVR()),
+                        ("extra_trees", ExtraTreesRegressor(10))]:
+        prediction = _cross_validated(_seed_like_the_extractor(model, rng), X, z, folds)
+        r2 = 1 - np.sum((z - prediction) ** 2) / np.sum((z - z.mean()) ** 2)
+        assert values[f"lm_{name}.score"] == pytest.approx(r2), name
+    assert "lm_logistic_regression.score" not in values
+    # The target's units do not matter (forests can break ties differently).
+    rescaled = model_landmarks(X, y * 1000.0, "regression", np.random.default_rng(1))
+    for name in ("knn", "svm_rbf"):
+        assert rescaled[f"lm_{name}.score"] == pytest.approx(values[f"lm_{name}.score"])
+
+
+def test_landmark_gaps_measure_the_distance_to_the_best_landmarker():
+    X, y = load_wine(return_X_y=True)
+    values = extract_metafeatures(X, y, groups="landmarking", random_state=0)
+    scores = values.filter(like=".score")
+    gaps = values.filter(like=".gap")
+    assert len(gaps) == len(scores) == len(LEARNERS_FOR_CLASSIFICATION)
+    np.testing.assert_allclose(gaps.to_numpy(), scores.max() - scores.to_numpy())
+    assert gaps.min() == 0.0
+
+
+def test_a_model_landmarker_that_cannot_fit_is_nan():
+    X = np.arange(10.0).reshape(5, 2) ** 1.5
+    values = extract_metafeatures(X, np.arange(5) % 2, random_state=0)
+    assert np.isnan(values["lm_knn.score"])  # 5 neighbours, 3 training rows
+    assert np.isnan(values["lm_knn.gap"])
+    assert not np.isnan(values["lm_1nn.score"])
 
 
 def _group_seed(random_state, group):

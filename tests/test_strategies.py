@@ -802,3 +802,14 @@ def test_no_warnings_on_unseen_categories(penguins):
 )
 def test_preprocessor_follows_the_scikit_learn_contract(estimator, check):
     check(estimator)
+
+
+def test_build_lowers_neighbours_to_the_rows_of_tiny_data():
+    knn = next(s for s in default_portfolio("regression") if s.name == "knn")
+    X, y = make_regression(10, 3, random_state=0)
+    model = knn.build({"n_neighbors": 34}, n_rows=len(y)).fit(X, y)
+    assert model[-1].n_neighbors == 10
+    np.testing.assert_allclose(model.predict(X[:2]), y.mean())  # every row votes
+    assert knn.build({"n_neighbors": 34}, n_rows=100)[-1].n_neighbors == 34
+    with pytest.raises(ValueError, match="n_neighbors"):
+        knn.build({"n_neighbors": 34}).fit(X, y).predict(X)

@@ -98,6 +98,13 @@ class StrategyAdjuster:
         with the highest prior. Ignored when ``settings.prior_weight`` is 0
         (a uniform start).
 
+    Notes
+    -----
+    A strategy whose evaluation failed (crashed, timed out, scored NaN) is
+    not proposed again while another strategy has not failed: failures tend
+    to repeat on a dataset (a slow learner, too many neighbours for the rows)
+    and an evaluation spent on them is lost.
+
     Examples
     --------
     >>> from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
@@ -143,10 +150,14 @@ class StrategyAdjuster:
         # A zero prior weight is a uniform start, zero-shot pick included.
         self.first = first if settings.prior_weight > 0 else None
         self.step = 0
+        self.failed = np.zeros(len(self.strategies), dtype=bool)
 
     def ask(self, n=1):
         """Propose ``n`` candidates from the current policy."""
         pi = self.policy.probabilities()
+        if self.failed.any() and not self.failed.all():
+            pi = np.where(self.failed, 0.0, pi)
+            pi /= pi.sum()
         proposals = []
         for _ in range(n):
             if self.step == 0 and not proposals:
@@ -163,6 +174,8 @@ class StrategyAdjuster:
 
     def tell(self, proposal, score):
         """Learn from one evaluated proposal (``score`` None if it failed)."""
+        if score is None or not np.isfinite(score):
+            self.failed[proposal.strategy_index] = True
         advantage = self.policy.update(proposal.strategy_index, score)
         self.proposers[proposal.strategy_index].tell(proposal.config, advantage)
         return advantage

@@ -794,6 +794,21 @@ class KnowledgeBase:
         frame.index = pd.Index([r[0] for r in rows], name="dataset_id")
         return frame
 
+    def metafeature_names_by_dataset(self):
+        """The names of the meta-features stored for each dataset.
+
+        Tells datasets stored by an older meta-feature extractor apart: their
+        names lack those added since (a stored NaN keeps its name).
+
+        Returns
+        -------
+        dict
+            ``dataset_id`` to a frozenset of names.
+        """
+        rows = self._query("SELECT dataset_id, metafeatures FROM datasets")
+        records = _json_rows([text for _, text in rows], "meta-features")
+        return {row[0]: frozenset(record) for row, record in zip(rows, records)}
+
     def _evaluation_rows(self, where_sql="", params=(), order="e.id"):
         """Rows of (id, dataset name, task, *_EVALUATION_COLUMNS)."""
         sql = (

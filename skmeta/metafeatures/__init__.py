@@ -17,7 +17,10 @@ group              measures
                    with the class, equivalent number of features,
                    noise-signal ratio
 ``landmarking``    cross-validated scores of cheap learners (1-NN, decision
-                   stump, naive Bayes, ridge, depth-3 tree) and their times
+                   stump, naive Bayes, ridge, depth-3 tree, and small
+                   scikit-learn 5-NN, logistic regression, RBF SVM and
+                   extra trees), how far each falls behind the best, and
+                   their times
 ``complexity``     PCA (components for 95% variance, first component's share,
                    skewness and kurtosis), covariance eigenvalues, Fisher's
                    discriminant ratio (f1), overlap volume (f2), feature
@@ -26,7 +29,7 @@ group              measures
 
 :func:`describe_metafeatures` documents every name; :func:`metafeature_names`
 gives the ordered names of a task, which is exactly the index of the returned
-Series (binary and multiclass share a list of 147 names; regression has 137).
+Series (binary and multiclass share a list of 164 names; regression has 150).
 
 Conventions
 -----------
@@ -36,7 +39,7 @@ Names
     summarized as ``name.mean``, ``name.sd`` (ddof=1), ``name.min``,
     ``name.q25``, ``name.median``, ``name.q75`` and ``name.max``, so the
     vector has the same length for every dataset of a task. Landmarkers are
-    ``lm_<learner>.score`` and ``lm_<learner>.fit_seconds``. For regression
+    ``lm_<learner>.score``, ``lm_<learner>.gap`` and ``lm_<learner>.fit_seconds``. For regression
     the class measures become target measures (``target_entropy``,
     ``target_skewness``, ``target_abs_cor.*``) and the landmarkers regressors.
 Undefined values
@@ -52,7 +55,8 @@ Large data
     Above ``max_rows`` rows (default 10,000), measures other than the counts
     and the class or target measures of ``general`` run on a subsample,
     stratified on the class for classification; the landmarkers use at most
-    5,000 of those rows and 1 million cells. A sparse matrix is densified
+    5,000 of those rows and 1 million cells (the scikit-learn models 2,000
+    rows). A sparse matrix is densified
     after subsampling; at most 20 million cells are analysed (wider data
     uses fewer rows, at least 1,000, and beyond 20,000 columns a random
     subset of columns). Pairwise measures and PCA use at most 100 features
@@ -83,7 +87,7 @@ True
 >>> values[["n_rows", "n_categorical", "n_classes"]].tolist()
 [344.0, 2.0, 3.0]
 >>> len(metafeature_names("binary")), len(metafeature_names("regression"))
-(147, 137)
+(164, 150)
 """
 
 from skmeta.metafeatures._extract import (

@@ -214,9 +214,9 @@ def extract_dataset_metafeatures(dataset, *, groups="all", max_rows=10_000,
     table_rng = np.random.default_rng(table_seed)
     table, y = build_table(dataset, max_rows=max_rows, rng=table_rng)
     values = {}
-    # The matrices are small: BLAS threads cost more than they save (and
+    # The matrices are small: BLAS and OpenMP threads cost more than they save (and
     # datasets are extracted in parallel by MetaFeatureExtractor instead).
-    with _threadpools().limit(limits=1, user_api="blas"), np.errstate(all="ignore"), \
+    with _threadpools().limit(limits=1), np.errstate(all="ignore"), \
             warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for group in groups:

@@ -316,7 +316,7 @@ preprocessing='ordinal', tasks=('binary', 'multiclass'))
 
     # -- building ------------------------------------------------------------
 
-    def build(self, config=None, *, random_state=None):
+    def build(self, config=None, *, random_state=None, n_rows=None):
         """Build an unfitted pipeline: preprocessing, then the configured estimator.
 
         Parameters
@@ -327,6 +327,11 @@ preprocessing='ordinal', tasks=('binary', 'multiclass'))
         random_state : int, optional
             Set on the estimator when it has a ``random_state`` parameter;
             None keeps the prototype's.
+        n_rows : int, optional
+            Rows the pipeline will be fitted on: an ``n_neighbors`` above it
+            is lowered to it, since a neighbours model cannot use more
+            neighbours than rows (a configuration learned on large data,
+            tried on tiny data).
 
         Returns
         -------
@@ -356,6 +361,8 @@ preprocessing='ordinal', tasks=('binary', 'multiclass'))
             deep=False
         ):
             params["random_state"] = random_state
+        if n_rows is not None and params.get("n_neighbors", 0) > n_rows:
+            params["n_neighbors"] = max(1, int(n_rows))
         estimator.set_params(**params)
         if self.target_scaling:
             estimator = TransformedTargetRegressor(
