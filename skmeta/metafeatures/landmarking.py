@@ -75,7 +75,7 @@ LEARNERS = {
 #: of the default portfolio's strategies; a model with a ``random_state`` gets
 #: one from the group's generator.
 MODEL_LEARNERS = {
-    "knn": (KNeighborsClassifier(5), KNeighborsRegressor(5), "5-nearest neighbours"),
+    "knn": (KNeighborsClassifier(5), KNeighborsRegressor(5), "5-nearest-neighbours model"),
     "logistic_regression": (LogisticRegression(max_iter=300), None,
                             "logistic regression (C=1)"),
     "svm_rbf": (SVC(), SVR(), "support vector machine (RBF kernel, C=1)"),
