@@ -3,10 +3,10 @@
 Strategies differ in cost by orders of magnitude (a ridge fits in
 milliseconds where an MLP takes seconds), and so do configurations of one
 strategy (a 256-unit MLP, a forest with no leaf limit). The knowledge base
-stores the seconds of every evaluation; one extra-trees forest per strategy
-learns
+stores the seconds of every evaluation; one extra-trees forest learns
 
-    (rows, features, classes, categorical columns, configuration) -> log2 seconds
+    (rows, features, classes, categorical columns, strategy, configuration)
+        -> log2 seconds
 
 so that the search can prefer, among configurations predicted to score about
 as well, the cheaper ones (``cost_weight`` of
