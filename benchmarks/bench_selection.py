@@ -592,10 +592,8 @@ def fit_random_search(X, y, task, *, n_iter, folds, seed, n_jobs):
 # -- rs-20-cheap: the random search a user would write ---------------------------
 
 def _column_kinds(X):
-    """(numeric columns, categorical columns) of a DataFrame."""
-    categorical = [c for c in X.columns
-                   if not pd.api.types.is_numeric_dtype(X[c])
-                   or pd.api.types.is_bool_dtype(X[c])]
+    """(numeric columns, categorical columns) of a DataFrame (booleans: numeric)."""
+    categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
     numeric = [c for c in X.columns if c not in categorical]
     return numeric, categorical
 
