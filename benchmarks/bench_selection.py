@@ -174,10 +174,11 @@ Figures (PNG, matplotlib; skipped with a message without it):
   can be averaged; 0 before the first successful evaluation;
 - ``--plot-seconds`` (default ``<plot>_seconds.png``): the adaptation curve
   against wall seconds for skmeta-10, skmeta-b30 and rs-20-cheap, on a log x
-  axis: at each time t of a log grid (0.05 to 300 s), the best CV score among
-  the evaluations finished by t (finish times as above; a finished search
-  keeps its last value), normalized as in the first figure, averaged over the
-  pairs where all three have a timed curve. The searches' CV protocols
+  axis: at each time t of a log grid (0.05 s to 1.2 x the last finish
+  time), the best CV score among the evaluations finished by t (finish times
+  as above; a finished search keeps its last value), normalized as in the
+  first figure, averaged over the pairs where all three have a timed curve.
+  The searches' CV protocols
   differ (skmeta's own, 3-fold), so the normalization across them is
   approximate. The mean values at 0.5, 1, 2, 5, 10 and 30 s are printed.
 
@@ -1070,13 +1071,16 @@ def adaptation_by_seconds(curves, systems=SECONDS_SYSTEMS, grid=None):
     success; a finished search keeps its last value), normalized as in
     :func:`adaptation_curves`.
     """
+    usable = {key: by_system for key, by_system in curves.items()
+              if all(s in by_system and by_system[s][2] is not None
+                     and len(by_system[s][2]) == len(by_system[s][0])
+                     for s in systems)}
     if grid is None:
-        grid = np.geomspace(0.05, 300.0, 80)
+        last = max((np.nanmax(by_system[s][2]) for by_system in usable.values()
+                    for s in systems if len(by_system[s][2])), default=1.0)
+        grid = np.geomspace(0.05, max(1.2 * float(last), 1.0), 80)
     per_system = {s: [] for s in systems}
-    for by_system in curves.values():
-        if not all(s in by_system and by_system[s][2] is not None
-                   and len(by_system[s][2]) == len(by_system[s][0]) for s in systems):
-            continue
+    for by_system in usable.values():
         norm = _block_normalizer(by_system)
         if norm is None:
             continue
@@ -1321,8 +1325,8 @@ def report(results, systems, plot_path, plot_seconds_path=None):
             marks = (0.5, 1, 2, 5, 10, 30)
             print("\nAdaptation against wall seconds (mean normalized best CV score "
                   f"at {', '.join(f'{m:g}' for m in marks)} s; {n_timed} pairs):")
-            for system, mean in by_seconds.items():
-                at = [mean[np.searchsorted(grid, m, side="right") - 1] for m in marks]
+            _, at_marks, _ = adaptation_by_seconds(curves, timed, np.array(marks))
+            for system, at in at_marks.items():
                 print(f"  {system:>11}: {', '.join(f'{v:.3f}' for v in at)}")
             plot_adaptation_seconds(grid, by_seconds, n_timed, plot_seconds_path)
         else:
