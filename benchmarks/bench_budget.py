@@ -47,7 +47,7 @@ changes.
 Usage::
 
     python benchmarks/bench_budget.py --quick          # sizes 1,000, 20,000; B 5, 10
-    python benchmarks/bench_budget.py                  # everything (~15 min)
+    python benchmarks/bench_budget.py                  # everything (~15-30 min)
     python benchmarks/bench_budget.py --budgets 5 --sizes 1000 --results /tmp/b.csv
     python benchmarks/bench_budget.py --report-only
 """
