@@ -73,7 +73,9 @@ run, all with the same ``--n-jobs N`` so that wall times compare (``--n-jobs
     estimator.predict(X_val))`` as the loss. ``cv_score`` is ``1 -
     best_loss``, on FLAML's own validation protocol. FLAML is optional
     (``pip install "flaml[automl]"``), imported when the system is fit; if it
-    is missing, the system is recorded as failed with that message.
+    is missing, the system is recorded as failed with that message. It is
+    imported once per worker before the first fit, untimed, as the other
+    systems' modules are.
 
 Parallelism: ``--n-jobs N`` is every system's own ``n_jobs``; every fit runs
 under ``threadpool_limits(1)``, as the evaluations inside skmeta's and
@@ -897,6 +899,12 @@ def run_unit(args, name, seed, systems):
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     warnings.simplefilter("ignore")
     state = _worker_state(args)
+    if any(s.startswith("flaml-") for s in systems) and "flaml" not in state:
+        try:  # imported once per process, untimed, as the other systems' modules
+            import flaml.automl  # noqa: F401
+        except ImportError:
+            pass  # fit_flaml records the failure
+        state["flaml"] = True
     (dataset,) = load_corpus(args.corpus, [name])
     if name not in state["kb"].datasets()["name"].values:
         print(f"  note: {name} is not in the knowledge base", flush=True)
