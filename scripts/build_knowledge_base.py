@@ -10,6 +10,12 @@ Usage::
 
     python scripts/build_knowledge_base.py [--corpus DIR] [--work FILE]
         [--n-jobs 2] [--n-configs 5] [--max-samples 5000] [--datasets a,b]
+    python scripts/build_knowledge_base.py --relearn-settings
+
+``--relearn-settings`` meta-learns the adjuster settings again on the
+exported knowledge base (after a change to how they are learned, that is to
+``skmeta.learner.SETTINGS_VERSION``) and exports it again, without
+evaluating anything.
 """
 
 from __future__ import annotations
@@ -43,6 +49,17 @@ def load_corpus(corpus, names=None):
     ]
 
 
+def relearn_settings(path, n_jobs):
+    """Learn the adjuster settings of an exported knowledge base again."""
+    start = time.perf_counter()
+    kb = KnowledgeBase.from_json(path)
+    learner = MetaLearner.from_knowledge_base(kb, n_jobs=n_jobs, random_state=0)
+    for family, settings in learner.relearn_settings().items():
+        print(f"adjuster settings ({family}): {settings}")
+    kb.export_json(path)
+    print(f"exported to {path} after {time.perf_counter() - start:.0f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -53,7 +70,11 @@ def main(argv=None):
     parser.add_argument("--max-samples", type=int, default=5000)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--datasets", help="comma-separated names (default: all)")
+    parser.add_argument("--relearn-settings", action="store_true",
+                        help="only learn the adjuster settings again on --output")
     args = parser.parse_args(argv)
+    if args.relearn_settings:
+        return relearn_settings(args.output, args.n_jobs)
 
     args.work.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -34,16 +34,11 @@ from sklearn.utils.validation import (
 )
 
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
+from skmeta.adjust.adjuster import Proposal
+from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.datasets import Dataset, check_features
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
-from skmeta.evaluation import (
-    EvaluationResult,
-    check_scoring_name,
-    cv_description,
-    evaluate_config,
-    make_cv,
-    merge_fold_results,
-)
+from skmeta.evaluation import check_scoring_name, cv_description, make_cv
 from skmeta.knowledge import Evaluation, KnowledgeBase
 from skmeta.learner import (
     MetaLearner,
@@ -52,32 +47,12 @@ from skmeta.learner import (
     take_rows,
     task_family,
 )
+from skmeta.search import Clock, FoldRace
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
-
-
-def _evaluate_fold(proposal, X, y, task, split, scoring, timeout, deadline, return_oof):
-    """Cross-validate one proposal on one fold, within its share of the time."""
-    limit = timeout
-    if deadline is not None:
-        left = deadline - time.time()
-        if left <= 0:
-            return EvaluationResult(
-                status="timeout", error="the time budget ran out before this fold started"
-            )
-        limit = left if limit is None else min(limit, left)
-    result = evaluate_config(
-        proposal.strategy, proposal.config, X, y, task, [split],
-        scoring=scoring, timeout=limit, return_oof=return_oof,
-    )
-    if result.status == "timeout":
-        cause = ("the time budget ran out" if limit != timeout
-                 else "its share of timeout: the evaluation's limit over its folds")
-        result.error = f"exceeded the time limit of {limit:.3g} s for one fold ({cause})"
-    return result
 
 
 def _refit(strategy, config, X, y):
@@ -217,7 +192,7 @@ class _BaseMetaEstimator(BaseEstimator):
         -------
         self
         """
-        start = time.monotonic()
+        clock = Clock(self.time_budget)
         table, y = self._prepare(X, y)
         self._numeric_columns = _numeric_columns(table)
         if groups is not None:
@@ -246,8 +221,6 @@ class _BaseMetaEstimator(BaseEstimator):
                 UserWarning, stacklevel=3,
             )
         metafeatures = learner.metafeatures_of(dataset)
-        start_point = learner.warm_start(dataset.task, metafeatures, portfolio,
-                                         settings.cost_weight)
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(self.cv, Integral) or hasattr(self.cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
@@ -257,54 +230,51 @@ class _BaseMetaEstimator(BaseEstimator):
         if search is not dataset:
             self._log(f"searching on a subsample of {search.n_samples} of "
                       f"{dataset.n_samples} rows (max_samples)")
+        zero_shot = self.n_evaluations == 1
+        # Seconds of a 3-fold evaluation on the search's rows (all rows for
+        # a zero-shot fit), as the cost model predicts them.
+        at_size = metafeatures.copy()
+        at_size["n_rows"] = dataset.n_samples if zero_shot else search.n_samples
+
+        def predict_seconds(name, config):
+            return float(learner.predicted_seconds(task, at_size, [name], [config])[0])
+
+        max_seconds = None
+        if self.time_budget is not None:
+            # A fit costs about half a 3-fold evaluation; a first pick that
+            # would use more than half of what is left is not the first pick.
+            max_seconds = clock.left() * (1.0 if zero_shot else 0.5)
+        start_point = learner.warm_start(
+            task, at_size, portfolio, settings.cost_weight,
+            0.0 if self.cost_weight == 0 else ZERO_SHOT_COST_WEIGHT, max_seconds,
+        )
+        adjuster = StrategyAdjuster(portfolio, start_point.prior,
+                                    start_point.configurations, settings, seed,
+                                    first=start_point.first,
+                                    fallbacks=start_point.fallbacks)
+        self.adjuster_settings_ = settings
+        self._log(f"{task} task, {dataset.n_samples} rows; prior: "
+                  + ", ".join(f"{s.name}={p:.2f}" for s, p in
+                              zip(portfolio, np.nan_to_num(start_point.prior))))
+        if zero_shot:
+            self._fit_zero_shot(adjuster, dataset, clock, seed, predict_seconds)
+            return self
+
         splitter = make_cv(self.cv, task, search.y, seed)
         search_groups = None if groups is None else groups[rows]
         splits = list(splitter.split(search.X, search.y, search_groups))
-        adjuster = StrategyAdjuster(portfolio, start_point.prior,
-                                    start_point.configurations, settings, seed,
-                                    first=start_point.first)
-        keep_oof = self.ensemble_size > 1
-        results = []
-        # Each evaluation's folds get an equal share of its time limit; the
-        # (proposal, fold) pairs run in parallel, so a batch of one slow and
-        # one fast proposal does not leave a core idle.
-        fold_timeout = None if self.timeout is None else self.timeout / len(splits)
-
-        def evaluate(proposals, seconds_left):
-            deadline = None
-            if seconds_left is not None:
-                if not any(r.ok for r in results):
-                    # No model yet: the first evaluations get at least a
-                    # quarter of the budget, however long the start took.
-                    seconds_left = max(seconds_left, 0.25 * self.time_budget)
-                deadline = time.time() + seconds_left
-            per_fold = Parallel(n_jobs=self.n_jobs)(
-                delayed(_evaluate_fold)(
-                    p, search.X, search.y, task, split, scoring, fold_timeout,
-                    deadline, keep_oof,
-                )
-                for p in proposals for split in splits
-            )
-            k = len(splits)
-            batch = [merge_fold_results(per_fold[i * k:(i + 1) * k], splits)
-                     for i in range(len(proposals))]
-            results.extend(batch)
-            return [
-                {"score": r.score, "fold_scores": r.fold_scores, "status": r.status,
-                 "error": r.error, "fit_seconds": r.fit_seconds,
-                 "predict_seconds": r.predict_seconds}
-                for r in batch
-            ]
-
-        self._log(f"{task} task, {dataset.n_samples} rows; prior: "
-                  + ", ".join(f"{s.name}={p:.2f}" for s, p in zip(portfolio, np.nan_to_num(start_point.prior))))
+        race = FoldRace(
+            search.X, search.y, task, splits, scoring,
+            keep_oof=self.ensemble_size > 1, clock=clock,
+            n_refit_rows=dataset.n_samples, timeout=self.timeout,
+            predict_seconds=predict_seconds, n_jobs=self.n_jobs,
+        )
         trace = run_adjuster(
-            adjuster, evaluate, self.n_evaluations,
-            batch_size=self.batch_size,
-            time_budget=self._search_budget(start, subsampled=search is not dataset),
+            adjuster, race, self.n_evaluations,
+            batch_size=self.batch_size, should_stop=race.should_stop,
             on_result=lambda row: self._log(
                 f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
-                f"{row['status']} {row['score']}"
+                f"{row['status']} {row['score']} ({row['n_folds']} folds)"
             ),
         )
         self.trace_ = pd.DataFrame(trace)
@@ -312,9 +282,8 @@ class _BaseMetaEstimator(BaseEstimator):
             adjuster.policy.probabilities(), index=[s.name for s in portfolio],
             name="probability",
         )
-        self.adjuster_settings_ = settings
-        self._check_some_succeeded()
-        self._fit_final_model(portfolio, dataset, search, results, scoring, seed, start)
+        self._check_some_succeeded(race)
+        self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
         if self.update_knowledge:
             cv = cv_description(splitter)
             if search is not dataset:  # as MetaLearner keys subsampled runs
@@ -322,29 +291,75 @@ class _BaseMetaEstimator(BaseEstimator):
             self._update_knowledge(learner, dataset, metafeatures, scoring, cv, seed)
         return self
 
-    def _search_budget(self, start, subsampled):
-        """Seconds of ``time_budget`` left for the search (None: no budget).
+    def _fit_zero_shot(self, adjuster, dataset, clock, seed, predict_seconds):
+        """``n_evaluations=1``: fit the zero-shot pick once on all the rows.
 
-        After a search on a subsample, the refit on all the rows takes longer
-        than one evaluation: a fifth of the budget is kept for it.
+        Nothing is compared, so nothing is cross-validated: ``best_score_``
+        is NaN. If the pick fails, the warm start's cheap fallbacks are fit
+        in turn.
         """
-        if self.time_budget is None:
-            return None
-        budget = self.time_budget * (0.8 if subsampled else 1.0)
-        return max(budget - (time.monotonic() - start), 0.0)
+        start = time.monotonic()
+        names = [s.name for s in adjuster.strategies]
+        trace = []
+        for proposal in [adjuster.ask(1)[0], *(
+                Proposal(0, i, adjuster.strategies[i], c, adjuster.policy.probabilities())
+                for i, c in adjuster.fallbacks)]:
+            final = dataset
+            if self.time_budget is not None:
+                # A fit on all rows is about half a 3-fold evaluation.
+                seconds = 0.5 * predict_seconds(proposal.strategy.name, proposal.config)
+                left = clock.left()
+                if np.isfinite(seconds) and seconds > left > 0:
+                    n_rows = max(int(dataset.n_samples * left / seconds), 2)
+                    final = take_rows(dataset, subsample_indices(dataset, n_rows, seed))
+            began = time.perf_counter()
+            model, error = _refit(proposal.strategy, proposal.config, final.X, final.y)
+            trace.append({
+                "evaluation": len(trace), "step": 0, "strategy": proposal.strategy.name,
+                "config": proposal.config,
+                "probabilities": dict(zip(names, proposal.probabilities.round(6))),
+                "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
+                "status": "ok" if model is not None else "error", "error": error,
+                "fit_seconds": time.perf_counter() - began, "predict_seconds": 0.0,
+                "seconds": time.monotonic() - start,
+            })
+            if model is not None:
+                break
+        self.trace_ = pd.DataFrame(trace)
+        self.strategy_probabilities_ = pd.Series(
+            adjuster.policy.probabilities(), index=names, name="probability")
+        if model is None:
+            self._check_some_succeeded(None)
+        last = len(trace) - 1
+        self.refit_errors_ = {}
+        self.n_refit_samples_ = final.n_samples
+        self.ensemble_ = pd.DataFrame({
+            "evaluation": [last], "strategy": [trace[last]["strategy"]],
+            "config": [trace[last]["config"]], "weight": [1.0],
+        })
+        self.best_index_ = last
+        self.best_strategy_ = trace[last]["strategy"]
+        self.best_params_ = dict(trace[last]["config"])
+        self.best_score_ = float("nan")
+        self.estimator_ = model
 
-    def _check_some_succeeded(self):
-        ok = self.trace_["status"] == "ok"
-        if not ok.any():
+    def _check_some_succeeded(self, race):
+        complete = [] if race is None else [r for r in race.records if r.complete]
+        if not complete:
             causes = "; ".join(
                 f"{s}: {e}" for s, e in
                 self.trace_[["strategy", "error"]].drop_duplicates().itertuples(index=False)
+                if e
             )
+            budget = ""
+            if self.time_budget is not None:
+                budget = (f" within time_budget={self.time_budget:g} s (raise it, or "
+                          "lower max_samples)")
             raise ValueError(
-                f"every one of the {len(self.trace_)} evaluations failed, so there "
-                f"is no model to fit. Causes: {causes}"
+                f"every one of the {len(self.trace_)} evaluations failed{budget}, "
+                f"so there is no model to fit. Causes: {causes}"
             )
-        failed = int((~ok).sum())
+        failed = int((self.trace_["status"] != "ok").sum())
         if failed:
             warnings.warn(
                 f"{failed} of {len(self.trace_)} evaluations failed; see trace_['error'].",
@@ -352,44 +367,55 @@ class _BaseMetaEstimator(BaseEstimator):
                 stacklevel=3,
             )
 
-    def _ensemble_members(self, results, search, scoring):
+    def _ensemble_members(self, race, search, scoring):
         """(evaluation, weight) pairs of the fused model, best first."""
-        ok = sorted((i for i, r in enumerate(results) if r.ok),
-                    key=lambda i: (-results[i].score, i))
+        records = race.records
+        ok = sorted((i for i, r in enumerate(records) if r.complete),
+                    key=lambda i: (-records[i].score, i))
         if self.ensemble_size == 1 or len(ok) == 1:
             return [(ok[0], 1.0)]
         classes = np.unique(search.y) if search.task != "regression" else None
         weights = ensemble_selection(
-            [results[i].oof_predictions for i in ok], search.y, search.task,
+            [records[i].result.oof_predictions for i in ok], search.y, search.task,
             scoring, self.ensemble_size, classes,
         )
-        return [(i, w) for i, w in zip(ok, weights) if w > 0]
+        members = [(i, w) for i, w in zip(ok, weights) if w > 0]
+        return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))
 
-    def _refit_rows(self, dataset, search, results, members, start, seed):
-        """Rows of the final refit: all of them, unless a time budget is set,
-        the search ran on a subsample, and its timings say that refitting on
-        every row would overrun the budget (then as many as fit in it)."""
+    def _plan_refit(self, dataset, race, members, seed):
+        """Members and rows of the final refit, inside the time left.
+
+        Without a time budget: every member on every row. With one, the
+        refit is planned from each member's own fold timings: members are
+        kept, heaviest first, while their predicted refit seconds fit in the
+        time left; if not even the first does, it is refit on as many rows
+        as fit (with a warning).
+        """
         everything = np.arange(dataset.n_samples)
-        if self.time_budget is None or search is dataset:
-            return everything
-        # Seconds to fit the members once on the search's rows, from their
-        # per-fold timings (a fold trains on (k - 1) / k of the rows).
-        k = len(results[members[0][0]].fold_scores)
-        seconds = sum(results[i].fit_seconds / (k - 1) for i, _ in members)
-        allowed = max(self.time_budget - (time.monotonic() - start),
-                      0.1 * self.time_budget)
-        n_rows = int(search.n_samples * allowed / max(seconds, 1e-9))
-        if n_rows >= dataset.n_samples:
-            return everything
-        n_rows = max(n_rows, search.n_samples)
+        left = race.clock.left()
+        if not np.isfinite(left):
+            return members, everything
+        # Some of what is left goes to fusing and checking the models.
+        left = max(left - 0.02 * self.time_budget, 0.0)
+        kept, needed = [], 0.0
+        for i, w in members:
+            seconds = race.refit_seconds(race.records[i])
+            if kept and needed + seconds > left:
+                continue
+            kept.append((i, w))
+            needed += seconds
+        if needed <= left:
+            return kept, everything
+        n_rows = max(int(dataset.n_samples * left / max(needed, 1e-9)), 2)
+        n_rows = min(n_rows, dataset.n_samples)
         warnings.warn(
             f"the time budget leaves room to refit on {n_rows} of "
             f"{dataset.n_samples} rows; raise time_budget to use them all.",
             UserWarning, stacklevel=4,
         )
-        return subsample_indices(dataset, n_rows, seed)
+        return kept, subsample_indices(dataset, n_rows, seed)
 
-    def _fit_final_model(self, portfolio, dataset, search, results, scoring, seed, start):
+    def _fit_final_model(self, portfolio, dataset, search, race, scoring, seed, clock):
         """Refit the fused members (or the best) on all the rows.
 
         A member whose refit fails is dropped (its weight goes to the
@@ -397,8 +423,9 @@ class _BaseMetaEstimator(BaseEstimator):
         in order of score until one refits.
         """
         by_name = {s.name: s for s in portfolio}
-        members = self._ensemble_members(results, search, scoring)
-        rows = self._refit_rows(dataset, search, results, members, start, seed)
+        records = race.records
+        members, rows = self._plan_refit(
+            dataset, race, self._ensemble_members(race, search, scoring), seed)
         final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
         self.n_refit_samples_ = final.n_samples
 
@@ -419,8 +446,9 @@ class _BaseMetaEstimator(BaseEstimator):
         kept = [(i, w, m) for (i, w), (m, _) in zip(members, fitted) if m is not None]
         if not kept:
             tried = {i for i, _ in members}
-            for i in sorted((i for i, r in enumerate(results) if r.ok and i not in tried),
-                            key=lambda i: (-results[i].score, i)):
+            for i in sorted((i for i, r in enumerate(records)
+                             if r.complete and i not in tried),
+                            key=lambda i: (-records[i].score, i)):
                 [(model, error)] = refit([i])
                 if model is not None:
                     kept = [(i, 1.0, model)]
@@ -445,8 +473,8 @@ class _BaseMetaEstimator(BaseEstimator):
             "config": [self.trace_.at[i, "config"] for i, _, _ in kept],
             "weight": [w / total for _, w, _ in kept],
         })
-        # The best evaluation, unless it could not be refit.
-        best = int(self.trace_["score"].astype(float).idxmax())
+        # The best complete evaluation, unless it could not be refit.
+        best = race.records.index(race.best())
         if best in errors:
             best = kept[0][0]
         self.best_index_ = best
@@ -457,7 +485,7 @@ class _BaseMetaEstimator(BaseEstimator):
             self.estimator_ = kept[0][2]
         else:
             self.estimator_ = self._fuse([m for _, _, m in kept],
-                                         list(self.ensemble_["weight"]))
+                                         [w for _, w, _ in kept])
 
     def _update_knowledge(self, learner, dataset, metafeatures, scoring, cv, seed):
         kb = learner.knowledge_base_
@@ -473,7 +501,11 @@ class _BaseMetaEstimator(BaseEstimator):
             return
         kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task, metafeatures,
                        dataset.n_samples, dataset.n_features)
+        # Evaluations on every fold, and crashes; a proposal left at its
+        # first fold (or never started) is not a cross-validated result.
         for row in self.trace_.itertuples(index=False):
+            if not (row.promoted or row.status == "error"):
+                continue
             kb.add_evaluation(Evaluation(
                 dataset_id=dataset.fingerprint, strategy=row.strategy,
                 config=row.config, metric=scoring, cv=cv, seed=seed,
@@ -570,15 +602,24 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         None takes the meta-learner's portfolio, whose strategies the
         knowledge base has experience of.
     n_evaluations : int, default=10
-        Cross-validated evaluations of the search.
+        Proposals the search evaluates. Each is scored on one fold first and
+        promoted to the others only if it is close to the best so far (see
+        :mod:`skmeta.search`), so most cost a fraction of a cross-validation.
+        With 1 nothing is compared, so nothing is cross-validated: the
+        zero-shot pick (the knowledge base's best, priced by its predicted
+        cost) is fit once on all the rows and ``best_score_`` is NaN.
     time_budget : float, optional
-        Seconds for the whole fit. No new evaluation starts after it and
-        running ones are stopped at it; the first evaluations get at least a
-        quarter of the budget, however long the meta-features took. When the
-        search ran on a subsample (``max_samples``), it stops at 80% of the
-        budget and the final refit uses as many rows as its timings say fit
-        in the rest (at least a tenth of the budget). If every evaluation
-        ran out of time, ``fit`` raises an error that says so.
+        Seconds for the whole ``fit``: meta-features, search and final
+        model. The search keeps back the refit's predicted time, never
+        starts a fold predicted not to finish, and runs a fold that might
+        not finish in a worker process killed at the deadline; the refit
+        keeps the ensemble members that fit in the time left (on fewer rows,
+        with a warning, if not even the best does). While no evaluation has
+        succeeded, the cheapest candidates predicted at least as good as the
+        median are tried next, so that a model is found whenever one can be
+        fit in the time. If none can, ``fit`` raises an error that says so.
+        The clock only stops work, so a longer budget runs the same
+        proposals and more of them.
     timeout : float, optional
         Seconds one evaluation may take; each of its ``cv`` folds gets an
         equal share.
@@ -596,6 +637,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         evaluated in parallel with ``n_jobs``; the result does not depend on
         ``n_jobs``.
     cv : int or splitter, default=5
+        Folds of a promoted proposal (stratified for classification). A
+        splitter or a list of (train, test) index pairs is used as given.
     scoring : str, optional
         A metric of :data:`skmeta.evaluation.SCORINGS`; balanced accuracy
         when None.
@@ -609,7 +652,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         rows; the final model is refit on all of them. None: every row (as
         when ``cv`` is a list of explicit train/test index pairs).
     update_knowledge : bool, default=False
-        Add this fit's evaluations to the knowledge base.
+        Add this fit's evaluations on every fold (and its crashes) to the
+        knowledge base; proposals left at their first fold are not stored.
+        The meta-models learn from them on the next fit; the adjuster
+        settings are learned again only once the knowledge base has grown by
+        a fifth (or on ``MetaLearner.relearn_settings()``).
     n_jobs : int, optional
     random_state : int, RandomState or None
     verbose : int, default=0
@@ -619,10 +666,14 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     best_strategy_ : str
     best_params_ : dict
     best_score_ : float
-        Mean cross-validated score of the best evaluation.
+        Mean cross-validated score of the best evaluation (NaN with
+        ``n_evaluations=1``: see there).
     trace_ : DataFrame
         One row per evaluation: step, strategy, config, probabilities (pi
-        before the step), score, fold_scores, status, error, seconds.
+        before the step), score, fold_scores, n_folds (folds evaluated),
+        promoted (scored on every fold; otherwise ``score`` is estimated
+        from the first fold), status, error, fit_seconds, predict_seconds,
+        seconds (since the search started).
     strategy_probabilities_ : Series
         The policy after the search.
     adjuster_settings_ : AdjusterSettings

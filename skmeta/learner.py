@@ -123,10 +123,14 @@ def take_rows(dataset, index):
     return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task)
 
 
+#: Stored adjuster settings are learned again once the knowledge base holds
+#: this fraction more datasets of the family than they were learned on.
+RELEARN_GROWTH = 0.2
+
 #: Version of the way adjuster settings are learned (the performance and cost
 #: models, the replay grid); settings stored by another version are learned
 #: again.
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 
 
 def _progress_bar(done, total, rate):
@@ -493,13 +497,18 @@ class MetaLearner(BaseEstimator):
         """Meta-learn the adjuster's defaults by replaying stored experience.
 
         Settings learned on the whole knowledge base are stored in it (as the
-        property ``adjuster_settings.<family>``) and reused while it holds
-        the same number of datasets and :data:`SETTINGS_VERSION` is the same.
+        property ``adjuster_settings.<family>``) and reused while
+        :data:`SETTINGS_VERSION` is the same and the knowledge base has not
+        grown by more than :data:`RELEARN_GROWTH` of the datasets they were
+        learned on (adding one dataset, as ``update_knowledge=True`` does,
+        does not replay the whole knowledge base again);
+        :meth:`relearn_settings` learns them again at once.
         """
         stored = kb.get_property(f"adjuster_settings.{family}") if use_stored else None
         ids = self.training_ids_[family]
-        if (stored is not None and stored.get("n_datasets") == len(ids)
-                and stored.get("version") == SETTINGS_VERSION):
+        if (stored is not None and stored.get("version") == SETTINGS_VERSION
+                and stored.get("n_datasets", 0) <= len(ids)
+                <= stored.get("n_datasets", 0) * (1 + RELEARN_GROWTH)):
             self.adjuster_settings_[family] = AdjusterSettings(**stored["settings"])
             return
         if len(ids) < MIN_DATASETS_TO_LEARN_SETTINGS:
@@ -513,14 +522,20 @@ class MetaLearner(BaseEstimator):
         self.adjuster_settings_[family] = settings
         self.replay_results_[family] = results
         if use_stored and not kb.read_only:
-            cost = results.loc[results["objective"] == "cost", "regret"]
-            kb.set_property(f"adjuster_settings.{family}", {
-                "settings": dataclasses.asdict(settings),
-                "replay_regret": float(results["regret"].iloc[0]),
-                "cost_regret": float(cost.iloc[0]) if len(cost) else None,
-                "n_datasets": len(ids),
-                "version": SETTINGS_VERSION,
-            })
+            self._store_settings(kb, family, settings, len(ids))
+
+    def _store_settings(self, kb, family, settings, n_datasets):
+        results = self.replay_results_.get(family)
+        cost = (results.loc[results["objective"] == "cost", "regret"]
+                if results is not None else [])
+        kb.set_property(f"adjuster_settings.{family}", {
+            "settings": dataclasses.asdict(settings),
+            "replay_regret": (float(results["regret"].iloc[0])
+                              if results is not None else None),
+            "cost_regret": float(cost.iloc[0]) if len(cost) else None,
+            "n_datasets": n_datasets,
+            "version": SETTINGS_VERSION,
+        })
 
     @classmethod
     def from_knowledge_base(cls, knowledge_base, *, exclude=(), adjuster_settings=None,
@@ -588,11 +603,51 @@ class MetaLearner(BaseEstimator):
             self._learn_settings(kb, family, table, runs, portfolio, use_stored)
         return self.adjuster_settings_.get(family, AdjusterSettings())
 
+    def relearn_settings(self, family=None):
+        """Meta-learn the adjuster settings again, now, and store them.
+
+        Stored settings are reused until the knowledge base has grown by
+        :data:`RELEARN_GROWTH`; call this after adding experience to learn
+        them on all of it at once.
+
+        Parameters
+        ----------
+        family : {"classification", "regression"}, optional
+            Both families with experience when None.
+
+        Returns
+        -------
+        dict
+            Task family -> the new :class:`~skmeta.adjust.AdjusterSettings`.
+        """
+        check_is_fitted(self, "performance_models_")
+        families = list(self.training_ids_) if family is None else [family]
+        kb = self.knowledge_base_
+        runs = kb.evaluations()
+        stored = kb.metafeatures()
+        learned = {}
+        for name in families:
+            if name not in self.training_ids_:
+                raise ValueError(f"the knowledge base has no {name} experience.")
+            ids = self.training_ids_[name]
+            table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
+            tasks = ["regression"] if name == "regression" else ["binary", "multiclass"]
+            portfolio = resolve_portfolio(self.portfolio, tasks[-1])
+            self._pending_settings.pop(name, None)
+            self._learn_settings(kb, name, table, runs[runs["dataset_id"].isin(ids)],
+                                 portfolio, use_stored=False)
+            settings = self.adjuster_settings_[name]
+            if not kb.read_only and len(ids) >= MIN_DATASETS_TO_LEARN_SETTINGS:
+                self._store_settings(kb, name, settings, len(ids))
+            learned[name] = settings
+        return learned
+
     def metafeatures_of(self, dataset):
         """Meta-features of a :class:`~skmeta.Dataset`, as this learner computes them."""
         return _metafeatures_of(dataset, self.max_rows_metafeatures, self.random_state)
 
-    def warm_start(self, task, metafeatures, portfolio, cost_weight=0.0):
+    def warm_start(self, task, metafeatures, portfolio, cost_weight=0.0,
+                   first_cost_weight=0.0, max_seconds=None):
         """Where the adjuster starts on a dataset.
 
         Parameters
@@ -603,13 +658,19 @@ class MetaLearner(BaseEstimator):
         cost_weight : float, default=0.0
             Price of predicted cost (:mod:`skmeta.adjust.warm_start`); 0
             ranks on predicted score alone.
+        first_cost_weight : float, default=0.0
+            Price of predicted cost in the zero-shot pick.
+        max_seconds : float, optional
+            Candidates predicted to need more seconds than this for an
+            evaluation are not the zero-shot pick while another is not.
 
         Returns
         -------
         WarmStart
             The prior (best utility of each strategy, NaN for a strategy the
             knowledge base has never seen), the stored configurations of
-            each strategy by utility, and the zero-shot pick.
+            each strategy by utility, the zero-shot pick and the cheap
+            fallbacks.
         """
         check_is_fitted(self, "performance_models_")
         family = task_family(task)
@@ -617,13 +678,25 @@ class MetaLearner(BaseEstimator):
             return WarmStart(np.full(len(portfolio), np.nan), {})
         ranked = self._rank(family, task, metafeatures)
         strategies, configs = ranked["strategy"].tolist(), ranked["config"].tolist()
-        log_cost = None
-        if cost_weight > 0:
-            log_cost = self.cost_models_[family].predict(metafeatures, strategies, configs)
+        log_cost = self.cost_models_[family].predict(metafeatures, strategies, configs)
         return warm_start_from_predictions(
             portfolio, strategies, configs, ranked["predicted_score"].to_numpy(),
-            log_cost, cost_weight,
+            log_cost, cost_weight, first_cost_weight,
+            None if max_seconds is None else float(np.log2(max(max_seconds, 1e-3))),
         )
+
+    def predicted_seconds(self, task, metafeatures, strategies, configs):
+        """Predicted seconds of a 3-fold evaluation of each candidate.
+
+        From the cost model (:class:`~skmeta.selection.CostModel`), timed on
+        the machine that built the knowledge base; NaN where it has no
+        experience of the strategy (or of the task family).
+        """
+        check_is_fitted(self, "performance_models_")
+        family = task_family(task)
+        if family not in self.cost_models_:
+            return np.full(len(strategies), np.nan)
+        return np.exp2(self.cost_models_[family].predict(metafeatures, strategies, configs))
 
     # -- recommend -----------------------------------------------------------
     def _candidates(self, family, task):
@@ -789,7 +862,40 @@ def resolve_meta_learner(knowledge_base):
         return knowledge_base
     if knowledge_base is None:
         return _default_meta_learner()
-    return MetaLearner.from_knowledge_base(knowledge_base)
+    if isinstance(knowledge_base, KnowledgeBase):
+        return MetaLearner.from_knowledge_base(knowledge_base)
+    return _learner_for_path(knowledge_base)
+
+
+#: Meta-learners fitted for knowledge-base files in this process, by path.
+_PATH_LEARNERS = {}
+
+
+def _content_signature(kb):
+    """What a knowledge base holds, in a few numbers that change with it."""
+    return tuple(kb._query(
+        "SELECT (SELECT count(*) FROM datasets), (SELECT count(*) FROM evaluations), "
+        "(SELECT coalesce(max(rowid), 0) FROM evaluations)"
+    )[0])
+
+
+def _learner_for_path(path):
+    """The meta-learner of a knowledge-base file, refit only when it changed.
+
+    Fitted meta-models are reused while the file holds the same datasets and
+    evaluations, so estimators pointed at one file pay for
+    the meta-models once per process.
+    """
+    kb = open_knowledge_base(path)
+    key = str(kb.path)
+    signature = _content_signature(kb)
+    cached = _PATH_LEARNERS.get(key)
+    if cached is not None and cached[0] == signature:
+        kb.close()
+        return cached[1]
+    learner = MetaLearner.from_knowledge_base(kb)
+    _PATH_LEARNERS[key] = (signature, learner)
+    return learner
 
 
 @functools.lru_cache(maxsize=1)

@@ -61,7 +61,10 @@ def test_classifier_on_categorical_and_missing_data(learner):
     assert len(trace) == 5
     assert {"step", "strategy", "config", "probabilities", "score", "fold_scores",
             "seconds", "status"} <= set(trace.columns)
-    assert all(len(p) == 3 for p in trace["fold_scores"])  # cv=3
+    # cv=3: promoted proposals are scored on every fold, the others on one.
+    assert all(len(p) == (3 if promoted else 1)
+               for p, promoted in zip(trace["fold_scores"], trace["promoted"]))
+    assert trace["promoted"].iloc[0]
     assert all(abs(sum(p.values()) - 1) < 1e-5 for p in trace["probabilities"])
     assert clf.best_score_ == trace["score"].max()
     assert clf.strategy_probabilities_.sum() == pytest.approx(1.0)
@@ -192,11 +195,14 @@ def test_update_knowledge_adds_experience(tmp_path):
                 n_configs_per_strategy=1, timeout=None, random_state=0).fit(datasets)
     before = len(KnowledgeBase(path))
     X, y = make_classification(140, 5, random_state=9)
-    MetaClassifier(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
-                   n_evaluations=3, cv=2, update_knowledge=True,
-                   random_state=0).fit(X, y)
+    clf = MetaClassifier(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
+                         n_evaluations=3, cv=2, update_knowledge=True,
+                         random_state=0).fit(X, y)
     kb = KnowledgeBase(path)
-    assert len(kb) == before + 3
+    # Proposals scored on every fold are stored; those left at one are not.
+    promoted = int(clf.trace_["promoted"].sum())
+    assert 1 <= promoted <= 3
+    assert len(kb) == before + promoted
     assert len(kb.datasets()) == 4
 
 

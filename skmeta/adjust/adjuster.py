@@ -12,9 +12,11 @@ look-up of stored scores when replaying experience). One run:
    (:class:`~skmeta.adjust.proposals.ConfigurationProposer`);
 4. evaluate the batch, then update ``H`` and the proposers with the scores.
 
-It stops after ``n_evaluations`` or when ``time_budget`` seconds have passed.
-The time budget only stops the run: which candidate comes next never depends
-on the clock, so a fixed ``n_evaluations`` gives the same run every time.
+It stops after ``n_evaluations``, when ``time_budget`` seconds have passed,
+or when the caller's ``should_stop`` says so (the estimators stop when the
+time left would not cover the next evaluation and the final refit). The clock
+only stops the run: which candidate comes next never depends on it, so a fixed
+``n_evaluations`` gives the same run every time.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ class StrategyAdjuster:
         with the highest prior. Ignored when ``settings.prior_weight`` is 0
         (a uniform start).
 
+    fallbacks : list of (int, dict), optional
+        (strategy index, configuration) pairs proposed, in order, while
+        every evaluation so far has failed: the estimators put the cheapest
+        predicted candidates here, so that a search whose first, expensive
+        pick ran out of time still ends with a model.
+
     Notes
     -----
     A strategy whose evaluation failed (crashed, timed out, scored NaN) is
@@ -122,7 +130,7 @@ class StrategyAdjuster:
     """
 
     def __init__(self, strategies, prior, warm_starts, settings, random_state=None,
-                 first=None):
+                 first=None, fallbacks=None):
         if not strategies:
             raise ValueError("the adjuster needs at least one strategy.")
         self.strategies = list(strategies)
@@ -151,6 +159,8 @@ class StrategyAdjuster:
         self.first = first if settings.prior_weight > 0 else None
         self.step = 0
         self.failed = np.zeros(len(self.strategies), dtype=bool)
+        self.succeeded = False
+        self.fallbacks = list(fallbacks or [])
 
     def ask(self, n=1):
         """Propose ``n`` candidates from the current policy."""
@@ -160,6 +170,12 @@ class StrategyAdjuster:
             pi /= pi.sum()
         proposals = []
         for _ in range(n):
+            if self.step > 0 and not self.succeeded and self.fallbacks:
+                index, config = self.fallbacks.pop(0)
+                proposals.append(
+                    Proposal(self.step, index, self.strategies[index], config, pi.copy())
+                )
+                continue
             if self.step == 0 and not proposals:
                 # zero-shot: the most promising first
                 index = int(np.argmax(pi)) if self.first is None else self.first
@@ -176,13 +192,16 @@ class StrategyAdjuster:
         """Learn from one evaluated proposal (``score`` None if it failed)."""
         if score is None or not np.isfinite(score):
             self.failed[proposal.strategy_index] = True
+        else:
+            self.succeeded = True
         advantage = self.policy.update(proposal.strategy_index, score)
         self.proposers[proposal.strategy_index].tell(proposal.config, advantage)
         return advantage
 
 
 def run_adjuster(
-    adjuster, evaluate, n_evaluations, *, batch_size=1, time_budget=None, on_result=None
+    adjuster, evaluate, n_evaluations, *, batch_size=1, time_budget=None, on_result=None,
+    should_stop=None,
 ):
     """Run the adjuster until ``n_evaluations`` or ``time_budget`` seconds.
 
@@ -201,6 +220,9 @@ def run_adjuster(
         runs).
     on_result : callable, optional
         Called with each trace row as it is recorded.
+    should_stop : callable, optional
+        ``should_stop()`` is asked before every step but the first; True
+        ends the run.
 
     Returns
     -------
@@ -216,6 +238,8 @@ def run_adjuster(
         elapsed = time.monotonic() - start
         # The first step always runs, so that a search has a result.
         if trace and time_budget is not None and elapsed >= time_budget:
+            break
+        if trace and should_stop is not None and should_stop():
             break
         n = min(batch_size, n_evaluations - len(trace))
         proposals = adjuster.ask(n)
