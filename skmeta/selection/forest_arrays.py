@@ -284,7 +284,8 @@ class ForestArrays:
         return predicted[:, 0] if self.n_outputs_ == 1 else predicted
 
     def _check_X(self, X):
-        X = np.asarray(X, dtype=np.float32)
+        with np.errstate(over="ignore"):  # too large for float32: inf, refused below
+            X = np.asarray(X, dtype=np.float32)
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X must have shape (n_samples, {self.n_features_in_}), got {X.shape}."

@@ -310,16 +310,25 @@ class ShippedModels:
             return model
 
 
-def open_for(pending, random_state, settings_version):
+def open_for(pending, random_state, settings_version, path=None):
     """The shipped models to use instead of fitting ``pending``, or None.
 
     None, silently, when the file is missing, :func:`disabled`, or fitted
     with another ``random_state``; None with a warning when the file is
     unreadable or stale (the knowledge base, :data:`FORMAT_VERSION`,
     ``settings_version``, the portfolio or the models' parameters differ).
+
+    Parameters
+    ----------
+    pending : dict
+        Task family -> ``{"performance": model, "cost": model}``, unfitted.
+    random_state : int or None
+    settings_version : int
+    path : str or path-like, optional
+        Defaults to :func:`shipped_models_path`.
     """
     try:
-        models = ShippedModels.open()
+        models = ShippedModels.open(path)
     except ValueError as exc:
         _warn_stale(str(exc))
         return None
