@@ -542,6 +542,14 @@ class MetaLearner(BaseEstimator):
         **params
             Constructor parameters of the MetaLearner.
 
+        Notes
+        -----
+        For the shipped knowledge base, with the default portfolio and
+        ``random_state`` and nothing excluded, the performance and cost
+        models are read from ``skmeta/data/meta_models.npz``
+        (:mod:`skmeta.selection.shipped`) instead of being fitted, while that
+        file is current; otherwise they are fitted on first use.
+
         Examples
         --------
         >>> from skmeta import MetaLearner
@@ -796,8 +804,9 @@ def resolve_meta_learner(knowledge_base):
 
 @functools.lru_cache(maxsize=1)
 def _default_meta_learner():
-    # Fitted once per process. Every core helps: a forest grows the same
-    # trees whatever its n_jobs, so recommendations do not depend on it.
+    # Built once per process; its meta-models are read from the shipped file
+    # (fitted only if it is stale). Every core helps a fit: a forest grows the
+    # same trees whatever its n_jobs, so recommendations do not depend on it.
     return MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
 
 
