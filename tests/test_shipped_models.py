@@ -23,7 +23,7 @@ def _edge_rows(forest, X):
     for tree in forest.estimators_[:5]:
         t = tree.tree_
         internal = t.children_left != -1
-        for feature, threshold in zip(t.feature[internal], t.threshold[internal]):
+        for feature, threshold in zip(t.feature[internal], t.threshold[internal], strict=True):
             for value in (threshold, np.nextafter(threshold, np.inf),
                           np.nextafter(threshold, -np.inf),
                           float(np.float32(threshold)),
