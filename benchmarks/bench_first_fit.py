@@ -12,12 +12,14 @@ corpus.
 Usage::
 
     python benchmarks/bench_first_fit.py [--runs 3] [--fit-meta-models]
+        [--blas-threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -46,9 +48,13 @@ print(json.dumps({"first": times[0], "second": times[1], "third": times[2]}))
 """
 
 
-def _run(mode, what):
+def _run(mode, what, blas_threads):
+    env = dict(os.environ)
+    if blas_threads:
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = str(blas_threads)
     out = subprocess.run([sys.executable, "-c", CHILD, mode, what], check=True,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -56,13 +62,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fit-meta-models", action="store_true")
+    parser.add_argument("--blas-threads", type=int, default=1,
+                        help="BLAS threads of the fits (0: the library's default); "
+                        "one thread makes the MLP's time, hence the difference "
+                        "of two fits, far less noisy on a shared machine")
     args = parser.parse_args(argv)
     mode = "fit" if args.fit_meta_models else "shipped"
     rows = []
     for _ in range(args.runs):
-        row = _run(mode, "fits")
+        row = _run(mode, "fits", args.blas_threads)
         row["one_off"] = row["first"] - row["second"]
-        row.update(_run(mode, "start-up"))
+        row.update(_run(mode, "start-up", args.blas_threads))
         rows.append(row)
         print(" ".join(f"{k} {v:.2f} s" for k, v in row.items()), flush=True)
     medians = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
