@@ -87,6 +87,10 @@ def test_forest_arrays_reject_inconsistent_arrays_and_inputs():
     bad = dict(arrays, left=arrays["left"] + 1000)
     with pytest.raises(ValueError, match="child index is out of range"):
         ForestArrays.from_arrays(bad)
+    cycle = dict(arrays, left=arrays["left"].copy())
+    cycle["left"][1] = 0  # the second internal node of tree 0 points back to the root
+    with pytest.raises(ValueError, match="before its parent"):
+        ForestArrays.from_arrays(cycle)
     with pytest.raises(ValueError, match="feature index"):
         ForestArrays.from_arrays(dict(arrays, feature=arrays["feature"] + 5))
     with pytest.raises(ValueError, match="one row per leaf"):

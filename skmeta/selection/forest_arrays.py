@@ -12,8 +12,9 @@ Layout (all trees concatenated, tree by tree):
 - ``n_internal``, ``n_leaves`` (int32, one per tree): node counts.
 - ``feature`` (int16, or int32 for wide inputs), ``threshold`` (float32),
   ``missing_left`` (bool), ``left`` and ``right`` (int16, or int32 for big
-  trees): one entry per *internal* node. A child ``c >= 0`` is the tree's
-  internal node ``c``; ``c < 0`` is its leaf ``-1 - c``.
+  trees): one entry per *internal* node, in scikit-learn's depth-first
+  order. A child ``c >= 0`` is the tree's internal node ``c`` (always after
+  its parent); ``c < 0`` is its leaf ``-1 - c``.
 - ``value`` (float32, shape ``(n_leaves_total, n_outputs)``): one row per leaf.
 
 Thresholds are stored as float32 without changing a single decision.
@@ -215,6 +216,7 @@ class ForestArrays:
         leaf_start = np.concatenate([[0], np.cumsum(n_leaves)[:-1]])
         self._n_internal = int(n_internal.sum())
         tree_of = np.repeat(np.arange(self.n_trees), n_internal)
+        local = np.arange(self._n_internal) - internal_start[tree_of]
         children = []
         for name in ("left", "right"):
             code = a[name].astype(np.int64)
@@ -227,6 +229,10 @@ class ForestArrays:
                 or ((code < 0) & (-1 - code >= n_leaves[tree_of])).any()
             ):
                 raise ValueError("not a forest: a child index is out of range.")
+            # Children come after their parent (depth-first order), so every
+            # descent ends at a leaf: no cycle can make predict loop.
+            if ((code >= 0) & (code <= local)).any():
+                raise ValueError("not a forest: a child comes before its parent.")
             children.append(glob.astype(np.int32 if glob.max(initial=0) < 2**31 else np.int64))
         self._left, self._right = children
         self._roots = np.where(n_internal > 0, internal_start,
