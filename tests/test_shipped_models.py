@@ -231,9 +231,26 @@ def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
         current.load("classification", "performance",
                      pending["regression"]["performance"].portfolio)
     broken = tmp_path / "broken.npz"
-    broken.write_bytes(b"not a zip file")
-    with pytest.warns(UserWarning, match="not a shipped meta-models file"):
-        assert shipped.open_for(pending, 0, SETTINGS_VERSION, path=broken) is None
+    for content in (b"not a zip file", path.read_bytes()[:5000]):
+        broken.write_bytes(content)
+        with pytest.warns(UserWarning, match="not a shipped meta-models file"):
+            assert shipped.open_for(pending, 0, SETTINGS_VERSION, path=broken) is None
+    # A model whose arrays are damaged: one clear error when it is read.
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = dict(npz)
+    arrays["regression/cost/forest/right"] = arrays["regression/cost/forest/right"][:-1]
+    np.savez_compressed(broken, **arrays)
+    damaged = shipped.ShippedModels.open(broken)
+    with pytest.raises(ValueError, match="regression cost model cannot be read"):
+        damaged.load("regression", "cost", pending["regression"]["cost"].portfolio)
+    # A learner given such a file fits the model instead, and says why.
+    with shipped.disabled():
+        learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
+    lazy = _ShippedModel(damaged, "regression", "cost",
+                         dict.get(learner.cost_models_, "regression"))
+    with pytest.warns(UserWarning, match="fitting it instead"):
+        model = lazy.fit()
+    assert isinstance(model.forest_, ExtraTreesRegressor)
 
 
 def test_models_convert_to_arrays_and_back_exactly(loaded_and_fitted):

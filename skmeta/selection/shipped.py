@@ -32,6 +32,8 @@ import hashlib
 import json
 import threading
 import warnings
+import zipfile
+import zlib
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -64,6 +66,9 @@ FORMAT = "skmeta.meta_models"
 FORMAT_VERSION = 1
 
 _KINDS = {"performance": PerformanceModel, "cost": CostModel}
+#: What reading a damaged archive can raise.
+_READ_ERRORS = (OSError, ValueError, KeyError, TypeError, EOFError,
+                zipfile.BadZipFile, zlib.error)
 _DISABLED = threading.local()
 _CACHE = {}
 _LOCK = threading.Lock()
@@ -235,7 +240,7 @@ class ShippedModels:
             return None
         try:
             header = _read_header(path)
-        except (OSError, ValueError, KeyError) as exc:
+        except _READ_ERRORS as exc:
             raise ValueError(f"{path} is not a shipped meta-models file: {exc}.") from None
         return cls(path, header)
 
@@ -300,14 +305,21 @@ class ShippedModels:
         with _LOCK:
             model = _CACHE.get(key)
             if model is None:
-                header = self.header["families"][family][kind]
-                prefix = f"{family}/{kind}"
-                with np.load(self.path, allow_pickle=False) as npz:
-                    arrays = {name: npz[f"{prefix}/{name}"]
-                              for name in unprefixed(prefix, dict.fromkeys(npz.files))}
-                model = _KINDS[kind].from_arrays(portfolio, header, arrays)
+                try:
+                    model = self._read(family, kind, portfolio)
+                except _READ_ERRORS as exc:
+                    raise ValueError(f"{self.path}: the {family} {kind} model cannot "
+                                     f"be read ({type(exc).__name__}: {exc})") from None
                 _CACHE[key] = model
             return model
+
+    def _read(self, family, kind, portfolio):
+        header = self.header["families"][family][kind]
+        prefix = f"{family}/{kind}"
+        with np.load(self.path, allow_pickle=False) as npz:
+            arrays = {name: npz[f"{prefix}/{name}"]
+                      for name in unprefixed(prefix, dict.fromkeys(npz.files))}
+        return _KINDS[kind].from_arrays(portfolio, header, arrays)
 
 
 def open_for(pending, random_state, settings_version, path=None):
