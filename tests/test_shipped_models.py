@@ -267,3 +267,28 @@ def test_models_convert_to_arrays_and_back_exactly(loaded_and_fitted):
     configs = [c for _, c in fitted.candidates_["classification"]]
     assert np.array_equal(again.predict(meta, strategies, configs),
                           copy.predict(meta, strategies, configs))
+
+
+@pytest.mark.slow
+def test_the_build_script_reproduces_the_shipped_file(tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / shipped.BUILD_SCRIPT
+    spec = importlib.util.spec_from_file_location("build_meta_models", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    header = module.build(tmp_path / "meta_models.npz")
+    assert "wrote" in capsys.readouterr().out
+    with np.load(shipped.shipped_models_path(), allow_pickle=False) as npz:
+        shipped_arrays = dict(npz)
+    with np.load(tmp_path / "meta_models.npz", allow_pickle=False) as npz:
+        built = dict(npz)
+    stored = json.loads(shipped_arrays.pop("header").tobytes())
+    built.pop("header")
+    hint = (f"skmeta/data/{shipped.FILENAME} is not what {shipped.BUILD_SCRIPT} builds "
+            f"from this code: run python {shipped.BUILD_SCRIPT}")
+    assert header["families"] == stored["families"], hint
+    assert sorted(built) == sorted(shipped_arrays), hint
+    for name, values in built.items():
+        assert np.array_equal(values, shipped_arrays[name]), f"{name}: {hint}"
