@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import sys
 import time
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -556,6 +557,14 @@ class MetaLearner(BaseEstimator):
         **params
             Constructor parameters of the MetaLearner.
 
+        Notes
+        -----
+        For the shipped knowledge base, with the default portfolio and
+        ``random_state`` and nothing excluded, the performance and cost
+        models are read from ``skmeta/data/meta_models.npz``
+        (:mod:`skmeta.selection.shipped`) instead of being fitted, while that
+        file is current; otherwise they are fitted on first use.
+
         Examples
         --------
         >>> from skmeta import MetaLearner
@@ -570,6 +579,7 @@ class MetaLearner(BaseEstimator):
         learner.dataset_ids_ = []
         learner.n_evaluated_ = learner.n_reused_ = 0
         learner._fit_meta_models(learner.knowledge_base_, exclude, adjuster_settings)
+        _use_shipped_models(learner, exclude)
         return learner
 
     def __sklearn_clone__(self):
@@ -900,9 +910,59 @@ def _learner_for_path(path):
 
 @functools.lru_cache(maxsize=1)
 def _default_meta_learner():
-    # Fitted once per process. Every core helps: a forest grows the same
-    # trees whatever its n_jobs, so recommendations do not depend on it.
+    # Built once per process; its meta-models are read from the shipped file
+    # (fitted only if it is stale). Every core helps a fit: a forest grows the
+    # same trees whatever its n_jobs, so recommendations do not depend on it.
     return MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
+
+
+class _ShippedModel(_PendingModel):
+    """A meta-model read from the shipped file on first use (fitted instead
+    if the file turns out to be unreadable)."""
+
+    def __init__(self, models, family, kind, pending):
+        self.models, self.family, self.kind, self.pending = models, family, kind, pending
+
+    def fit(self):
+        try:
+            return self.models.load(self.family, self.kind, self.pending.model.portfolio)
+        except (OSError, ValueError, KeyError) as exc:
+            warnings.warn(f"cannot read the shipped {self.family} {self.kind} model "
+                          f"({exc}); fitting it instead.", UserWarning, stacklevel=3)
+            return self.pending.fit()
+
+
+def _use_shipped_models(learner, exclude):
+    """Read the shipped meta-models instead of fitting them, when they apply.
+
+    They apply to the shipped knowledge base with the default portfolio, no
+    excluded dataset and the ``random_state`` they were fitted with, while
+    :mod:`skmeta.selection.shipped` finds them current. Loading stays lazy,
+    per task family, like fitting.
+    """
+    if (exclude or not isinstance(learner.portfolio, str) or learner.portfolio != "default"):
+        return
+    from skmeta.selection import shipped
+
+    if not shipped.is_default_knowledge_base(learner.knowledge_base_):
+        return
+    pending = {
+        family: {"performance": dict.get(learner.performance_models_, family),
+                 "cost": dict.get(learner.cost_models_, family)}
+        for family in learner.performance_models_
+    }
+    if not all(isinstance(m, _PendingModel) for by_kind in pending.values()
+               for m in by_kind.values()):
+        return
+    unfitted = {f: {k: m.model for k, m in by_kind.items()} for f, by_kind in pending.items()}
+    models = shipped.open_for(unfitted, learner.random_state, SETTINGS_VERSION)
+    if models is None:
+        return
+    for family, by_kind in pending.items():
+        for kind, table in (("performance", learner.performance_models_),
+                            ("cost", learner.cost_models_)):
+            dict.__setitem__(table, family,
+                             _ShippedModel(models, family, kind, by_kind[kind]))
 
 
 def _config_key(strategy, config):

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import ExtraTreesRegressor
 
-from skmeta.selection.performance import candidate_features
+from skmeta.selection.forest_arrays import ForestArrays, prefixed, unprefixed
+from skmeta.selection.performance import _as_arrays, _check_portfolio, candidate_features
 
 __all__ = ["COST_METAFEATURES", "CostModel", "evaluated_rows"]
 
@@ -90,9 +91,11 @@ class CostModel:
 
     Attributes
     ----------
-    forest_ : ExtraTreesRegressor or None
+    forest_ : ExtraTreesRegressor, ForestArrays or None
         From (size features, strategy one-hot, configuration vector) to
-        ``log2`` seconds; None without any timed evaluation.
+        ``log2`` seconds; None without any timed evaluation (a
+        :class:`~skmeta.selection.forest_arrays.ForestArrays` when restored
+        by :meth:`from_arrays`).
     timed_strategies_ : set of str
         Strategies with successful timed evaluations (the others get NaN).
 
@@ -162,6 +165,70 @@ class CostModel:
         # would cost more than they save.
         self.forest_.n_jobs = 1
         return self
+
+    def to_arrays(self):
+        """The fitted model as a JSON-able header and numpy arrays (no pickle).
+
+        Returns
+        -------
+        header : dict
+            Parameters, the portfolio's strategy names and the timed ones.
+        arrays : dict of str to ndarray
+            The forest's arrays (``forest/...``; none without a forest).
+
+        Examples
+        --------
+        >>> from skmeta.knowledge import KnowledgeBase
+        >>> from skmeta.selection import CostModel
+        >>> from skmeta.strategies import default_portfolio
+        >>> kb = KnowledgeBase.default()
+        >>> ids = kb.datasets().index[kb.datasets()["task"] == "regression"]
+        >>> runs = kb.evaluations()
+        >>> portfolio = default_portfolio("regression")
+        >>> model = CostModel(portfolio, n_estimators=10, random_state=0)
+        >>> model = model.fit(kb.metafeatures().loc[ids], runs[runs["dataset_id"].isin(ids)])
+        >>> copy = CostModel.from_arrays(portfolio, *model.to_arrays())
+        >>> meta = kb.metafeatures().loc[ids[0]]
+        >>> a = model.predict(meta, ["ridge"], [{"alpha": 1.0}])
+        >>> b = copy.predict(meta, ["ridge"], [{"alpha": 1.0}])
+        >>> bool(abs(a - b).max() < 1e-6)
+        True
+        """
+        header = {
+            "n_estimators": self.n_estimators,
+            "random_state": self.random_state,
+            "portfolio": [s.name for s in self.portfolio],
+            "timed_strategies": sorted(self.timed_strategies_),
+        }
+        arrays = {}
+        if self.forest_ is not None:
+            arrays = prefixed("forest", _as_arrays(self.forest_).to_arrays())
+        return header, arrays
+
+    @classmethod
+    def from_arrays(cls, portfolio, header, arrays):
+        """A fitted model from :meth:`to_arrays`'s output.
+
+        Parameters
+        ----------
+        portfolio : list of Strategy
+            The portfolio it was fitted with (same strategy names, in order).
+        header : dict
+        arrays : mapping of str to ndarray
+
+        Raises
+        ------
+        ValueError
+            If the portfolio's names differ from the stored ones, or the
+            arrays are incomplete.
+        """
+        _check_portfolio(portfolio, header)
+        model = cls(portfolio, n_estimators=header["n_estimators"],
+                    random_state=header["random_state"])
+        model.timed_strategies_ = set(header["timed_strategies"])
+        forest = unprefixed("forest", arrays)
+        model.forest_ = ForestArrays.from_arrays(forest) if forest else None
+        return model
 
     def predict(self, metafeatures, strategies, configs):
         """Predicted ``log2`` seconds of candidates on one dataset.

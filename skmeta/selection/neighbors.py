@@ -62,6 +62,52 @@ class MetaFeatureScaler:
         values[:, self.log_columns_] = np.sign(logged) * np.log1p(np.abs(logged))
         return values
 
+    def to_arrays(self):
+        """The fitted state as a JSON-able header and numpy arrays.
+
+        Returns
+        -------
+        header : dict
+            ``{"columns": columns_}``.
+        arrays : dict of str to ndarray
+            ``log_columns``, ``median`` and ``scale``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmeta.selection import MetaFeatureScaler
+        >>> table = pd.DataFrame({"n_rows": [100, 1000, 10000], "a": [0, 1, 3]})
+        >>> scaler = MetaFeatureScaler().fit(table)
+        >>> copy = MetaFeatureScaler.from_arrays(*scaler.to_arrays())
+        >>> bool((copy.transform(table) == scaler.transform(table)).all())
+        True
+        """
+        header = {"columns": [str(c) for c in self.columns_]}
+        arrays = {"log_columns": np.asarray(self.log_columns_, bool),
+                  "median": np.asarray(self.median_, np.float64),
+                  "scale": np.asarray(self.scale_, np.float64)}
+        return header, arrays
+
+    @classmethod
+    def from_arrays(cls, header, arrays):
+        """A fitted scaler from :meth:`to_arrays`'s output.
+
+        Raises
+        ------
+        ValueError
+            If the arrays do not have one entry per column.
+        """
+        scaler = cls()
+        scaler.columns_ = list(header["columns"])
+        n = len(scaler.columns_)
+        scaler.log_columns_ = np.asarray(arrays["log_columns"], bool)
+        scaler.median_ = np.asarray(arrays["median"], np.float64)
+        scaler.scale_ = np.asarray(arrays["scale"], np.float64)
+        if n and any(len(getattr(scaler, a)) != n
+                     for a in ("log_columns_", "median_", "scale_")):
+            raise ValueError(f"the scaler's arrays must have one entry per column ({n}).")
+        return scaler
+
     def transform(self, table):
         """Scaled values, shape (n_datasets, n_columns); NaN becomes 0."""
         if isinstance(table, pd.Series):

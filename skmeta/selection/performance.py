@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta.knowledge.records import config_key
+from skmeta.selection.forest_arrays import ForestArrays, prefixed, unprefixed
 from skmeta.selection.neighbors import MetaFeatureScaler
 
 __all__ = ["FAILED_SCORE", "PerformanceModel", "normalized_scores"]
@@ -115,9 +116,10 @@ class PerformanceModel:
     Attributes
     ----------
     scaler_ : MetaFeatureScaler
-    forest_ : ExtraTreesRegressor
-        The pointwise model.
-    shared_forest_ : ExtraTreesRegressor or None
+    forest_ : ExtraTreesRegressor or ForestArrays
+        The pointwise model (a :class:`~skmeta.selection.forest_arrays.ForestArrays`
+        when restored by :meth:`from_arrays`).
+    shared_forest_ : ExtraTreesRegressor, ForestArrays or None
         The shared-grid model (None when fewer than two configurations are
         on the grid).
     shared_keys_ : list of tuple
@@ -221,6 +223,90 @@ class PerformanceModel:
             n_jobs=self.n_jobs,
         ).fit(scaled.loc[grid.index].to_numpy(), targets.to_numpy())
 
+    def to_arrays(self):
+        """The fitted model as a JSON-able header and numpy arrays (no pickle).
+
+        Returns
+        -------
+        header : dict
+            Parameters, the portfolio's strategy names, the scaler's columns
+            and the shared grid's keys.
+        arrays : dict of str to ndarray
+            The scaler's (``scaler/...``) and the forests' (``forest/...``,
+            ``shared_forest/...``) arrays, see
+            :class:`~skmeta.selection.forest_arrays.ForestArrays`.
+
+        Examples
+        --------
+        >>> from skmeta.knowledge import KnowledgeBase
+        >>> from skmeta.selection import PerformanceModel
+        >>> from skmeta.strategies import default_portfolio
+        >>> kb = KnowledgeBase.default()
+        >>> ids = kb.datasets().index[kb.datasets()["task"] == "regression"]
+        >>> table = kb.metafeatures().loc[ids].dropna(axis=1, how="all")
+        >>> runs = kb.evaluations()
+        >>> portfolio = default_portfolio("regression")
+        >>> model = PerformanceModel(portfolio, n_estimators=10, random_state=0)
+        >>> model = model.fit(table, runs[runs["dataset_id"].isin(ids)])
+        >>> header, arrays = model.to_arrays()
+        >>> copy = PerformanceModel.from_arrays(portfolio, header, arrays)
+        >>> ridge = [{"alpha": 1.0}]
+        >>> a = model.predict(table.iloc[0], ["ridge"], ridge)
+        >>> b = copy.predict(table.iloc[0], ["ridge"], ridge)
+        >>> bool(abs(a - b).max() < 1e-6)
+        True
+        """
+        scaler_header, scaler_arrays = self.scaler_.to_arrays()
+        header = {
+            "n_estimators": self.n_estimators,
+            "shared_weight": self.shared_weight,
+            "min_coverage": self.min_coverage,
+            "random_state": self.random_state,
+            "portfolio": [s.name for s in self.portfolio],
+            "scaler": scaler_header,
+            "shared_keys": [list(key) for key in self.shared_keys_],
+        }
+        arrays = {**prefixed("scaler", scaler_arrays),
+                  **prefixed("forest", _as_arrays(self.forest_).to_arrays())}
+        if self.shared_forest_ is not None:
+            arrays.update(prefixed("shared_forest",
+                                   _as_arrays(self.shared_forest_).to_arrays()))
+        return header, arrays
+
+    @classmethod
+    def from_arrays(cls, portfolio, header, arrays):
+        """A fitted model from :meth:`to_arrays`'s output.
+
+        Parameters
+        ----------
+        portfolio : list of Strategy
+            The portfolio it was fitted with (same strategy names, in order).
+        header : dict
+        arrays : mapping of str to ndarray
+
+        Raises
+        ------
+        ValueError
+            If the portfolio's names differ from the stored ones, or the
+            arrays are incomplete.
+        """
+        _check_portfolio(portfolio, header)
+        model = cls(portfolio, n_estimators=header["n_estimators"],
+                    shared_weight=header["shared_weight"],
+                    min_coverage=header["min_coverage"],
+                    random_state=header["random_state"])
+        model.scaler_ = MetaFeatureScaler.from_arrays(header["scaler"],
+                                                      unprefixed("scaler", arrays))
+        model.forest_ = ForestArrays.from_arrays(unprefixed("forest", arrays))
+        shared = unprefixed("shared_forest", arrays)
+        model.shared_forest_ = ForestArrays.from_arrays(shared) if shared else None
+        model.shared_keys_ = [tuple(key) for key in header["shared_keys"]]
+        if model.shared_forest_ is not None and (
+            model.shared_forest_.n_outputs_ != len(model.shared_keys_)
+        ):
+            raise ValueError("the shared-grid forest must have one output per shared key.")
+        return model
+
     def predict(self, metafeatures, strategies, configs):
         """Predicted normalized scores of candidates on one dataset.
 
@@ -247,3 +333,16 @@ class PerformanceModel:
                 predicted[j] = (self.shared_weight * shared[key]
                                 + (1 - self.shared_weight) * predicted[j])
         return predicted
+
+
+def _as_arrays(forest):
+    return forest if isinstance(forest, ForestArrays) else ForestArrays.from_forest(forest)
+
+
+def _check_portfolio(portfolio, header):
+    names = [s.name for s in portfolio]
+    if names != list(header["portfolio"]):
+        raise ValueError(
+            f"the model was fitted for the strategies {header['portfolio']}, "
+            f"not {names}."
+        )
