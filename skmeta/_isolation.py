@@ -6,8 +6,9 @@ is killed at the limit. Each thread that asks gets its own single-worker
 loky executor, started fresh (fork + exec, never a bare ``fork`` of a process
 whose threads may hold locks) and kept for the next call; after a timeout or a
 crash the worker is killed and a new one is started on the next call. The
-worker is started before the clock of the first call runs, so its start-up
-time never counts against a limit.
+worker of a thread is started by its first call and kept: its start-up
+time counts against that call's limit (a limit is a deadline: a fit's time
+budget does not wait for a worker to start).
 """
 
 from __future__ import annotations
@@ -101,9 +102,17 @@ def call_with_timeout(function, args, timeout):
     >>> call_with_timeout(pow, (2, 10), timeout=30)
     ('ok', 1024)
     """
-    future = _executor().submit(function, *args)
+    began = time.monotonic()
+    executor = _executor()
+    # A worker started for this call spends part of the limit: the caller's
+    # deadline (a time budget) does not move for it.
+    left = timeout - (time.monotonic() - began)
+    if left <= 0:
+        return "timeout", (f"exceeded the time limit of {timeout:g} s while the "
+                           "worker process started")
+    future = executor.submit(function, *args)
     try:
-        return "ok", future.result(timeout=timeout)
+        return "ok", future.result(timeout=left)
     except FutureTimeoutError:
         _discard()
         return "timeout", f"exceeded the time limit of {timeout:g} s"

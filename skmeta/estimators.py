@@ -52,6 +52,9 @@ from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
+#: The fewest rows a final model is refit on when the time budget is short.
+MIN_REFIT_ROWS = 100
+
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
@@ -144,9 +147,10 @@ class _BaseMetaEstimator(BaseEstimator):
         return tags
 
     # -- helpers -------------------------------------------------------------
-    def _log(self, message):
+    def _log(self, message, clock=None):
         if self.verbose:
-            print(f"[{type(self).__name__}] {message}", file=sys.stderr, flush=True)
+            at = "" if clock is None else f" {clock.elapsed():.2f} s"
+            print(f"[{type(self).__name__}{at}] {message}", file=sys.stderr, flush=True)
 
     def _settings(self, learner, family):
         learned = learner.adjuster_settings(family)
@@ -253,7 +257,9 @@ class _BaseMetaEstimator(BaseEstimator):
                                     first=start_point.first,
                                     fallbacks=start_point.fallbacks)
         self.adjuster_settings_ = settings
-        self._log(f"{task} task, {dataset.n_samples} rows; prior: "
+        self._log(f"{task} task, {dataset.n_samples} rows, meta-features and "
+                  "warm start done", clock)
+        self._log(f"prior: "
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
                               zip(portfolio, np.nan_to_num(start_point.prior))))
         if zero_shot:
@@ -274,7 +280,7 @@ class _BaseMetaEstimator(BaseEstimator):
             batch_size=self.batch_size, should_stop=race.should_stop,
             on_result=lambda row: self._log(
                 f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
-                f"{row['status']} {row['score']} ({row['n_folds']} folds)"
+                f"{row['status']} {row['score']} ({row['n_folds']} folds)", clock
             ),
         )
         self.trace_ = pd.DataFrame(trace)
@@ -283,7 +289,10 @@ class _BaseMetaEstimator(BaseEstimator):
             name="probability",
         )
         self._check_some_succeeded(race)
+        self._log("search done; refitting", clock)
         self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
+        self._log(f"final model of {len(self.ensemble_)} members on "
+                  f"{self.n_refit_samples_} rows", clock)
         if self.update_knowledge:
             cv = cv_description(splitter)
             if search is not dataset:  # as MetaLearner keys subsampled runs
@@ -359,7 +368,9 @@ class _BaseMetaEstimator(BaseEstimator):
                 f"every one of the {len(self.trace_)} evaluations failed{budget}, "
                 f"so there is no model to fit. Causes: {causes}"
             )
-        failed = int((self.trace_["status"] != "ok").sum())
+        # Proposals the time budget left no room to start did not fail.
+        not_started = self.trace_["error"].astype(str).str.startswith("not started")
+        failed = int(((self.trace_["status"] != "ok") & ~not_started).sum())
         if failed:
             warnings.warn(
                 f"{failed} of {len(self.trace_)} evaluations failed; see trace_['error'].",
@@ -400,14 +411,25 @@ class _BaseMetaEstimator(BaseEstimator):
         kept, needed = [], 0.0
         for i, w in members:
             seconds = race.refit_seconds(race.records[i])
-            if kept and needed + seconds > left:
-                continue
-            kept.append((i, w))
-            needed += seconds
-        if needed <= left:
+            if needed + seconds <= left:
+                kept.append((i, w))
+                needed += seconds
+        if kept:
             return kept, everything
-        n_rows = max(int(dataset.n_samples * left / max(needed, 1e-9)), 2)
-        n_rows = min(n_rows, dataset.n_samples)
+        # No member fits: the best complete evaluation that does, else the
+        # first member on fewer rows.
+        for i in sorted((i for i, r in enumerate(race.records) if r.complete),
+                        key=lambda i: (-race.records[i].score, i)):
+            if race.refit_seconds(race.records[i]) <= left:
+                return [(i, 1.0)], everything
+        kept, needed = members[:1], race.refit_seconds(race.records[members[0][0]])
+        n_rows = int(dataset.n_samples * left / max(needed, 1e-9))
+        # Too few rows to learn from: a model on a few more is late by less
+        # than one on too few is wrong by.
+        n_classes = len(getattr(self, "classes_", ()))
+        n_rows = min(max(n_rows, MIN_REFIT_ROWS, 10 * n_classes), dataset.n_samples)
+        if n_rows == dataset.n_samples:
+            return kept, everything
         warnings.warn(
             f"the time budget leaves room to refit on {n_rows} of "
             f"{dataset.n_samples} rows; raise time_budget to use them all.",

@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 
 from skmeta.evaluation import EvaluationResult, evaluate_config, merge_fold_results
 
@@ -47,6 +47,13 @@ RISKY_FRACTION = 0.5
 #: Before any candidate is complete, a first fold this far (relative, on the
 #: metric's scale) below the best first fold of its batch is not promoted.
 FIRST_BATCH_MARGIN = 0.02
+
+#: A search on a budget stops after this many batches of which no fold
+#: could be started in the time left.
+IDLE_BATCHES = 3
+
+#: Share of the time budget kept for fusing and checking the final model.
+FINAL_SHARE = 0.02
 
 #: Refit seconds are predicted from fold timings with this margin (fit time
 #: grows a little faster than the rows).
@@ -170,7 +177,9 @@ class FoldRace:
         self.predict_seconds = predict_seconds
         self.n_jobs = n_jobs
         self.records = []
-        self._calibration = []  # measured / predicted seconds of first folds
+        self._idle_batches = 0  # consecutive batches of which nothing started
+        # (strategy, measured / predicted seconds) of first folds.
+        self._calibration = []
 
     # -- what the final model needs -----------------------------------------
     def best(self):
@@ -178,18 +187,24 @@ class FoldRace:
         complete = [r for r in self.records if r.complete]
         return max(complete, key=lambda r: r.score) if complete else None
 
+    def _refit_factor(self):
+        """Refit seconds per second of one fold's fit."""
+        train_rows = np.mean([len(train) for train, _ in self.splits])
+        return REFIT_MARGIN * self.n_refit_rows / max(train_rows, 1.0)
+
     def refit_seconds(self, record):
         """Predicted seconds to fit a record's configuration on the refit rows."""
         result = record.result
         n_folds = max(len(result.fold_scores), 1)
-        train_rows = np.mean([len(self.splits[i][0]) for i in range(n_folds)])
-        per_fold = result.fit_seconds / n_folds
-        return REFIT_MARGIN * per_fold * self.n_refit_rows / max(train_rows, 1.0)
+        return self._refit_factor() * result.fit_seconds / n_folds
 
     def reserve(self):
-        """Seconds kept back for the final refit of the best candidate."""
+        """Seconds kept back for the final refit of the best candidate, and
+        for fusing and checking the final model (:data:`FINAL_SHARE` of the
+        budget)."""
         best = self.best()
-        return 0.0 if best is None else self.refit_seconds(best)
+        slack = 0.0 if self.clock.budget is None else FINAL_SHARE * self.clock.budget
+        return slack + (0.0 if best is None else self.refit_seconds(best))
 
     def search_left(self):
         """Seconds the search may still spend (``inf`` without a budget)."""
@@ -197,56 +212,114 @@ class FoldRace:
 
     def should_stop(self):
         """No time for another step: the budget less the refit's reserve is
-        spent, or smaller than the cheapest first fold measured so far."""
+        spent, smaller than the cheapest first fold measured so far, or too
+        small to start any of the last :data:`IDLE_BATCHES` batches."""
         left = self.search_left()
         if not math.isfinite(left):
             return False
+        if self._idle_batches >= IDLE_BATCHES:
+            return True
         firsts = [r.result.fit_seconds + r.result.predict_seconds
                   for r in self.records if r.result.fold_scores]
         return left <= (min(firsts) if firsts else 0.0)
 
     # -- evaluating ----------------------------------------------------------
-    def _first_fold_seconds(self, proposal):
-        """Predicted seconds of a proposal's first fold (NaN when unknown)."""
+    def _raw_fold_seconds(self, proposal):
+        """The cost model's seconds for one of a proposal's folds (NaN when
+        unknown): a third of its 3-fold evaluation."""
         if self.predict_seconds is None:
             return math.nan
         seconds = float(self.predict_seconds(proposal.strategy.name, proposal.config))
-        if not math.isfinite(seconds):
-            return math.nan
-        ratio = float(np.median(self._calibration)) if self._calibration else 1.0
-        return seconds / 3 * ratio
+        return seconds / 3 if math.isfinite(seconds) else math.nan
 
-    def _plan(self, proposal, index, predicted):
-        """When and how a fold runs: in-process, in a killable worker, or not."""
-        left = self.search_left()
+    def _first_fold_seconds(self, proposal, raw):
+        """Predicted seconds of a proposal's first fold, calibrated.
+
+        The cost model errs by strategy (and by machine): its seconds are
+        scaled by the median ratio of measured to predicted seconds of this
+        strategy's first folds in this fit, else of all first folds.
+        """
+        if not math.isfinite(raw):
+            return math.nan
+        name = proposal.strategy.name
+        own = [r for n, r in self._calibration if n == name]
+        ratios = own or [r for _, r in self._calibration]
+        return raw * (float(np.median(ratios)) if ratios else 1.0)
+
+    def _plan(self, proposal, index, predicted, queued=0.0, refit=0.0):
+        """When and how a fold runs: in-process, in a killable worker, or not.
+
+        ``queued`` is the predicted seconds of the folds that run before it
+        on the same worker; ``refit`` the predicted seconds of the
+        proposal's own final refit, kept back too in case it becomes the best.
+        A first fold starts only if all the proposal's folds are predicted
+        to finish: a proposal that cannot be completed cannot be chosen.
+        """
+        left = self.clock.left() - max(self.reserve(), refit) - queued
         limit = self.fold_timeout
         if math.isfinite(left):
             if left <= 0:
                 return _Fold(proposal, index, None, "the time budget ran out")
-            if math.isfinite(predicted) and predicted > left:
+            needed = predicted * (len(self.splits) if index == 0 else 1)
+            if math.isfinite(needed) and needed > left:
                 return _Fold(proposal, index, None,
-                             f"predicted to need {predicted:.3g} s with {left:.3g} s "
+                             f"predicted to need {needed:.3g} s with {left:.3g} s "
                              "left of the time budget")
             if not math.isfinite(predicted) or predicted > RISKY_FRACTION * left:
                 limit = left if limit is None else min(limit, left)
         return _Fold(proposal, index, limit)
 
-    def _run(self, folds):
-        todo = [f for f in folds if not f.skip]
-        results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_run_fold)(f.proposal, self.X, self.y, self.task,
-                               self.splits[f.index], self.scoring, f.limit, self.keep_oof)
-            for f in todo
-        )
-        for fold, result in zip(todo, results):
-            if result.status == "timeout":
-                result.error = (f"exceeded the time limit of {fold.limit:.3g} s for "
-                                "one fold (the time budget or timeout)")
-            fold.result = result
+    def _n_workers(self):
+        if self.n_jobs is None:
+            return 1
+        return effective_n_jobs(self.n_jobs)
+
+    def _run(self, todo):
+        """Run (proposal, fold index, predicted seconds, refit seconds)
+        tuples; returns the folds.
+
+        On one worker each fold is planned just before it starts, with the
+        time then left; on several, with the predicted seconds of the folds
+        queued before it on its worker.
+        """
+        n_workers = self._n_workers()
+        if n_workers == 1:
+            folds = []
+            for proposal, index, predicted, refit in todo:
+                fold = self._plan(proposal, index, predicted, refit=refit)
+                if not fold.skip:
+                    fold.result = self._finish(fold, _run_fold(
+                        fold.proposal, self.X, self.y, self.task, self.splits[index],
+                        self.scoring, fold.limit, self.keep_oof))
+                folds.append(fold)
+        else:
+            folds, queued = [], 0.0
+            for proposal, index, predicted, refit in todo:
+                folds.append(self._plan(proposal, index, predicted, queued / n_workers,
+                                        refit))
+                if not folds[-1].skip:
+                    queued += predicted if math.isfinite(predicted) else 0.0
+            run = [f for f in folds if not f.skip]
+            results = Parallel(n_jobs=self.n_jobs)(
+                delayed(_run_fold)(f.proposal, self.X, self.y, self.task,
+                                   self.splits[f.index], self.scoring, f.limit,
+                                   self.keep_oof)
+                for f in run
+            )
+            for fold, result in zip(run, results):
+                fold.result = self._finish(fold, result)
         for fold in folds:
             if fold.skip:
                 fold.result = EvaluationResult(status="timeout",
                                                error=f"not started: {fold.skip}")
+        return folds
+
+    @staticmethod
+    def _finish(fold, result):
+        if result.status == "timeout":
+            result.error = (f"exceeded the time limit of {fold.limit:.3g} s for "
+                            "one fold (the time budget or timeout)")
+        return result
 
     def _promote(self, first, reference, batch):
         """Whether a first-fold result earns the remaining folds.
@@ -268,23 +341,26 @@ class FoldRace:
 
     def __call__(self, proposals, seconds_left=None):
         reference = self.best()
-        predicted = [self._first_fold_seconds(p) for p in proposals]
-        firsts = [self._plan(p, 0, s) for p, s in zip(proposals, predicted)]
-        self._run(firsts)
-        for fold, seconds in zip(firsts, predicted):
-            r = fold.result
-            if r.ok and math.isfinite(seconds) and seconds > 0:
-                ratio = self._calibration_ratio(r, seconds)
-                self._calibration.append(ratio)
+        raw = [self._raw_fold_seconds(p) for p in proposals]
+        predicted = [self._first_fold_seconds(p, r) for p, r in zip(proposals, raw)]
+        firsts = self._run([(p, 0, s, self._refit_factor() * s if math.isfinite(s) else 0.0)
+                            for p, s in zip(proposals, predicted)])
+        for fold, seconds in zip(firsts, raw):
+            if fold.result.ok and math.isfinite(seconds) and seconds > 0:
+                ratio = self._calibration_ratio(fold.result, seconds)
+                self._calibration.append((fold.proposal.strategy.name, ratio))
+        started = any(not f.skip for f in firsts)
+        self._idle_batches = 0 if started else self._idle_batches + 1
         batch = [f.result for f in firsts]
         promoted = [self._promote(f.result, reference, batch) for f in firsts]
-        rest = []
+        todo = []
         for fold, promote in zip(firsts, promoted):
             if promote:
                 own = fold.result.fit_seconds + fold.result.predict_seconds
-                rest.extend(self._plan(fold.proposal, i, own)
+                refit = self._refit_factor() * fold.result.fit_seconds
+                todo.extend((fold.proposal, i, own, refit)
                             for i in range(1, len(self.splits)))
-        self._run(rest)
+        rest = self._run(todo)
         rows = []
         for fold, promote in zip(firsts, promoted):
             own = [fold] + [f for f in rest if f.proposal is fold.proposal]

@@ -29,6 +29,11 @@ from skmeta.selection.performance import _as_arrays, _check_portfolio, candidate
 
 __all__ = ["COST_METAFEATURES", "CostModel", "evaluated_rows"]
 
+#: How an evaluation's seconds grow with the rows, past the largest timed
+#: evaluation (seconds ~ rows ** exponent; 1 for the others): a kernel SVM's
+#: fit is about quadratic, k-NN's cross-validated prediction too.
+ROW_EXPONENTS = {"svm_rbf": 2.0, "knn": 1.5, "mlp": 1.0}
+
 #: Meta-features that drive a learner's cost besides the number of rows.
 COST_METAFEATURES = (
     "log_n_features", "n_classes", "n_categorical", "cat_levels.mean",
@@ -98,6 +103,9 @@ class CostModel:
         by :meth:`from_arrays`).
     timed_strategies_ : set of str
         Strategies with successful timed evaluations (the others get NaN).
+    max_log_rows_ : float or None
+        ``log10`` of the most rows a timed evaluation used; larger datasets
+        are predicted by :data:`ROW_EXPONENTS` from there.
 
     Examples
     --------
@@ -147,6 +155,7 @@ class CostModel:
         ]
         self.timed_strategies_ = set(runs["strategy"])
         self.forest_ = None
+        self.max_log_rows_ = None
         if runs.empty:
             return self
         n_rows = metafeatures.get("n_rows", pd.Series(np.nan, index=metafeatures.index))
@@ -157,6 +166,7 @@ class CostModel:
         ]
         design = self._design(size, runs["strategy"].tolist(), runs["config"].tolist())
         seconds = (runs["fit_seconds"] + runs["predict_seconds"]).to_numpy(float)
+        self.max_log_rows_ = float(max(row[0] for row in size))
         self.forest_ = ExtraTreesRegressor(
             n_estimators=self.n_estimators, min_samples_leaf=3,
             random_state=self.random_state, n_jobs=self.n_jobs,
@@ -199,6 +209,7 @@ class CostModel:
             "random_state": self.random_state,
             "portfolio": [s.name for s in self.portfolio],
             "timed_strategies": sorted(self.timed_strategies_),
+            "max_log_rows": self.max_log_rows_,
         }
         arrays = {}
         if self.forest_ is not None:
@@ -226,6 +237,7 @@ class CostModel:
         model = cls(portfolio, n_estimators=header["n_estimators"],
                     random_state=header["random_state"])
         model.timed_strategies_ = set(header["timed_strategies"])
+        model.max_log_rows_ = header.get("max_log_rows")
         forest = unprefixed("forest", arrays)
         model.forest_ = ForestArrays.from_arrays(forest) if forest else None
         return model
@@ -249,8 +261,16 @@ class CostModel:
         rows = [j for j, name in enumerate(strategies) if name in self.timed_strategies_]
         if self.forest_ is None or not rows:
             return predicted
-        size = [_log_rows(metafeatures.get("n_rows", np.nan)), *_shape_features(metafeatures)]
-        design = self._design([size] * len(rows), [strategies[j] for j in rows],
-                              [configs[j] for j in rows])
-        predicted[rows] = self.forest_.predict(design)
+        log_rows = _log_rows(metafeatures.get("n_rows", np.nan))
+        beyond = 0.0
+        if self.max_log_rows_ is not None and log_rows > self.max_log_rows_:
+            # Trees do not extrapolate: past the largest timed evaluation,
+            # cost grows as a power of the rows (ROW_EXPONENTS).
+            beyond = (log_rows - self.max_log_rows_) * np.log2(10.0)
+            log_rows = self.max_log_rows_
+        size = [log_rows, *_shape_features(metafeatures)]
+        names = [strategies[j] for j in rows]
+        design = self._design([size] * len(rows), names, [configs[j] for j in rows])
+        growth = np.array([ROW_EXPONENTS.get(name, 1.0) for name in names]) * beyond
+        predicted[rows] = self.forest_.predict(design) + growth
         return predicted
