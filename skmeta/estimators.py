@@ -442,7 +442,8 @@ class _BaseMetaEstimator(BaseEstimator):
 
         A member whose refit fails is dropped (its weight goes to the
         others); if every member fails, the next best evaluations are tried
-        in order of score until one refits.
+        in order of score until one refits (complete ones first, then those
+        left at their first fold).
         """
         by_name = {s.name: s for s in portfolio}
         records = race.records
@@ -467,10 +468,12 @@ class _BaseMetaEstimator(BaseEstimator):
         errors = {i: e for (i, _), (_, e) in zip(members, fitted) if e}
         kept = [(i, w, m) for (i, w), (m, _) in zip(members, fitted) if m is not None]
         if not kept:
+            # The next best: complete evaluations, then those left at their
+            # first fold (judged worse, but they fit).
             tried = {i for i, _ in members}
             for i in sorted((i for i, r in enumerate(records)
-                             if r.complete and i not in tried),
-                            key=lambda i: (-records[i].score, i)):
+                             if r.ok and r.score is not None and i not in tried),
+                            key=lambda i: (not records[i].complete, -records[i].score, i)):
                 [(model, error)] = refit([i])
                 if model is not None:
                     kept = [(i, 1.0, model)]

@@ -298,6 +298,7 @@ def evaluate_config(
     scoring=None,
     timeout=None,
     return_oof=False,
+    deadline=False,
 ):
     """Cross-validate one configuration of a strategy.
 
@@ -318,6 +319,10 @@ def evaluate_config(
         Seconds the whole evaluation may take; no limit when None.
     return_oof : bool, default=False
         Keep the out-of-fold predictions (for ensembles).
+    deadline : bool, default=False
+        ``timeout`` is a deadline: starting the worker process that enforces
+        it counts against it (a time budget); otherwise it limits the
+        learner's own time.
 
     Returns
     -------
@@ -343,7 +348,7 @@ def evaluate_config(
     args = (strategy, config, X, np.asarray(y), task, list(splits), scoring, return_oof)
     if timeout is None:
         return _run_guarded(*args)
-    outcome, value = call_with_timeout(_run_guarded, args, timeout)
+    outcome, value = call_with_timeout(_run_guarded, args, timeout, count_start=deadline)
     if outcome == "ok":
         return value
     return EvaluationResult(status="timeout" if outcome == "timeout" else "error",

@@ -130,12 +130,14 @@ class _Fold:
     index: int
     limit: float | None  # seconds before the worker is killed; None: in-process
     skip: str = ""  # why it is not started
+    deadline: bool = False  # the limit comes from the time budget
     result: EvaluationResult | None = field(default=None)
 
 
-def _run_fold(proposal, X, y, task, split, scoring, limit, return_oof):
+def _run_fold(proposal, X, y, task, split, scoring, limit, return_oof, deadline):
     return evaluate_config(proposal.strategy, proposal.config, X, y, task, [split],
-                           scoring=scoring, timeout=limit, return_oof=return_oof)
+                           scoring=scoring, timeout=limit, return_oof=return_oof,
+                           deadline=deadline)
 
 
 class FoldRace:
@@ -266,7 +268,8 @@ class FoldRace:
                              f"predicted to need {needed:.3g} s with {left:.3g} s "
                              "left of the time budget")
             if not math.isfinite(predicted) or predicted > RISKY_FRACTION * left:
-                limit = left if limit is None else min(limit, left)
+                if limit is None or left < limit:
+                    return _Fold(proposal, index, left, deadline=True)
         return _Fold(proposal, index, limit)
 
     def _n_workers(self):
@@ -290,7 +293,7 @@ class FoldRace:
                 if not fold.skip:
                     fold.result = self._finish(fold, _run_fold(
                         fold.proposal, self.X, self.y, self.task, self.splits[index],
-                        self.scoring, fold.limit, self.keep_oof))
+                        self.scoring, fold.limit, self.keep_oof, fold.deadline))
                 folds.append(fold)
         else:
             folds, queued = [], 0.0
@@ -303,7 +306,7 @@ class FoldRace:
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_run_fold)(f.proposal, self.X, self.y, self.task,
                                    self.splits[f.index], self.scoring, f.limit,
-                                   self.keep_oof)
+                                   self.keep_oof, f.deadline)
                 for f in run
             )
             for fold, result in zip(run, results):
@@ -392,4 +395,5 @@ class FoldRace:
             "n_folds": len(result.fold_scores), "promoted": promoted,
             "status": result.status, "error": result.error,
             "fit_seconds": result.fit_seconds, "predict_seconds": result.predict_seconds,
+            "started": not first.skip,
         }

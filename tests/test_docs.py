@@ -19,6 +19,7 @@ DOCS = ROOT / "docs"
 API_MODULES = [
     "skmeta", "skmeta.datasets", "skmeta.metafeatures", "skmeta.strategies",
     "skmeta.knowledge", "skmeta.evaluation", "skmeta.selection", "skmeta.adjust",
+    "skmeta.search",
     "skmeta.learner", "skmeta.estimators", "skmeta.ensemble", "skmeta.plotting",
     "skmeta.cli",
 ]

@@ -210,8 +210,9 @@ def run_adjuster(
     adjuster : StrategyAdjuster
     evaluate : callable
         ``evaluate(proposals, seconds_left)`` returns one dict per proposal
-        with at least ``"score"`` (None or NaN for a failure); other keys are
-        copied to the trace. ``seconds_left`` is None without a time budget.
+        with at least ``"score"`` (None or NaN for a failure) and optionally
+        ``"started"`` (False: not evaluated at all, the adjuster learns
+        nothing from it); other keys are copied to the trace. ``seconds_left`` is None without a time budget.
     n_evaluations : int
     batch_size : int, default=1
         Proposals per step, evaluated together (in parallel by the caller).
@@ -249,7 +250,10 @@ def run_adjuster(
             score = result.get("score")
             if score is not None and not np.isfinite(score):
                 score = None
-            adjuster.tell(proposal, score)
+            # A proposal the caller did not start (no time left) says
+            # nothing about its strategy.
+            if result.get("started", True):
+                adjuster.tell(proposal, score)
             row = {
                 "evaluation": len(trace),
                 "step": proposal.step,
