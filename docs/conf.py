@@ -65,6 +65,7 @@ API_MODULES = [
     "skmeta.evaluation",
     "skmeta.selection",
     "skmeta.adjust",
+    "skmeta.search",
     "skmeta.learner",
     "skmeta.estimators",
     "skmeta.ensemble",
