@@ -497,8 +497,9 @@ def _trace_table(trace):
 
 
 def _print_fitted(estimator, scoring):
-    print(f"  best: {estimator.best_strategy_} "
-          f"({scoring} {estimator.best_score_:.4f}), "
+    score = (f"{scoring} {estimator.best_score_:.4f}" if np.isfinite(estimator.best_score_)
+             else "zero-shot: fit once, not cross-validated")
+    print(f"  best: {estimator.best_strategy_} ({score}), "
           f"{_format_config(estimator.best_params_)}")
     members = estimator.ensemble_
     if len(members) > 1:

@@ -18,11 +18,13 @@ in the final model. Promotion depends on scores alone, so a fixed
 ``n_evaluations`` gives the same search whatever ``n_jobs`` is.
 
 Time (with a budget). The search keeps back what the final refit will need
-(predicted from the best candidate's own fold timings), never starts a fold
-predicted not to finish in the time left (the knowledge base's cost model
-for a proposal's first fold, calibrated on the folds this fit has measured;
-the proposal's own first fold for its others), and runs a fold that might
-not finish in a worker process killed at the search's deadline. The clock
+(predicted from the best candidate's own fold timings), never starts a proposal
+whose folds are not all predicted to finish in the time left (the knowledge
+base's cost model for a proposal's first fold, calibrated on the folds this
+fit has measured; the proposal's own first fold for its others), and runs a
+fold that might not finish in a worker process killed at the search's
+deadline — or, while no proposal is complete, at half the time left, so that
+a first pick that hangs leaves time for the cheap fallbacks that follow it. The clock
 only ever stops work: it never changes what is proposed next, so a longer
 budget runs the same proposals and more of them.
 """
@@ -47,6 +49,10 @@ RISKY_FRACTION = 0.5
 #: Before any candidate is complete, a first fold this far (relative, on the
 #: metric's scale) below the best first fold of its batch is not promoted.
 FIRST_BATCH_MARGIN = 0.02
+
+#: While no proposal is complete, a fold that might not finish may use this
+#: share of the time left before it is stopped.
+NO_MODEL_SHARE = 0.5
 
 #: A search on a budget stops after this many batches of which no fold
 #: could be started in the time left.
@@ -268,6 +274,10 @@ class FoldRace:
                              f"predicted to need {needed:.3g} s with {left:.3g} s "
                              "left of the time budget")
             if not math.isfinite(predicted) or predicted > RISKY_FRACTION * left:
+                if self.best() is None:
+                    # No model yet: a fold that may hang gets part of the
+                    # time, so that cheaper proposals can still follow.
+                    left *= NO_MODEL_SHARE
                 if limit is None or left < limit:
                     return _Fold(proposal, index, left, deadline=True)
         return _Fold(proposal, index, limit)
