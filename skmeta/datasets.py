@@ -30,6 +30,7 @@ __all__ = [
     "TASKS",
     "Dataset",
     "as_datasets",
+    "check_class_labels",
     "check_features",
     "check_target",
     "infer_task",
@@ -131,16 +132,137 @@ def _check_object_columns(frame):
             )
 
 
+#: Kinds of column (pandas' ``infer_dtype``) that may hold numbers written as text.
+_TEXT_KINDS = ("string", "mixed", "mixed-integer")
+
+
+def _parse_numbers(values):
+    """``values`` (a column of strings) as float64 numbers, or None.
+
+    None unless every value that is not missing parses as a number
+    (``pd.to_numeric``: ``"1.5"``, ``" 2 "``, ``"1e3"``, ``"inf"``); a single
+    other string (``"a"``, ``"n/a"``, ``"nan"``, ``""``) keeps the column as
+    it is.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_KINDS:
+        return None
+    try:
+        numbers = pd.to_numeric(values, errors="raise")
+    except (ValueError, TypeError):
+        return None
+    return numbers.astype("float64")
+
+
+def _numbers_from_text(frame, columns=None):
+    """Convert the text columns of ``frame`` whose every value is a number.
+
+    The rule of :func:`check_features`, at ``fit`` and at ``predict`` alike:
+    a column of strings (object or string dtype, not category) whose every
+    non-missing value parses as a number holds numbers, and becomes a float
+    column. ``columns`` limits the conversion to those names (at ``predict``:
+    the columns that were numeric at ``fit``). Returns ``frame`` itself when
+    nothing changes, else a converted copy.
+    """
+    converted = {}
+    for position, (column, dtype) in enumerate(frame.dtypes.items()):
+        if columns is not None and column not in columns:
+            continue
+        if isinstance(dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        ):
+            continue
+        numbers = _parse_numbers(frame.iloc[:, position])
+        if numbers is not None:
+            converted[position] = numbers
+    if not converted:
+        return frame
+    frame = frame.copy()
+    for position, numbers in converted.items():
+        frame.isetitem(position, numbers.to_numpy())
+    return frame
+
+
+def check_class_labels(y):
+    """Refuse class labels that are missing or mix numbers and strings.
+
+    Looks at ``y`` as it was given, before numpy makes a list or array of
+    strings with ``np.nan`` in it a string array, where the missing label has
+    become the class ``'nan'``. Whatever the container (list, numpy array,
+    pandas Series), a missing label (None, NaN, ``pd.NA``, or the string
+    ``'nan'`` of a numpy string array) is refused.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or None
+        None is left to the caller's own check.
+
+    Raises
+    ------
+    ValueError
+        If a label is missing, or the labels mix numbers and strings.
+    """
+    if y is None or isinstance(y, (str, bytes)):
+        return
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        values = y.to_numpy(dtype=object).ravel()
+    else:
+        array = np.asarray(y)
+        if array.dtype.kind in "US":
+            marked = int(np.sum(array.astype(str) == "nan"))
+            if marked:
+                raise ValueError(
+                    f"y holds the label 'nan' in {marked} row(s): numpy turns a "
+                    "missing label (np.nan) into the string 'nan' in an array of "
+                    "strings, so these labels are missing. Drop those rows or "
+                    "give them a class name."
+                )
+            return
+        if array.dtype != object:
+            return  # numeric labels: NaN is refused by the target checks
+        values = array.ravel()
+    missing = pd.isna(values)
+    if missing.any():
+        raise ValueError(
+            f"y contains {int(missing.sum())} missing labels (None or NaN); "
+            "drop those rows or give them a class."
+        )
+    kinds = {}
+    for value in values:
+        kinds.setdefault(_value_kind(value), value)
+        if "string" in kinds and "number" in kinds:
+            raise ValueError(
+                f"y mixes numbers and strings as class labels (e.g. "
+                f"{_short_repr(kinds['number'])} and {_short_repr(kinds['string'])}); "
+                "make them one type, e.g. y.astype(str)."
+            )
+
+
 def _short_repr(value):
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_features(X, *, allow_nan=True):
+def check_features(X, *, allow_nan=True, numeric_columns=None):
     """Validate a feature table and return it as a DataFrame or sparse matrix.
 
     Numpy arrays become DataFrames with columns ``x0, x1, ...``; DataFrames
     keep their columns and dtypes; sparse matrices are returned in CSR form.
+
+    Numbers written as text are numbers: a column of strings whose every
+    non-missing value parses as a number (``"1.5"``, ``"2"``, ``"1e3"``) is
+    converted to a float column; a column with any other string in it
+    (``"a"``, ``"n/a"``) stays categorical. The same rule applies when an
+    estimator fits and when it predicts, so both see the same numbers.
+
+    Parameters
+    ----------
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+    allow_nan : bool, default=True
+        Accept missing values.
+    numeric_columns : collection of column names, optional
+        Convert text to numbers only in these columns (an estimator's
+        predict passes the columns that were numeric at fit); None applies
+        the rule to every column.
 
     Raises
     ------
@@ -189,6 +311,7 @@ def check_features(X, *, allow_nan=True):
     duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
     if duplicated:
         raise ValueError(f"X has duplicate column names: {duplicated}.")
+    frame = _numbers_from_text(frame, numeric_columns)
     _check_object_columns(frame)
     numeric = frame.select_dtypes(include=["number", "bool"])
     if numeric.shape[1]:

@@ -34,7 +34,7 @@ from sklearn.utils.validation import (
 )
 
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
-from skmeta.datasets import Dataset, check_features
+from skmeta.datasets import Dataset, check_class_labels, check_features
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import (
     EvaluationResult,
@@ -231,7 +231,9 @@ class _BaseMetaEstimator(BaseEstimator):
         task = dataset.task
         seed = self._seed()
         scoring = check_scoring_name(self.scoring, task)
-        learner = resolve_meta_learner(self.knowledge_base)
+        # A path is read; a missing one is created only to store this fit.
+        learner = resolve_meta_learner(self.knowledge_base,
+                                       create=self.update_knowledge)
         portfolio = resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
         )
@@ -487,8 +489,11 @@ class _BaseMetaEstimator(BaseEstimator):
         check_is_fitted(self, "estimator_")
         table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        table = check_features(table)
-        _check_numeric_columns(table, getattr(self, "_numeric_columns", ()))
+        numeric = getattr(self, "_numeric_columns", ())
+        # Numbers as text become numbers in the columns that were numeric at
+        # fit, as check_features converted them there.
+        table = check_features(table, numeric_columns=numeric)
+        _check_numeric_columns(table, numeric)
         return table
 
     def predict(self, X):
@@ -497,16 +502,21 @@ class _BaseMetaEstimator(BaseEstimator):
         return self.estimator_.predict(table)
 
 
-def _fitted_model_has(method):
-    """For ``available_if``: unfitted estimators promise the method, as
-    scikit-learn's meta-estimators do; fitted ones have it if their model does."""
+def _fitted_model_has_scores(estimator):
+    """For ``available_if``: promised before fit; after, a model with a
+    decision function or probabilities (every default strategy) has one."""
+    if not hasattr(estimator, "estimator_"):
+        return True
+    return (hasattr(estimator.estimator_, "decision_function")
+            or hasattr(estimator.estimator_, "predict_proba"))
 
-    def check(estimator):
-        if not hasattr(estimator, "estimator_"):
-            return True
-        return hasattr(estimator.estimator_, method)
 
-    return check
+def _log_odds(proba):
+    """Decision scores from class probabilities, in the same order."""
+    logs = np.log(np.clip(proba, 1e-15, 1.0))
+    if logs.shape[1] == 2:
+        return logs[:, 1] - logs[:, 0]
+    return logs
 
 
 def _numeric_columns(table):
@@ -655,6 +665,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     True
     """
 
+    def _prepare(self, X, y):
+        # Before numpy makes a list of strings with np.nan a string array,
+        # where the missing label would be the class 'nan'.
+        check_class_labels(y)
+        return super()._prepare(X, y)
+
     def _dataset(self, table, y):
         y = np.asarray(y)
         if y.dtype == object and pd.isna(y).any():
@@ -682,15 +698,24 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         out[:, positions] = proba
         return out
 
-    @available_if(_fitted_model_has("decision_function"))
+    @available_if(_fitted_model_has_scores)
     def decision_function(self, X):
-        """The fitted model's decision function, where it has one.
+        """Confidence scores that rank samples as :meth:`predict_proba` does.
 
-        Available when the search ended with a single model that has one
-        (an ensemble has none).
+        A single model with a decision function of its own (logistic
+        regression, gradient boosting) gives that one. Otherwise — an
+        ensemble, or a model with probabilities only — the scores are the
+        log-odds of :meth:`predict_proba`: ``log p(classes_[1]) - log
+        p(classes_[0])`` for two classes (positive: ``classes_[1]``), and
+        ``log p`` per class, shape (n_samples, n_classes), for more.
+        Probabilities are clipped to [1e-15, 1] first, so the scores are
+        finite.
         """
-        table = self._transform_input(X)
-        return self.estimator_.decision_function(table)
+        check_is_fitted(self, "estimator_")
+        if hasattr(self.estimator_, "decision_function"):
+            table = self._transform_input(X)
+            return self.estimator_.decision_function(table)
+        return _log_odds(self.predict_proba(X))
 
 
 class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
