@@ -62,6 +62,7 @@ _NUMBER_RULES = {
 _MODEL_LOAD_ERRORS = (
     pickle.UnpicklingError, EOFError, struct.error, zlib.error, ValueError,
     KeyError, IndexError, AttributeError, ImportError, TypeError, OSError,
+    OverflowError, MemoryError, RecursionError,
 )
 
 #: Failures shown as one line. TypeError and KeyError are caught only where
@@ -134,7 +135,14 @@ def _stem(path):
 
 
 def _check_output(path):
-    """Fail before any work if ``path`` cannot be written."""
+    """Fail before any work if ``path`` cannot be written.
+
+    The folder must exist and take a new file (tried with a temporary file,
+    removed at once), and an existing file must be writable: a search of
+    minutes must not end in a "permission denied".
+    """
+    import tempfile
+
     path = Path(path)
     if path.is_dir():
         raise CommandError(f"cannot write {path}: it is a folder")
@@ -142,6 +150,16 @@ def _check_output(path):
         raise CommandError(
             f"cannot write {path}: the folder {path.parent} does not exist"
         )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CommandError(f"cannot write {path}: the file is not writable")
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".skmeta-probe-"):
+            pass
+    except OSError as exc:
+        raise CommandError(
+            f"cannot write {path}: the folder {path.parent} does not take new "
+            f"files ({exc.strerror or type(exc).__name__})"
+        ) from None
     return path
 
 
@@ -159,36 +177,20 @@ def _portfolio(text):
 
 # -- knowledge bases and models ---------------------------------------------
 
-def _is_json(path):
-    return Path(path).name.endswith((".json", ".json.gz"))
-
-
 def _open_knowledge_base(path, *, create=False):
     """A knowledge base from ``--kb``.
 
-    None is the shipped one; a ``.json``/``.json.gz`` export is loaded into
-    memory; anything else is a SQLite file, which must exist unless
-    ``create`` (a command that writes).
+    None is the shipped one; a path follows the rule of
+    :mod:`skmeta.knowledge.opening`, as in the Python API: a
+    ``.json``/``.json.gz`` export is loaded into memory; anything else is a
+    SQLite file, which must exist unless ``create`` (a command that writes).
     """
     from skmeta.knowledge import KnowledgeBase
+    from skmeta.knowledge.opening import open_knowledge_base_path
 
     if path is None:
         return KnowledgeBase.default()
-    path = Path(path)
-    if _is_json(path):
-        if create:
-            raise CommandError(
-                f"{path} is a JSON export; give a SQLite file to write to "
-                "(`skmeta kb import` turns an export into one)"
-            )
-        return KnowledgeBase.from_json(path)
-    # An empty file is a new database to SQLite, and one that another
-    # process is creating right now: fine to write to, nothing to read.
-    if not create and path.is_file() and path.stat().st_size == 0:
-        raise CommandError(f"{path} is an empty file, not a knowledge base")
-    if not create and not path.exists():
-        raise FileNotFoundError(f"no such knowledge base: {path}")
-    return KnowledgeBase(path)
+    return open_knowledge_base_path(path, create=create)
 
 
 def _kb_name(kb, path):
@@ -234,10 +236,14 @@ def _load_joblib(path):
 
     try:
         return joblib.load(path)
-    except _MODEL_LOAD_ERRORS as exc:
+    except Exception as exc:
+        # Unpickling a damaged or foreign file can raise nearly anything
+        # (_MODEL_LOAD_ERRORS, and OverflowError or MemoryError for a length
+        # field of random bytes); whatever it is, the file is what is wrong.
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        detail = f": {detail}" if detail else ""
         raise CommandError(f"cannot load {path} as a joblib model file "
-                           f"({type(exc).__name__}: {detail})") from None
+                           f"({type(exc).__name__}{detail})") from None
 
 
 def _save_model(estimator, path):
@@ -527,6 +533,8 @@ def _compact_warnings(command):
 def _cmd_metafeatures(args):
     from skmeta.metafeatures import extract_metafeatures
 
+    if args.output:
+        _check_output(args.output)
     dataset = _load_dataset(args.path, args.target)
     values = extract_metafeatures(
         dataset.X,
@@ -873,8 +881,30 @@ def _cmd_kb_info(args):
     return EXIT_OK
 
 
+def _check_export_output(args):
+    """``kb export -o``: a new .json[.gz] file, never the source database."""
+    from skmeta.knowledge.opening import is_export_name
+
+    output = Path(args.output)
+    if not is_export_name(output):
+        raise CommandError(
+            f"cannot write {output}: an export is JSON, so -o must end in .json "
+            "or .json.gz"
+        )
+    if args.kb is not None and Path(args.kb).exists() and output.exists() \
+            and os.path.samefile(args.kb, output):
+        raise CommandError(
+            f"cannot export {args.kb} to itself: -o must be another file"
+        )
+    if output.exists() and not args.force:
+        raise CommandError(
+            f"{output} exists; pass --force to replace it, or choose another -o"
+        )
+    return _check_output(output)
+
+
 def _cmd_kb_export(args):
-    output = _check_output(args.output)
+    output = _check_export_output(args)
     kb = _open_knowledge_base(args.kb)
     kb.export_json(output)
     size = output.stat().st_size / 1024
@@ -1129,7 +1159,10 @@ def _add_kb(commands):
     export.add_argument("--kb", metavar="PATH",
                         help="SQLite file (default: the shipped knowledge base)")
     export.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="the .json or .json.gz file to write")
+                        help="the .json or .json.gz file to write (never the "
+                        "knowledge base itself)")
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists")
     export.set_defaults(handler=_cmd_kb_export)
     imported = actions.add_parser(
         "import", help="merge a JSON export into a SQLite knowledge base",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import os
 import sys
 import time
 import zlib
@@ -42,6 +43,7 @@ from skmeta.evaluation import (
     make_cv,
 )
 from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
+from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
 from skmeta.strategies import resolve_portfolio
@@ -62,14 +64,21 @@ def task_family(task):
     return "regression" if task == "regression" else "classification"
 
 
-def open_knowledge_base(knowledge_base):
-    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory)."""
+def open_knowledge_base(knowledge_base, *, create=True):
+    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory).
+
+    A path follows the rule of :mod:`skmeta.knowledge.opening`: ``.json`` and
+    ``.json.gz`` are exports, read only; other names are SQLite files, created
+    when missing only if ``create`` (the caller writes evaluations).
+    """
     if knowledge_base is None:
         return KnowledgeBase()
     if isinstance(knowledge_base, KnowledgeBase):
         return knowledge_base
-    if isinstance(knowledge_base, (str, bytes)) or hasattr(knowledge_base, "__fspath__"):
-        return KnowledgeBase(knowledge_base)
+    if isinstance(knowledge_base, bytes):
+        knowledge_base = os.fsdecode(knowledge_base)
+    if isinstance(knowledge_base, str) or hasattr(knowledge_base, "__fspath__"):
+        return open_knowledge_base_path(knowledge_base, create=create)
     raise TypeError(
         "knowledge_base must be None, a path to a SQLite file or a "
         f"KnowledgeBase, got {type(knowledge_base).__name__}."
@@ -551,7 +560,7 @@ class MetaLearner(BaseEstimator):
         """
         learner = cls(knowledge_base=knowledge_base, **params)
         learner._check_params()
-        learner.knowledge_base_ = open_knowledge_base(knowledge_base)
+        learner.knowledge_base_ = open_knowledge_base(knowledge_base, create=False)
         learner.dataset_ids_ = []
         learner.n_evaluated_ = learner.n_reused_ = 0
         learner._fit_meta_models(learner.knowledge_base_, exclude, adjuster_settings)
@@ -780,8 +789,12 @@ def replay_problems(table, runs, portfolio, n_folds=5, random_state=None):
     return problems
 
 
-def resolve_meta_learner(knowledge_base):
-    """The fitted MetaLearner an estimator's ``knowledge_base`` stands for."""
+def resolve_meta_learner(knowledge_base, *, create=False):
+    """The fitted MetaLearner an estimator's ``knowledge_base`` stands for.
+
+    A path that does not exist is created only if ``create`` (the estimator
+    stores its evaluations: ``update_knowledge=True``).
+    """
     if isinstance(knowledge_base, MetaLearner):
         check_is_fitted(knowledge_base, "performance_models_",
                         msg="the MetaLearner given as knowledge_base is not fitted; "
@@ -789,6 +802,8 @@ def resolve_meta_learner(knowledge_base):
         return knowledge_base
     if knowledge_base is None:
         return _default_meta_learner()
+    if not isinstance(knowledge_base, KnowledgeBase):
+        knowledge_base = open_knowledge_base(knowledge_base, create=create)
     return MetaLearner.from_knowledge_base(knowledge_base)
 
 

@@ -435,6 +435,14 @@ class KnowledgeBase:
                     f"cannot open the knowledge base {path}: the folder "
                     f"{path.parent} does not exist."
                 )
+            if path.name.lower().endswith((".json", ".json.gz")):
+                # Never a SQLite file under an export's name (see
+                # skmeta.knowledge.opening).
+                raise ValueError(
+                    f"{path} names a JSON export, not a SQLite file: read it "
+                    "with KnowledgeBase.from_json(path), or give the database "
+                    "another name (e.g. kb.sqlite)."
+                )
         self._attach(_connect(path), path)
 
     def _attach(self, conn, path, read_only=False):
@@ -1062,8 +1070,28 @@ class KnowledgeBase:
         Returns
         -------
         path : pathlib.Path
+
+        Raises
+        ------
+        ValueError
+            If ``path`` is this knowledge base's own file (or its ``-wal`` or
+            ``-shm`` companion): the export would replace the database.
         """
+        self._check_not_own_file(path)
         return write_document(self.to_dict(), path)
+
+    def _check_not_own_file(self, path):
+        if self.path is None:
+            return
+        target = Path(path).resolve()
+        own = self.path.resolve()
+        if target in (own, own.with_name(own.name + "-wal"),
+                      own.with_name(own.name + "-shm")):
+            raise ValueError(
+                f"cannot export {self.path} to {path}: that is the knowledge "
+                "base's own file, which the export would replace; write the "
+                "export to a .json or .json.gz file."
+            )
 
     def import_dict(self, document, source="the document"):
         """Merge a document into this knowledge base.

@@ -97,3 +97,150 @@ def test_the_text_rule_in_check_features():
     assert not pd.api.types.is_numeric_dtype(frame["numbers"])  # the caller's frame is not changed
     # Dataset (meta-training, load_csv) follows the same rule.
     assert Dataset(frame, [0, 1, 0, 1, 0]).X["numbers"].dtype == np.float64
+
+
+# -- 3. one rule for knowledge base paths, by name and content ----------------------
+
+def test_a_missing_json_path_is_not_created_as_sqlite(learner, tmp_path):
+    from skmeta.cli import main
+
+    X, y = classification_data()
+    missing = tmp_path / "missing.json"
+    with pytest.raises(FileNotFoundError, match=r"no such knowledge base file"):
+        _classifier(learner, knowledge_base=str(missing)).fit(X, y)
+    assert not missing.exists()  # before: a SQLite database named missing.json
+    with pytest.raises(ValueError, match=r"is a JSON export \(by its name\)"):
+        _classifier(learner, knowledge_base=str(missing),
+                    update_knowledge=True).fit(X, y)
+    assert not missing.exists()
+    assert main(["kb", "info", "--kb", str(missing)]) == 1
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("state", ["missing", "empty"])
+def test_an_estimator_refuses_a_knowledge_base_it_only_reads(learner, tmp_path, state):
+    X, y = classification_data()
+    path = tmp_path / "kb.sqlite"
+    if state == "empty":
+        path.write_bytes(b"")
+    error = FileNotFoundError if state == "missing" else ValueError
+    message = "no such knowledge base" if state == "missing" else "is an empty file"
+    with pytest.raises(error, match=message):
+        _classifier(learner, knowledge_base=str(path)).fit(X, y)
+    assert path.exists() == (state == "empty")  # before: a new, empty database
+    assert not path.exists() or path.stat().st_size == 0
+
+
+def test_update_knowledge_creates_a_missing_sqlite_file(learner, tmp_path):
+    from skmeta import KnowledgeBase
+
+    X, y = classification_data()
+    path = tmp_path / "new.sqlite"
+    with pytest.warns(UserWarning, match="cold start"):
+        _classifier(learner, knowledge_base=str(path), update_knowledge=True).fit(X, y)
+    with KnowledgeBase(path) as kb:
+        assert len(kb) == 2
+
+
+def test_name_and_content_must_agree(tmp_path):
+    from skmeta import KnowledgeBase, MetaLearner
+
+    sqlite_as_json = tmp_path / "kb.json"
+    KnowledgeBase(tmp_path / "kb.sqlite").close()
+    sqlite_as_json.write_bytes((tmp_path / "kb.sqlite").read_bytes())
+    with pytest.raises(ValueError, match=r"is a SQLite database, not a JSON export"):
+        MetaLearner.from_knowledge_base(str(sqlite_as_json))
+    json_as_sqlite = tmp_path / "export.sqlite"
+    KnowledgeBase().export_json(tmp_path / "e.json")
+    json_as_sqlite.write_bytes((tmp_path / "e.json").read_bytes())
+    before = json_as_sqlite.read_bytes()
+    with pytest.raises(ValueError, match=r"holds a JSON export, not a SQLite database"):
+        MetaLearner.from_knowledge_base(str(json_as_sqlite))
+    assert json_as_sqlite.read_bytes() == before
+    with pytest.raises(ValueError, match=r"names a JSON export, not a SQLite file"):
+        KnowledgeBase(tmp_path / "new.json")
+    assert not (tmp_path / "new.json").exists()
+
+
+# -- 4. every unreadable model file: one line, exit 1 -------------------------------
+
+def _run(argv):
+    import contextlib
+    import io
+
+    from skmeta.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("content, error", [
+    # BINUNICODE8 with a length of 2**63 - 1: OverflowError before the fix.
+    (b"\x80\x04\x8d" + (2**63 - 1).to_bytes(8, "little"), "OverflowError"),
+    # BINBYTES8 with a length of 2**62: MemoryError before the fix.
+    (b"\x80\x04\x8e" + (2**62).to_bytes(8, "little"), "MemoryError"),
+    (bytes.fromhex("8d037ba6aaac6ae604"), "MemoryError"),  # 9 random bytes
+])
+def test_a_corrupt_model_file_is_one_line(tmp_path, content, error):
+    model = tmp_path / "model.joblib"
+    model.write_bytes(content)
+    data = tmp_path / "data.csv"
+    classification_data()[0].to_csv(data, index=False)
+    code, err = _run(["predict", str(model), str(data)])
+    assert code == 1
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("skmeta predict: error: cannot load ")
+    assert f"as a joblib model file ({error}" in err
+
+
+def test_random_model_files_are_one_line(tmp_path):
+    rng = np.random.default_rng(0)
+    data = tmp_path / "data.csv"
+    classification_data()[0].to_csv(data, index=False)
+    model = tmp_path / "model.joblib"
+    for size in [1, 2, 9, 64, 1000] * 8:
+        model.write_bytes(rng.integers(0, 256, size, dtype=np.uint8).tobytes())
+        code, err = _run(["predict", str(model), str(data)])
+        assert code == 1 and len(err.splitlines()) == 1, err
+
+
+# -- 5. kb export never writes over its source, nor over a file without --force -----
+
+def test_kb_export_refuses_its_own_database(tmp_path):
+    from .helpers import database_digest
+
+    kb = tmp_path / "kb.sqlite"
+    from skmeta import KnowledgeBase
+    with KnowledgeBase(kb) as store:
+        store.add_dataset("d", "d", "binary", {"n_rows": 1.0}, 10, 2)
+    before = database_digest(kb)
+    for output in [kb, tmp_path / "kb.sqlite-wal"]:
+        code, err = _run(["kb", "export", "--kb", str(kb), "-o", str(output)])
+        assert code == 1 and len(err.splitlines()) == 1, err
+    assert database_digest(kb) == before
+    with KnowledgeBase(kb) as store, pytest.raises(ValueError, match="own file"):
+        store.export_json(kb)
+    assert database_digest(kb) == before
+    # A JSON export given as --kb and as -o: the same file.
+    exported = tmp_path / "kb.json"
+    assert _run(["kb", "export", "--kb", str(kb), "-o", str(exported)])[0] == 0
+    text = exported.read_bytes()
+    code, err = _run(["kb", "export", "--kb", str(exported), "-o", str(exported),
+                      "--force"])
+    assert code == 1 and "to itself" in err
+    assert exported.read_bytes() == text
+
+
+def test_kb_export_needs_force_to_replace_a_file(tmp_path):
+    kb = tmp_path / "kb.sqlite"
+    from skmeta import KnowledgeBase
+    KnowledgeBase(kb).close()
+    other = tmp_path / "notes.json"
+    other.write_text("my notes")
+    code, err = _run(["kb", "export", "--kb", str(kb), "-o", str(other)])
+    assert code == 1 and "exists; pass --force" in err
+    assert other.read_text() == "my notes"
+    assert _run(["kb", "export", "--kb", str(kb), "-o", str(other), "--force"])[0] == 0
+    assert other.read_text().startswith("{")
