@@ -9,7 +9,7 @@
     skmeta predict MODEL.joblib DATA.csv    predictions of a saved model (or .skops)
     skmeta metatrain FOLDER --kb KB.sqlite  build (or extend) a knowledge base
     skmeta evaluate FOLDER --kb KB.sqlite   meta-test recommendations on held-out data
-    skmeta kb info|export|import            look at and exchange knowledge bases
+    skmeta kb info|check|remove|export|import  look at, repair, exchange knowledge bases
 
 Every subcommand is a small function ``_cmd_<name>(args)`` registered in
 :func:`build_parser`. Expected failures (bad arguments, unreadable files,
@@ -912,6 +912,65 @@ def _cmd_kb_export(args):
     return EXIT_OK
 
 
+def _print_invalid(invalid):
+    _print_table(pd.DataFrame({
+        "strategy": invalid["strategy"],
+        "dataset": invalid["dataset_name"],
+        "configuration": [_format_config(c) for c in invalid["config"]],
+        "problem": invalid["problem"],
+    }))
+
+
+def _cmd_kb_check(args):
+    from skmeta.knowledge.checks import invalid_evaluations
+
+    kb = _open_knowledge_base(args.kb)
+    where = _kb_name(kb, args.kb)
+    invalid = invalid_evaluations(kb)
+    if invalid.empty:
+        print(f"{where}: {_plural(len(kb), 'evaluation')} checked; every "
+              "configuration fits its strategy's space")
+        return EXIT_OK
+    print(f"{where}: {len(invalid)} of {_plural(len(kb), 'evaluation')} have a "
+          "configuration that does not fit the strategy's space (the meta-models "
+          "leave them out):")
+    _print_invalid(invalid)
+    remove = "skmeta kb remove --invalid" + (f" --kb {args.kb}" if args.kb else "")
+    raise CommandError(
+        f"{_plural(len(invalid), 'invalid evaluation')}; remove them with `{remove}`"
+    )
+
+
+def _cmd_kb_remove(args):
+    from skmeta.knowledge.checks import invalid_evaluations
+    from skmeta.knowledge.opening import is_export_name
+
+    if not args.invalid:
+        raise CommandError("say what to remove: --invalid (the evaluations "
+                           "`skmeta kb check` lists)")
+    if is_export_name(args.kb):
+        raise CommandError(
+            f"{args.kb} is a JSON export; kb remove changes a SQLite knowledge "
+            "base (`skmeta kb import` turns an export into one)"
+        )
+    kb = _open_knowledge_base(args.kb)
+    invalid = invalid_evaluations(kb)
+    if invalid.empty:
+        print(f"{args.kb}: no invalid evaluations; nothing removed")
+        return EXIT_OK
+    if args.dry_run:
+        print(f"{args.kb}: would remove {_plural(len(invalid), 'invalid evaluation')}:")
+        _print_invalid(invalid)
+        return EXIT_OK
+    keys = invalid[["dataset_id", "strategy", "config_key", "metric", "cv",
+                    "seed"]].itertuples(index=False, name=None)
+    removed = kb.remove_evaluations(keys)
+    print(f"{args.kb}: removed {_plural(removed, 'invalid evaluation')}:")
+    _print_invalid(invalid)
+    print(f"  {_describe_knowledge_base(kb)}")
+    return EXIT_OK
+
+
 def _cmd_kb_import(args):
     from skmeta.knowledge.exchange import read_document, validate_document
 
@@ -1138,8 +1197,9 @@ def _add_evaluate(commands):
 def _add_kb(commands):
     parser = commands.add_parser(
         "kb",
-        help="knowledge base: info, export, import",
-        description="Look at a knowledge base, export it to JSON, import JSON.",
+        help="knowledge base: info, check, remove, export, import",
+        description=("Look at a knowledge base, check and remove invalid "
+                     "evaluations, export it to JSON, import JSON."),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
@@ -1164,6 +1224,35 @@ def _add_kb(commands):
     export.add_argument("--force", action="store_true",
                         help="replace FILE if it exists")
     export.set_defaults(handler=_cmd_kb_export)
+    check = actions.add_parser(
+        "check", help="list evaluations whose configuration is invalid",
+        description=(
+            "Check every stored configuration against its strategy's space. "
+            "Exit code 0 when all fit; 1, after listing the invalid ones, when "
+            "some do not (the meta-models leave those out with a warning; "
+            "`skmeta kb remove --invalid` removes them)."
+        ),
+    )
+    check.add_argument(
+        "--kb", metavar="PATH",
+        help="SQLite file or .json[.gz] export (default: the shipped one)",
+    )
+    check.set_defaults(handler=_cmd_kb_check)
+    remove = actions.add_parser(
+        "remove", help="remove invalid evaluations from a SQLite knowledge base",
+        description=(
+            "Remove the evaluations `skmeta kb check` lists (--invalid), in one "
+            "transaction; datasets, other evaluations and properties stay."
+        ),
+    )
+    remove.add_argument("--kb", required=True, metavar="PATH",
+                        help="the SQLite knowledge base")
+    remove.add_argument("--invalid", action="store_true",
+                        help="remove the evaluations whose configuration does not "
+                        "fit the strategy's space")
+    remove.add_argument("--dry-run", action="store_true",
+                        help="list what would be removed, remove nothing")
+    remove.set_defaults(handler=_cmd_kb_remove)
     imported = actions.add_parser(
         "import", help="merge a JSON export into a SQLite knowledge base",
         description=(

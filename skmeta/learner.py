@@ -43,6 +43,7 @@ from skmeta.evaluation import (
     make_cv,
 )
 from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
+from skmeta.knowledge.checks import usable_evaluations
 from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
@@ -454,7 +455,8 @@ class MetaLearner(BaseEstimator):
         self.cost_models_ = _LazyModels()
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         self._pending_settings = {}
-        evaluations = kb.evaluations()
+        # An invalid stored configuration is left out, with a warning naming it.
+        evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
         datasets = kb.datasets()
         stored = kb.metafeatures()
         excluded = set(exclude)

@@ -704,6 +704,30 @@ class KnowledgeBase:
                 f"base: {shown}{more}; add them with add_dataset first."
             )
 
+    def remove_evaluations(self, keys):
+        """Remove stored evaluations by their keys, in one transaction.
+
+        For records that should not be there, such as the invalid ones
+        :func:`~skmeta.knowledge.checks.invalid_evaluations` lists; nothing
+        else is changed (datasets and properties stay).
+
+        Parameters
+        ----------
+        keys : iterable of EvaluationKey, Evaluation or 6-tuples
+            ``(dataset_id, strategy, config_key, metric, cv, seed)``.
+
+        Returns
+        -------
+        int
+            How many were removed (a key that is not stored removes nothing).
+        """
+        keys = [self._key(key) for key in keys]
+        where = " AND ".join(f"{c} = ?" for c in _KEY_COLUMNS)
+        with self._transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(f"DELETE FROM evaluations WHERE {where}", keys)
+            return conn.total_changes - before
+
     # -- reading -----------------------------------------------------------
 
     def has_evaluation(self, key):
@@ -1150,6 +1174,7 @@ class KnowledgeBase:
                 conn, {row[0] for row in valid.evaluations},
                 new=[row[0] for row in new_rows],
             )
+            self._check_configurations(valid, stored, source)
             conn.executemany(
                 "INSERT INTO datasets (dataset_id, name, task, n_samples, "
                 "n_features, metafeatures) VALUES (?, ?, ?, ?, ?, ?)", new_rows)
@@ -1164,6 +1189,24 @@ class KnowledgeBase:
             "evaluations_skipped": len(valid.evaluations) - added,
             **properties,
         }
+
+    @staticmethod
+    def _check_configurations(valid, stored, source):
+        """Configurations of evaluations of stored datasets (the document's own
+        were checked with it) must fit their strategies' spaces."""
+        from skmeta.knowledge.checks import row_problems
+
+        own = {row[0] for row in valid.datasets}
+        tasks = {dataset_id: task for dataset_id, (task, _) in stored.items()
+                 if dataset_id not in own}
+        found = row_problems(valid.evaluations, tasks)
+        if found:
+            position, message = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise ValueError(
+                f"{source}: evaluations[{position}]: {message}{more}; nothing "
+                "was imported."
+            )
 
     @staticmethod
     def _merge_properties(conn, rows):

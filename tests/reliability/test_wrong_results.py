@@ -244,3 +244,111 @@ def test_kb_export_needs_force_to_replace_a_file(tmp_path):
     assert other.read_text() == "my notes"
     assert _run(["kb", "export", "--kb", str(kb), "-o", str(other), "--force"])[0] == 0
     assert other.read_text().startswith("{")
+
+
+# -- 6. an invalid configuration cannot make a knowledge base unusable --------------
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    """A SQLite knowledge base with classification experience, and its document."""
+    from skmeta import KnowledgeBase, MetaLearner
+
+    from .helpers import PORTFOLIO, small_datasets
+
+    path = tmp_path_factory.mktemp("item6") / "kb.sqlite"
+    datasets = [d for d in small_datasets() if d.name.startswith("classification")]
+    MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO,
+                n_configs_per_strategy=0, cv=2, timeout=None,
+                random_state=0).fit(datasets)
+    with KnowledgeBase(path) as kb:
+        document = kb.to_dict()
+    return path, document
+
+
+def _bad_record(document, **config):
+    record = next(e for e in document["evaluations"] if e["strategy"] == "knn")
+    return {**record, "config": {**record["config"], **config}, "seed": 99}
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"weights": "foo"}, r"hyperparameter 'weights': 'foo' is not one of"),
+    ({"leaf_size": 30}, r"unknown hyperparameter 'leaf_size'"),
+    ({"n_neighbors": 10_000}, r"hyperparameter 'n_neighbors': 10000 is outside"),
+])
+def test_import_refuses_an_invalid_configuration(stored, tmp_path, change, problem):
+    import json
+
+    from skmeta import KnowledgeBase
+
+    from .helpers import database_digest
+
+    path, document = stored
+    before = database_digest(path)
+    bad = _bad_record(document, **change)
+    # With its dataset in the document (validated with it), and without
+    # (checked against the stored dataset).
+    for doc in [{**document, "evaluations": [bad]},
+                {**document, "datasets": [], "evaluations": [bad]}]:
+        with KnowledgeBase(path) as kb, pytest.raises(
+                ValueError, match=r"evaluations\[0\]: config of strategy 'knn' on "
+                                  r"dataset '\w+' does not fit the strategy's space: "
+                                  + problem):
+            kb.import_dict(doc, source="bad.json")
+        file = tmp_path / "bad.json"
+        file.write_text(json.dumps(doc))
+        code, err = _run(["kb", "import", str(file), "--kb", str(path)])
+        assert code == 1 and len(err.splitlines()) == 1, err
+        assert "does not fit the strategy's space" in err
+    assert database_digest(path) == before
+
+
+def test_a_stored_invalid_record_is_skipped_found_and_removed(stored, tmp_path):
+    import shutil
+
+    from skmeta import KnowledgeBase, MetaLearner
+    from skmeta.knowledge import Evaluation
+    from skmeta.knowledge.checks import invalid_evaluations
+
+    from .helpers import database_digest
+
+    source, document = stored
+    path = tmp_path / "kb.sqlite"
+    shutil.copy(source, path)
+    with KnowledgeBase(path) as kb:  # stored by hand, as an older skmeta might have
+        kb.add_evaluation(Evaluation.from_record(_bad_record(document, weights="foo")))
+        n_stored = len(kb)
+    X, y = classification_data()
+    # Every use of the knowledge base works, and names the record it skipped.
+    skipped = r"left out: knn on dataset 'classification_\d' .*'weights': 'foo'"
+    with pytest.warns(UserWarning, match=skipped):
+        fitted = MetaClassifier(knowledge_base=str(path), n_evaluations=2, cv=2,
+                                random_state=0).fit(X, y)
+    assert fitted.predict(X).shape == (len(X),)
+    with pytest.warns(UserWarning, match=skipped):
+        learner = MetaLearner.from_knowledge_base(str(path))
+    ranked = learner.recommend(X, y, k=50)
+    assert "foo" not in str(ranked["config"].tolist())
+    # kb check lists it and exits 1; kb remove --dry-run changes nothing.
+    code, err = _run(["kb", "check", "--kb", str(path)])
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert "1 invalid evaluation; remove them with `skmeta kb remove" in err
+    before = database_digest(path)
+    assert _run(["kb", "remove", "--kb", str(path), "--invalid", "--dry-run"])[0] == 0
+    assert database_digest(path) == before
+    assert _run(["kb", "remove", "--kb", str(path)])[0] == 1  # says what to remove
+    assert database_digest(path) == before
+    # kb remove --invalid removes it, and only it.
+    assert _run(["kb", "remove", "--kb", str(path), "--invalid"])[0] == 0
+    with KnowledgeBase(path) as kb:
+        assert len(kb) == n_stored - 1
+        assert invalid_evaluations(kb).empty
+        assert kb.to_dict()["evaluations"] == document["evaluations"]
+    assert _run(["kb", "check", "--kb", str(path)]) == (0, "")
+
+
+def test_the_shipped_knowledge_base_is_valid():
+    from skmeta import KnowledgeBase
+    from skmeta.knowledge.checks import invalid_evaluations
+
+    assert invalid_evaluations(KnowledgeBase.default()).empty
+    assert _run(["kb", "check"])[0] == 0
