@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import numbers
 import os
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "Dataset",
     "as_datasets",
     "check_class_labels",
+    "check_column_names",
     "check_features",
     "check_target",
     "infer_task",
@@ -182,6 +184,63 @@ def _numbers_from_text(frame, columns=None):
     return frame
 
 
+#: The largest magnitude a feature may have: squaring a larger one (as a
+#: scaler's variance or a distance does) overflows float64 to infinity.
+MAX_FEATURE_MAGNITUDE = 1e150
+
+
+def check_column_names(X):
+    """Refuse the input shapes and column names other libraries misreport.
+
+    Run first, before scikit-learn's or pandas' own checks, whose messages
+    for these mistakes name something else (a 1-D array, a DuplicateError
+    deep inside, an unknown label type).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a dict or a list of dicts (records; make a DataFrame),
+        or a DataFrame whose column names mix strings and other types.
+    ValueError
+        If a DataFrame has duplicate column names.
+    """
+    if isinstance(X, dict):
+        raise TypeError(
+            "X is a dict; make it a DataFrame first: pd.DataFrame(X) for a dict "
+            "of columns."
+        )
+    if isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], dict):
+        raise TypeError(
+            "X is a list of dicts (records); make it a DataFrame first: "
+            "pd.DataFrame(X), whose columns are the dicts' keys."
+        )
+    if not isinstance(X, pd.DataFrame):
+        return
+    duplicated = X.columns[X.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(
+            f"X has duplicate column names: {duplicated}; give every column a "
+            "unique name (e.g. X.columns = [f'c{i}' for i in range(X.shape[1])])."
+        )
+    kinds = sorted({type(c).__name__ for c in X.columns})
+    if len(kinds) > 1 and "str" in kinds:
+        raise TypeError(
+            f"the column names of X mix strings and other types ({kinds}); make "
+            "them all strings: X.columns = X.columns.astype(str)."
+        )
+
+
+def warn_if_all_missing(X):
+    """Warn when every value of a DataFrame is missing (nothing to learn from)."""
+    if isinstance(X, pd.DataFrame) and X.size and bool(X.isna().to_numpy().all()):
+        warnings.warn(
+            f"every value of X is missing ({X.shape[0]} rows, {X.shape[1]} "
+            "columns), so the model can only predict a constant; check how the "
+            "data was read.",
+            UserWarning, stacklevel=3,
+        )
+
+
 def check_class_labels(y):
     """Refuse class labels that are missing or mix numbers and strings.
 
@@ -206,7 +265,8 @@ def check_class_labels(y):
     if isinstance(y, (pd.Series, pd.DataFrame)):
         values = y.to_numpy(dtype=object).ravel()
     else:
-        array = np.asarray(y)
+        # A list as it is: np.asarray would make np.nan among strings 'nan'.
+        array = np.asarray(y, dtype=object if isinstance(y, (list, tuple)) else None)
         if array.dtype.kind in "US":
             marked = int(np.sum(array.astype(str) == "nan"))
             if marked:
@@ -321,6 +381,16 @@ def check_features(X, *, allow_nan=True, numeric_columns=None):
             raise ValueError(
                 f"X contains infinite values in columns {columns}; replace "
                 "them (e.g. with NaN) first."
+            )
+        huge = np.abs(np.nan_to_num(values)) > MAX_FEATURE_MAGNITUDE
+        if huge.any():
+            columns = numeric.columns[huge.any(axis=0)].tolist()
+            largest = float(np.nanmax(np.abs(values)))
+            raise ValueError(
+                f"X holds values too large to compute with in columns {columns} "
+                f"(up to {largest:.3g}; at most {MAX_FEATURE_MAGNITUDE:g}, since "
+                "squaring more overflows to infinity); rescale those columns, "
+                "e.g. divide by a power of ten or take a log."
             )
         if not allow_nan and np.isnan(values).any():
             raise ValueError("X contains missing values (NaN).")

@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -33,8 +39,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
-from skmeta.datasets import Dataset, check_class_labels, check_features
+from skmeta.datasets import (
+    Dataset,
+    check_class_labels,
+    check_column_names,
+    check_features,
+    warn_if_all_missing,
+)
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import (
     EvaluationResult,
@@ -112,7 +125,8 @@ class _BaseMetaEstimator(BaseEstimator):
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
         "max_samples": [None, Interval(Integral, 2, None, closed="left")],
         "update_knowledge": ["boolean"],
-        "n_jobs": [None, Integral],
+        "n_jobs": [None, Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -194,9 +208,13 @@ class _BaseMetaEstimator(BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_column_names(X)  # before scikit-learn misreports these
         table = _as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
-        return check_features(table), column_or_1d(y, warn=True)
+        table = check_features(table)
+        warn_if_all_missing(table)
+        self._feature_columns = _columns_of(table)
+        return table, column_or_1d(y, warn=True)
 
     # -- fit -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
@@ -219,6 +237,8 @@ class _BaseMetaEstimator(BaseEstimator):
         """
         start = time.monotonic()
         table, y = self._prepare(X, y)
+        check_search_settings(self.cv, self.max_samples, len(y), groups,
+                              y=y if is_classifier(self) else None)
         self._numeric_columns = _numeric_columns(table)
         if groups is not None:
             groups = column_or_1d(groups)
@@ -487,8 +507,11 @@ class _BaseMetaEstimator(BaseEstimator):
     # -- predict -------------------------------------------------------------
     def _transform_input(self, X):
         check_is_fitted(self, "estimator_")
+        check_column_names(X)
         table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
+        table = _by_position(table, X, getattr(self, "_feature_columns", None),
+                             named=hasattr(self, "feature_names_in_"))
         numeric = getattr(self, "_numeric_columns", ())
         # Numbers as text become numbers in the columns that were numeric at
         # fit, as check_features converted them there.
@@ -517,6 +540,27 @@ def _log_odds(proba):
     if logs.shape[1] == 2:
         return logs[:, 1] - logs[:, 0]
     return logs
+
+
+def _columns_of(table):
+    """The column names a DataFrame had at fit (None for a sparse matrix)."""
+    return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
+
+
+def _by_position(table, X, columns, named):
+    """At predict, name the columns as at fit where ``X`` cannot name them.
+
+    An array after a DataFrame (or a DataFrame after an array, whose columns
+    were ``x0, x1, ...``) is taken by position, as scikit-learn takes it,
+    after its warning that the feature names do not match; ``validate_data``
+    has checked the width.
+    """
+    if (columns is None or not isinstance(table, pd.DataFrame)
+            or tuple(table.columns) == columns or table.shape[1] != len(columns)):
+        return table
+    if isinstance(X, pd.DataFrame) and named:
+        return table  # names to match: validate_data compared them
+    return table.set_axis(list(columns), axis=1)
 
 
 def _numeric_columns(table):
