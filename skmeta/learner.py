@@ -348,18 +348,18 @@ class MetaLearner(BaseEstimator):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or value < 10):
                 raise ValueError(f"{name} must be an integer >= 10 or None, got {value!r}.")
-        if self.n_jobs is not None and (
-            not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool)
-            or self.n_jobs == 0
-        ):
+        n_jobs = self.n_jobs
+        if n_jobs is not None and (not isinstance(n_jobs, (int, np.integer))
+                                   or isinstance(n_jobs, bool) or n_jobs == 0):
             raise ValueError(
                 f"n_jobs must be None or a non-zero integer (-1: all cores), got "
-                f"{self.n_jobs!r}."
+                f"{n_jobs!r}."
             )
         cv = self.cv
-        if isinstance(cv, bool) or (isinstance(cv, (int, np.integer)) and cv < 2) or not (
-            isinstance(cv, (int, np.integer)) or hasattr(cv, "split")
-        ):
+        folds = isinstance(cv, (int, np.integer)) and not isinstance(cv, bool)
+        splitter = hasattr(cv, "split") or (
+            hasattr(cv, "__iter__") and not isinstance(cv, (str, bytes)))
+        if (folds and cv < 2) or not (folds or splitter):
             raise ValueError(
                 f"cv must be an integer >= 2 (folds) or a splitter, got {cv!r}."
             )

@@ -73,4 +73,5 @@ def test_fused_decision_function_ranks_as_predict_proba():
     assert np.all(np.isfinite(scores))
     np.testing.assert_array_equal(rankdata(scores.round(10)),
                                   rankdata(np.log(proba[:, 1] / proba[:, 0]).round(10)))
-    np.testing.assert_array_equal(clf.predict(X), clf.classes_[(scores > 0).astype(int)])
+    predicted = clf.classes_[(scores > 0).astype(int)]
+    np.testing.assert_array_equal(clf.predict(X), predicted)

@@ -9,6 +9,12 @@
   its validation.
 - :mod:`skmeta.knowledge.shipped`: the knowledge base shipped with skmeta,
   loaded into memory once per process.
+- :mod:`skmeta.knowledge.opening`: how a path names a knowledge base (a
+  JSON export or a SQLite file, read or created), one rule for the Python
+  API and the command line.
+- :mod:`skmeta.knowledge.checks`: stored configurations checked against
+  their strategies' spaces (refused on import, skipped with a warning when
+  stored, listed by ``skmeta kb check``).
 """
 
 from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION

@@ -48,7 +48,8 @@ def test_missing_labels_are_refused_in_any_container(learner, container):
 def test_labels_mixing_numbers_and_strings_are_named(learner):
     X, y = classification_data()
     labels = np.array([1 if v else "b" for v in y], dtype=object)  # ints and strings
-    with pytest.raises(ValueError, match=r"y mixes numbers and strings .*astype\(str\)"):
+    with pytest.raises(ValueError,
+                       match=r"y mixes numbers and strings .*astype\(str\)"):
         _classifier(learner).fit(X, labels)
 
 
@@ -94,7 +95,8 @@ def test_the_text_rule_in_check_features():
     assert checked["mixed"].dtype == np.float64
     assert not pd.api.types.is_numeric_dtype(checked["words"])
     assert isinstance(checked["category"].dtype, pd.CategoricalDtype)
-    assert not pd.api.types.is_numeric_dtype(frame["numbers"])  # the caller's frame is not changed
+    # The caller's frame is not changed.
+    assert not pd.api.types.is_numeric_dtype(frame["numbers"])
     # Dataset (meta-training, load_csv) follows the same rule.
     assert Dataset(frame, [0, 1, 0, 1, 0]).X["numbers"].dtype == np.float64
 
