@@ -66,8 +66,42 @@ def check_search_settings(cv, max_samples, n_rows, groups, y=None):
             f"{cause}, fewer than the {n_splits} cross-validation folds (cv); "
             f"{remedy}."
         )
+    if explicit and isinstance(cv, (list, tuple)):  # not a generator: it is read once
+        _check_explicit_splits(cv, n_rows)
     if hasattr(cv, "split") and groups is None and _needs_groups(cv):
         raise ValueError(
             f"cv is a {type(cv).__name__}, which splits by groups, but fit got "
             "no groups; pass them: fit(X, y, groups=...)."
         )
+
+
+def _check_explicit_splits(cv, n_rows):
+    """``cv`` as a list of (train, test) index arrays must index rows of X."""
+    import numpy as np
+
+    if not cv:
+        raise ValueError("cv is an empty list; give (train, test) index pairs, or "
+                         "a number of folds.")
+    for i, split in enumerate(cv):
+        if not (isinstance(split, (tuple, list)) and len(split) == 2):
+            raise ValueError(
+                f"cv[{i}] is {type(split).__name__} {split!r:.60}, not a (train, "
+                "test) pair of row indices; give a list of such pairs, or a "
+                "number of folds."
+            )
+        for part, indices in zip(("train", "test"), split, strict=True):
+            indices = np.asarray(indices)
+            if indices.dtype.kind == "b" and indices.shape == (n_rows,):
+                continue  # a boolean mask of the rows
+            if indices.dtype.kind not in "iu" or indices.ndim != 1 or not len(indices):
+                raise ValueError(
+                    f"cv[{i}]'s {part} part must be a non-empty 1-D array of "
+                    f"integer row indices, got dtype {indices.dtype} and shape "
+                    f"{indices.shape}."
+                )
+            outside = indices[(indices < -n_rows) | (indices >= n_rows)]
+            if len(outside):
+                raise ValueError(
+                    f"cv[{i}]'s {part} part indexes row {int(outside[0])}, but "
+                    f"X has {n_rows} rows (0 to {n_rows - 1})."
+                )

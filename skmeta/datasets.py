@@ -344,6 +344,7 @@ def check_features(X, *, allow_nan=True, numeric_columns=None):
         if not np.all(np.isfinite(X.data[~np.isnan(X.data)])):
             raise ValueError("X contains infinite values; replace them first.")
         return X
+    check_column_names(X)
     if isinstance(X, (str, bytes, dict)) or not hasattr(X, "__len__"):
         raise TypeError(
             f"X must be array-like (a numpy array, a pandas DataFrame or a "

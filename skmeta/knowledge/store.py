@@ -313,8 +313,9 @@ def _values(value, name):
     """A filter argument (one string or several) as a list of strings."""
     if value is None:
         return None
-    values = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(v, str) for v in values):
+    iterable = hasattr(value, "__iter__") and not isinstance(value, (bytes, dict))
+    values = [value] if isinstance(value, str) else list(value) if iterable else None
+    if values is None or not all(isinstance(v, str) for v in values):
         raise TypeError(f"{name} must be a string or a list of strings, got {value!r}.")
     return values
 
