@@ -204,6 +204,8 @@ def check_column_names(X):
     ValueError
         If a DataFrame has duplicate column names.
     """
+    if sp.issparse(X):
+        return  # a DOK matrix is a dict, and has no column names
     if isinstance(X, dict):
         raise TypeError(
             "X is a dict; make it a DataFrame first: pd.DataFrame(X) for a dict "

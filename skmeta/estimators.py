@@ -225,8 +225,12 @@ class _BaseMetaEstimator(BaseEstimator):
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             DataFrames may hold categorical (string or category) columns and
-            missing values.
+            missing values. A column of strings whose every non-missing value
+            parses as a number (``"1.5"``) holds numbers, at ``fit`` and at
+            ``predict`` alike; see :func:`~skmeta.datasets.check_features`.
         y : array-like of shape (n_samples,)
+            A missing class label (None, NaN, or the ``'nan'`` numpy makes of
+            ``np.nan`` in an array of strings) is refused, whatever holds it.
         groups : array-like of shape (n_samples,), optional
             Group labels for a group-aware ``cv`` splitter (e.g.
             ``GroupKFold``); routed to it with metadata routing too.

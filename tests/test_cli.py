@@ -497,7 +497,7 @@ def test_usage_errors_exit_2(argv, capsys):
 
 @pytest.mark.parametrize("command", [
     "demo", "metafeatures", "recommend", "fit", "predict", "metatrain", "evaluate",
-    "kb", "kb info", "kb export", "kb import",
+    "kb", "kb info", "kb check", "kb remove", "kb export", "kb import",
 ])
 def test_every_command_has_help(command, capsys):
     assert main([*command.split(), "--help"]) == 0
