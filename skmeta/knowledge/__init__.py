@@ -5,6 +5,9 @@
 - :mod:`skmeta.knowledge.store`: :class:`KnowledgeBase`, datasets,
   evaluations and properties (small named JSON values) in SQLite (a file or
   memory), queries and replay.
+- :mod:`skmeta.knowledge.schema`: the SQLite file itself: its schema and
+  migrations, durability and concurrency, and the checks a file passes
+  before it is opened.
 - :mod:`skmeta.knowledge.exchange`: the versioned JSON exchange format and
   its validation.
 - :mod:`skmeta.knowledge.shipped`: the knowledge base shipped with skmeta,
