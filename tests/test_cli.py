@@ -477,7 +477,7 @@ def test_unexpected_errors_are_not_hidden(kb, monkeypatch):
     def broken(args):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "_cmd_kb_info", broken)
+    monkeypatch.setattr(cli.kb, "_cmd_kb_info", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["kb", "info", "--kb", str(kb)])
 
