@@ -20,6 +20,8 @@
   stored, listed by ``skmeta kb check``).
 """
 
+# shipped registers the loader of KnowledgeBase.default() with the store.
+from skmeta.knowledge import shipped as _shipped  # noqa: F401
 from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION
 from skmeta.knowledge.records import (
     STATUS_ERROR,

@@ -144,6 +144,27 @@ def _fold_scores(text):
     return [math.nan if s is None else s for s in _json(text, "fold scores")]
 
 
+#: The function that loads the shipped knowledge base. skmeta.knowledge.shipped
+#: registers it when imported (the package imports it), so that this module,
+#: which shipped.py builds on, never imports shipped.py back.
+_DEFAULT_LOADER = []
+
+
+def register_default_loader(loader):
+    """Make ``loader()`` what :meth:`KnowledgeBase.default` returns (and what
+    the default knowledge base pickles as)."""
+    _DEFAULT_LOADER[:] = [loader]
+
+
+def _default_loader():
+    if not _DEFAULT_LOADER:
+        raise RuntimeError(
+            "no loader of the shipped knowledge base is registered; import "
+            "skmeta.knowledge (which imports skmeta.knowledge.shipped) first."
+        )
+    return _DEFAULT_LOADER[0]
+
+
 def _from_document(document):
     return KnowledgeBase.from_dict(document)
 
@@ -265,9 +286,7 @@ class KnowledgeBase:
 
     def __reduce__(self):
         if self._shared:
-            from skmeta.knowledge.shipped import load_default
-
-            return load_default, ()
+            return _default_loader(), ()
         if self.path is not None:
             return KnowledgeBase, (str(self.path),)
         if self._conn is None:
@@ -1087,9 +1106,7 @@ class KnowledgeBase:
             If the shipped file has not been built yet (it is built by
             ``scripts/build_knowledge_base.py``).
         """
-        from skmeta.knowledge.shipped import load_default
-
-        return load_default()
+        return _default_loader()()
 
     @classmethod
     def _wrap(cls, conn):
