@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import numbers
 import os
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,8 @@ __all__ = [
     "TASKS",
     "Dataset",
     "as_datasets",
+    "check_class_labels",
+    "check_column_names",
     "check_features",
     "check_target",
     "infer_task",
@@ -131,16 +134,197 @@ def _check_object_columns(frame):
             )
 
 
+#: Kinds of column (pandas' ``infer_dtype``) that may hold numbers written as text.
+_TEXT_KINDS = ("string", "mixed", "mixed-integer")
+
+
+def _parse_numbers(values):
+    """``values`` (a column of strings) as float64 numbers, or None.
+
+    None unless every value that is not missing parses as a number
+    (``pd.to_numeric``: ``"1.5"``, ``" 2 "``, ``"1e3"``, ``"inf"``); a single
+    other string (``"a"``, ``"n/a"``, ``"nan"``, ``""``) keeps the column as
+    it is.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_KINDS:
+        return None
+    try:
+        numbers = pd.to_numeric(values, errors="raise")
+    except (ValueError, TypeError):
+        return None
+    return numbers.astype("float64")
+
+
+def _numbers_from_text(frame, columns=None):
+    """Convert the text columns of ``frame`` whose every value is a number.
+
+    The rule of :func:`check_features`, at ``fit`` and at ``predict`` alike:
+    a column of strings (object or string dtype, not category) whose every
+    non-missing value parses as a number holds numbers, and becomes a float
+    column. ``columns`` limits the conversion to those names (at ``predict``:
+    the columns that were numeric at ``fit``). Returns ``frame`` itself when
+    nothing changes, else a converted copy.
+    """
+    converted = {}
+    for position, (column, dtype) in enumerate(frame.dtypes.items()):
+        if columns is not None and column not in columns:
+            continue
+        if isinstance(dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        ):
+            continue
+        numbers = _parse_numbers(frame.iloc[:, position])
+        if numbers is not None:
+            converted[position] = numbers
+    if not converted:
+        return frame
+    frame = frame.copy()
+    for position, numbers in converted.items():
+        frame.isetitem(position, numbers.to_numpy())
+    return frame
+
+
+#: The largest magnitude a feature may have: squaring a larger one (as a
+#: scaler's variance or a distance does) overflows float64 to infinity.
+MAX_FEATURE_MAGNITUDE = 1e150
+
+
+def check_column_names(X):
+    """Refuse the input shapes and column names other libraries misreport.
+
+    Run first, before scikit-learn's or pandas' own checks, whose messages
+    for these mistakes name something else (a 1-D array, a DuplicateError
+    deep inside, an unknown label type).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a dict or a list of dicts (records; make a DataFrame),
+        or a DataFrame whose column names mix strings and other types.
+    ValueError
+        If a DataFrame has duplicate column names.
+    """
+    if sp.issparse(X):
+        return  # a DOK matrix is a dict, and has no column names
+    if isinstance(X, dict):
+        raise TypeError(
+            "X is a dict; make it a DataFrame first: pd.DataFrame(X) for a dict "
+            "of columns."
+        )
+    if isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], dict):
+        raise TypeError(
+            "X is a list of dicts (records); make it a DataFrame first: "
+            "pd.DataFrame(X), whose columns are the dicts' keys."
+        )
+    if not isinstance(X, pd.DataFrame):
+        return
+    duplicated = X.columns[X.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(
+            f"X has duplicate column names: {duplicated}; give every column a "
+            "unique name (e.g. X.columns = [f'c{i}' for i in range(X.shape[1])])."
+        )
+    kinds = sorted({type(c).__name__ for c in X.columns})
+    if len(kinds) > 1 and "str" in kinds:
+        raise TypeError(
+            f"the column names of X mix strings and other types ({kinds}); make "
+            "them all strings: X.columns = X.columns.astype(str)."
+        )
+
+
+def warn_if_all_missing(X):
+    """Warn when every value of a DataFrame is missing (nothing to learn from)."""
+    if isinstance(X, pd.DataFrame) and X.size and bool(X.isna().to_numpy().all()):
+        warnings.warn(
+            f"every value of X is missing ({X.shape[0]} rows, {X.shape[1]} "
+            "columns), so the model can only predict a constant; check how the "
+            "data was read.",
+            UserWarning, stacklevel=3,
+        )
+
+
+def check_class_labels(y):
+    """Refuse class labels that are missing or mix numbers and strings.
+
+    Looks at ``y`` as it was given, before numpy makes a list or array of
+    strings with ``np.nan`` in it a string array, where the missing label has
+    become the class ``'nan'``. Whatever the container (list, numpy array,
+    pandas Series), a missing label (None, NaN, ``pd.NA``, or the string
+    ``'nan'`` of a numpy string array) is refused.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or None
+        None is left to the caller's own check.
+
+    Raises
+    ------
+    ValueError
+        If a label is missing, or the labels mix numbers and strings.
+    """
+    if y is None or isinstance(y, (str, bytes)):
+        return
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        values = y.to_numpy(dtype=object).ravel()
+    else:
+        # A list as it is: np.asarray would make np.nan among strings 'nan'.
+        array = np.asarray(y, dtype=object if isinstance(y, (list, tuple)) else None)
+        if array.dtype.kind in "US":
+            marked = int(np.sum(array.astype(str) == "nan"))
+            if marked:
+                raise ValueError(
+                    f"y holds the label 'nan' in {marked} row(s): numpy turns a "
+                    "missing label (np.nan) into the string 'nan' in an array of "
+                    "strings, so these labels are missing. Drop those rows or "
+                    "give them a class name."
+                )
+            return
+        if array.dtype != object:
+            return  # numeric labels: NaN is refused by the target checks
+        values = array.ravel()
+    missing = pd.isna(values)
+    if missing.any():
+        raise ValueError(
+            f"y contains {int(missing.sum())} missing labels (None or NaN); "
+            "drop those rows or give them a class."
+        )
+    kinds = {}
+    for value in values:
+        kinds.setdefault(_value_kind(value), value)
+        if "string" in kinds and "number" in kinds:
+            raise ValueError(
+                f"y mixes numbers and strings as class labels (e.g. "
+                f"{_short_repr(kinds['number'])} and {_short_repr(kinds['string'])}); "
+                "make them one type, e.g. y.astype(str)."
+            )
+
+
 def _short_repr(value):
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_features(X, *, allow_nan=True):
+def check_features(X, *, allow_nan=True, numeric_columns=None):
     """Validate a feature table and return it as a DataFrame or sparse matrix.
 
     Numpy arrays become DataFrames with columns ``x0, x1, ...``; DataFrames
     keep their columns and dtypes; sparse matrices are returned in CSR form.
+
+    Numbers written as text are numbers: a column of strings whose every
+    non-missing value parses as a number (``"1.5"``, ``"2"``, ``"1e3"``) is
+    converted to a float column; a column with any other string in it
+    (``"a"``, ``"n/a"``) stays categorical. The same rule applies when an
+    estimator fits and when it predicts, so both see the same numbers.
+
+    Parameters
+    ----------
+    X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+    allow_nan : bool, default=True
+        Accept missing values.
+    numeric_columns : collection of column names, optional
+        Convert text to numbers only in these columns (an estimator's
+        predict passes the columns that were numeric at fit); None applies
+        the rule to every column.
 
     Raises
     ------
@@ -162,6 +346,7 @@ def check_features(X, *, allow_nan=True):
         if not np.all(np.isfinite(X.data[~np.isnan(X.data)])):
             raise ValueError("X contains infinite values; replace them first.")
         return X
+    check_column_names(X)
     if isinstance(X, (str, bytes, dict)) or not hasattr(X, "__len__"):
         raise TypeError(
             f"X must be array-like (a numpy array, a pandas DataFrame or a "
@@ -189,6 +374,7 @@ def check_features(X, *, allow_nan=True):
     duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
     if duplicated:
         raise ValueError(f"X has duplicate column names: {duplicated}.")
+    frame = _numbers_from_text(frame, numeric_columns)
     _check_object_columns(frame)
     numeric = frame.select_dtypes(include=["number", "bool"])
     if numeric.shape[1]:
@@ -198,6 +384,16 @@ def check_features(X, *, allow_nan=True):
             raise ValueError(
                 f"X contains infinite values in columns {columns}; replace "
                 "them (e.g. with NaN) first."
+            )
+        huge = np.abs(np.nan_to_num(values)) > MAX_FEATURE_MAGNITUDE
+        if huge.any():
+            columns = numeric.columns[huge.any(axis=0)].tolist()
+            largest = float(np.nanmax(np.abs(values)))
+            raise ValueError(
+                f"X holds values too large to compute with in columns {columns} "
+                f"(up to {largest:.3g}; at most {MAX_FEATURE_MAGNITUDE:g}, since "
+                "squaring more overflows to infinity); rescale those columns, "
+                "e.g. divide by a power of ten or take a log."
             )
         if not allow_nan and np.isnan(values).any():
             raise ValueError("X contains missing values (NaN).")

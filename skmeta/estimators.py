@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -33,10 +39,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.adjust.adjuster import Proposal
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
-from skmeta.datasets import Dataset, check_features
+from skmeta.datasets import (
+    Dataset,
+    check_class_labels,
+    check_column_names,
+    check_features,
+    warn_if_all_missing,
+)
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
 from skmeta.knowledge import Evaluation, KnowledgeBase
@@ -90,7 +103,8 @@ class _BaseMetaEstimator(BaseEstimator):
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
         "max_samples": [None, Interval(Integral, 2, None, closed="left")],
         "update_knowledge": ["boolean"],
-        "n_jobs": [None, Integral],
+        "n_jobs": [None, Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -173,9 +187,13 @@ class _BaseMetaEstimator(BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_column_names(X)  # before scikit-learn misreports these
         table = _as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
-        return check_features(table), column_or_1d(y, warn=True)
+        table = check_features(table)
+        warn_if_all_missing(table)
+        self._feature_columns = _columns_of(table)
+        return table, column_or_1d(y, warn=True)
 
     # -- fit -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
@@ -186,8 +204,12 @@ class _BaseMetaEstimator(BaseEstimator):
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             DataFrames may hold categorical (string or category) columns and
-            missing values.
+            missing values. A column of strings whose every non-missing value
+            parses as a number (``"1.5"``) holds numbers, at ``fit`` and at
+            ``predict`` alike; see :func:`~skmeta.datasets.check_features`.
         y : array-like of shape (n_samples,)
+            A missing class label (None, NaN, or the ``'nan'`` numpy makes of
+            ``np.nan`` in an array of strings) is refused, whatever holds it.
         groups : array-like of shape (n_samples,), optional
             Group labels for a group-aware ``cv`` splitter (e.g.
             ``GroupKFold``); routed to it with metadata routing too.
@@ -198,6 +220,8 @@ class _BaseMetaEstimator(BaseEstimator):
         """
         clock = Clock(self.time_budget)
         table, y = self._prepare(X, y)
+        check_search_settings(self.cv, self.max_samples, len(y), groups,
+                              y=y if is_classifier(self) else None)
         self._numeric_columns = _numeric_columns(table)
         if groups is not None:
             groups = column_or_1d(groups)
@@ -210,7 +234,9 @@ class _BaseMetaEstimator(BaseEstimator):
         task = dataset.task
         seed = self._seed()
         scoring = check_scoring_name(self.scoring, task)
-        learner = resolve_meta_learner(self.knowledge_base)
+        # A path is read; a missing one is created only to store this fit.
+        learner = resolve_meta_learner(self.knowledge_base,
+                                       create=self.update_knowledge)
         portfolio = resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
         )
@@ -542,10 +568,16 @@ class _BaseMetaEstimator(BaseEstimator):
     # -- predict -------------------------------------------------------------
     def _transform_input(self, X):
         check_is_fitted(self, "estimator_")
+        check_column_names(X)
         table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        table = check_features(table)
-        _check_numeric_columns(table, getattr(self, "_numeric_columns", ()))
+        table = _by_position(table, X, getattr(self, "_feature_columns", None),
+                             named=hasattr(self, "feature_names_in_"))
+        numeric = getattr(self, "_numeric_columns", ())
+        # Numbers as text become numbers in the columns that were numeric at
+        # fit, as check_features converted them there.
+        table = check_features(table, numeric_columns=numeric)
+        _check_numeric_columns(table, numeric)
         return table
 
     def predict(self, X):
@@ -554,16 +586,42 @@ class _BaseMetaEstimator(BaseEstimator):
         return self.estimator_.predict(table)
 
 
-def _fitted_model_has(method):
-    """For ``available_if``: unfitted estimators promise the method, as
-    scikit-learn's meta-estimators do; fitted ones have it if their model does."""
+def _fitted_model_has_scores(estimator):
+    """For ``available_if``: promised before fit; after, a model with a
+    decision function or probabilities (every default strategy) has one."""
+    if not hasattr(estimator, "estimator_"):
+        return True
+    return (hasattr(estimator.estimator_, "decision_function")
+            or hasattr(estimator.estimator_, "predict_proba"))
 
-    def check(estimator):
-        if not hasattr(estimator, "estimator_"):
-            return True
-        return hasattr(estimator.estimator_, method)
 
-    return check
+def _log_odds(proba):
+    """Decision scores from class probabilities, in the same order."""
+    logs = np.log(np.clip(proba, 1e-15, 1.0))
+    if logs.shape[1] == 2:
+        return logs[:, 1] - logs[:, 0]
+    return logs
+
+
+def _columns_of(table):
+    """The column names a DataFrame had at fit (None for a sparse matrix)."""
+    return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
+
+
+def _by_position(table, X, columns, named):
+    """At predict, name the columns as at fit where ``X`` cannot name them.
+
+    An array after a DataFrame (or a DataFrame after an array, whose columns
+    were ``x0, x1, ...``) is taken by position, as scikit-learn takes it,
+    after its warning that the feature names do not match; ``validate_data``
+    has checked the width.
+    """
+    if (columns is None or not isinstance(table, pd.DataFrame)
+            or tuple(table.columns) == columns or table.shape[1] != len(columns)):
+        return table
+    if isinstance(X, pd.DataFrame) and named:
+        return table  # names to match: validate_data compared them
+    return table.set_axis(list(columns), axis=1)
 
 
 def _numeric_columns(table):
@@ -731,6 +789,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     True
     """
 
+    def _prepare(self, X, y):
+        # Before numpy makes a list of strings with np.nan a string array,
+        # where the missing label would be the class 'nan'.
+        check_class_labels(y)
+        return super()._prepare(X, y)
+
     def _dataset(self, table, y):
         y = np.asarray(y)
         if y.dtype == object and pd.isna(y).any():
@@ -758,15 +822,24 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         out[:, positions] = proba
         return out
 
-    @available_if(_fitted_model_has("decision_function"))
+    @available_if(_fitted_model_has_scores)
     def decision_function(self, X):
-        """The fitted model's decision function, where it has one.
+        """Confidence scores that rank samples as :meth:`predict_proba` does.
 
-        Available when the search ended with a single model that has one
-        (an ensemble has none).
+        A single model with a decision function of its own (logistic
+        regression, gradient boosting) gives that one. Otherwise — an
+        ensemble, or a model with probabilities only — the scores are the
+        log-odds of :meth:`predict_proba`: ``log p(classes_[1]) - log
+        p(classes_[0])`` for two classes (positive: ``classes_[1]``), and
+        ``log p`` per class, shape (n_samples, n_classes), for more.
+        Probabilities are clipped to [1e-15, 1] first, so the scores are
+        finite.
         """
-        table = self._transform_input(X)
-        return self.estimator_.decision_function(table)
+        check_is_fitted(self, "estimator_")
+        if hasattr(self.estimator_, "decision_function"):
+            table = self._transform_input(X)
+            return self.estimator_.decision_function(table)
+        return _log_odds(self.predict_proba(X))
 
 
 class MetaRegressor(RegressorMixin, _BaseMetaEstimator):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import os
 import sys
 import time
 import warnings
@@ -43,6 +44,8 @@ from skmeta.evaluation import (
     make_cv,
 )
 from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
+from skmeta.knowledge.checks import usable_evaluations
+from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
 from skmeta.strategies import resolve_portfolio
@@ -63,14 +66,21 @@ def task_family(task):
     return "regression" if task == "regression" else "classification"
 
 
-def open_knowledge_base(knowledge_base):
-    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory)."""
+def open_knowledge_base(knowledge_base, *, create=True):
+    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory).
+
+    A path follows the rule of :mod:`skmeta.knowledge.opening`: ``.json`` and
+    ``.json.gz`` are exports, read only; other names are SQLite files, created
+    when missing only if ``create`` (the caller writes evaluations).
+    """
     if knowledge_base is None:
         return KnowledgeBase()
     if isinstance(knowledge_base, KnowledgeBase):
         return knowledge_base
-    if isinstance(knowledge_base, (str, bytes)) or hasattr(knowledge_base, "__fspath__"):
-        return KnowledgeBase(knowledge_base)
+    if isinstance(knowledge_base, bytes):
+        knowledge_base = os.fsdecode(knowledge_base)
+    if isinstance(knowledge_base, str) or hasattr(knowledge_base, "__fspath__"):
+        return open_knowledge_base_path(knowledge_base, create=create)
     raise TypeError(
         "knowledge_base must be None, a path to a SQLite file or a "
         f"KnowledgeBase, got {type(knowledge_base).__name__}."
@@ -343,6 +353,21 @@ class MetaLearner(BaseEstimator):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or value < 10):
                 raise ValueError(f"{name} must be an integer >= 10 or None, got {value!r}.")
+        n_jobs = self.n_jobs
+        if n_jobs is not None and (not isinstance(n_jobs, (int, np.integer))
+                                   or isinstance(n_jobs, bool) or n_jobs == 0):
+            raise ValueError(
+                f"n_jobs must be None or a non-zero integer (-1: all cores), got "
+                f"{n_jobs!r}."
+            )
+        cv = self.cv
+        folds = isinstance(cv, (int, np.integer)) and not isinstance(cv, bool)
+        splitter = hasattr(cv, "split") or (
+            hasattr(cv, "__iter__") and not isinstance(cv, (str, bytes)))
+        if (folds and cv < 2) or not (folds or splitter):
+            raise ValueError(
+                f"cv must be an integer >= 2 (folds) or a splitter, got {cv!r}."
+            )
 
     def _log(self, message):
         if self.verbose:
@@ -450,7 +475,8 @@ class MetaLearner(BaseEstimator):
         self.cost_models_ = _LazyModels()
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         self._pending_settings = {}
-        evaluations = kb.evaluations()
+        # An invalid stored configuration is left out, with a warning naming it.
+        evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
         datasets = kb.datasets()
         stored = kb.metafeatures()
         excluded = set(exclude)
@@ -575,7 +601,7 @@ class MetaLearner(BaseEstimator):
         """
         learner = cls(knowledge_base=knowledge_base, **params)
         learner._check_params()
-        learner.knowledge_base_ = open_knowledge_base(knowledge_base)
+        learner.knowledge_base_ = open_knowledge_base(knowledge_base, create=False)
         learner.dataset_ids_ = []
         learner.n_evaluated_ = learner.n_reused_ = 0
         learner._fit_meta_models(learner.knowledge_base_, exclude, adjuster_settings)
@@ -863,8 +889,12 @@ def replay_problems(table, runs, portfolio, n_folds=5, random_state=None):
     return problems
 
 
-def resolve_meta_learner(knowledge_base):
-    """The fitted MetaLearner an estimator's ``knowledge_base`` stands for."""
+def resolve_meta_learner(knowledge_base, *, create=False):
+    """The fitted MetaLearner an estimator's ``knowledge_base`` stands for.
+
+    A path that does not exist is created only if ``create`` (the estimator
+    stores its evaluations: ``update_knowledge=True``).
+    """
     if isinstance(knowledge_base, MetaLearner):
         check_is_fitted(knowledge_base, "performance_models_",
                         msg="the MetaLearner given as knowledge_base is not fitted; "
@@ -874,7 +904,7 @@ def resolve_meta_learner(knowledge_base):
         return _default_meta_learner()
     if isinstance(knowledge_base, KnowledgeBase):
         return MetaLearner.from_knowledge_base(knowledge_base)
-    return _learner_for_path(knowledge_base)
+    return _learner_for_path(knowledge_base, create)
 
 
 #: Meta-learners fitted for knowledge-base files in this process, by path.
@@ -889,14 +919,14 @@ def _content_signature(kb):
     )[0])
 
 
-def _learner_for_path(path):
+def _learner_for_path(path, create=False):
     """The meta-learner of a knowledge-base file, refit only when it changed.
 
     Fitted meta-models are reused while the file holds the same datasets and
-    evaluations, so estimators pointed at one file pay for
-    the meta-models once per process.
+    evaluations, so estimators pointed at one file pay for the meta-models
+    once per process.
     """
-    kb = open_knowledge_base(path)
+    kb = open_knowledge_base(path, create=create)
     key = str(kb.path)
     signature = _content_signature(kb)
     cached = _PATH_LEARNERS.get(key)

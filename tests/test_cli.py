@@ -477,7 +477,7 @@ def test_unexpected_errors_are_not_hidden(kb, monkeypatch):
     def broken(args):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "_cmd_kb_info", broken)
+    monkeypatch.setattr(cli.kb, "_cmd_kb_info", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["kb", "info", "--kb", str(kb)])
 
@@ -497,7 +497,7 @@ def test_usage_errors_exit_2(argv, capsys):
 
 @pytest.mark.parametrize("command", [
     "demo", "metafeatures", "recommend", "fit", "predict", "metatrain", "evaluate",
-    "kb", "kb info", "kb export", "kb import",
+    "kb", "kb info", "kb check", "kb remove", "kb export", "kb import",
 ])
 def test_every_command_has_help(command, capsys):
     assert main([*command.split(), "--help"]) == 0

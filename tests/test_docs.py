@@ -90,6 +90,7 @@ def test_user_guide_covers_the_topics(html):
 def test_command_line_reference_is_the_parser_help(html):
     reference = _text(html / "command_line.html")
     for command in ["demo", "metafeatures", "recommend", "fit", "predict",
-                    "metatrain", "evaluate", "kb info", "kb export", "kb import"]:
+                    "metatrain", "evaluate", "kb info", "kb check", "kb remove",
+                    "kb export", "kb import"]:
         assert f"usage: skmeta {command}" in reference, command
     assert "--n-evaluations N" in reference

@@ -70,7 +70,10 @@ def filled_kb(path=None, n_datasets=3, n_configs=4):
         for i in range(n_datasets) for strategy in ("svc", "tree")
         for c in range(n_configs)
     )
+    # knn is a default strategy: its configuration must fit its space.
     kb.add_evaluation(make_evaluation("d0", "knn", status="error", score=None,
+                                      config={"n_neighbors": 5, "weights": "uniform",
+                                              "p": 2},
                                       fold_scores=[], error="ValueError: boom"))
     return kb
 
@@ -878,7 +881,8 @@ def test_evaluations_frame_has_the_documented_columns_and_config_keys():
     assert frame["config_key"].tolist() == [config_key(c) for c in frame["config"]]
     # equal configurations share a key across strategies and datasets
     assert frame.drop_duplicates("config_key")["config"].tolist() == [
-        {"C": float(c)} for c in range(4)]
+        {"C": float(c)} for c in range(4)] + [{"n_neighbors": 5, "weights": "uniform",
+                                               "p": 2}]
     assert frame.drop_duplicates(["strategy", "config_key"]).shape[0] == 2 * 4 + 1
     assert str(frame["seed"].dtype) == "int64"
     for column in ("score", "fit_seconds", "predict_seconds"):

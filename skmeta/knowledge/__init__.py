@@ -5,12 +5,23 @@
 - :mod:`skmeta.knowledge.store`: :class:`KnowledgeBase`, datasets,
   evaluations and properties (small named JSON values) in SQLite (a file or
   memory), queries and replay.
+- :mod:`skmeta.knowledge.schema`: the SQLite file itself: its schema and
+  migrations, durability and concurrency, and the checks a file passes
+  before it is opened.
 - :mod:`skmeta.knowledge.exchange`: the versioned JSON exchange format and
   its validation.
 - :mod:`skmeta.knowledge.shipped`: the knowledge base shipped with skmeta,
   loaded into memory once per process.
+- :mod:`skmeta.knowledge.opening`: how a path names a knowledge base (a
+  JSON export or a SQLite file, read or created), one rule for the Python
+  API and the command line.
+- :mod:`skmeta.knowledge.checks`: stored configurations checked against
+  their strategies' spaces (refused on import, skipped with a warning when
+  stored, listed by ``skmeta kb check``).
 """
 
+# shipped registers the loader of KnowledgeBase.default() with the store.
+from skmeta.knowledge import shipped as _shipped  # noqa: F401
 from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION
 from skmeta.knowledge.records import (
     STATUS_ERROR,

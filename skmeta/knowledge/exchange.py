@@ -60,6 +60,9 @@ Rules, each enforced on import with a message that names the place, e.g.
   deep and at most :data:`MAX_PROPERTY_BYTES` (100 kB) as compact JSON.
 - Dataset ids are unique; every evaluation's ``dataset_id`` is one of the
   document's datasets or already in the knowledge base it is imported into.
+- The ``config`` of an evaluation of a default strategy fits that strategy's
+  space for the dataset's task: every hyperparameter known, none missing,
+  every value in range (see :mod:`skmeta.knowledge.checks`).
 - The document is at most :data:`MAX_DOCUMENT_BYTES` bytes (uncompressed).
 
 Evaluations with the same identity (see :class:`~skmeta.knowledge.Evaluation`)
@@ -415,6 +418,15 @@ def _validate_evaluations(records, default_version, problems):
     return rows
 
 
+def _validate_configurations(datasets, evaluations, problems):
+    """Every configuration must fit its strategy's space (see ``checks``)."""
+    from skmeta.knowledge.checks import row_problems
+
+    tasks = {row[0]: row[2] for row in datasets}
+    for position, message in row_problems(evaluations, tasks):
+        problems.add(f"evaluations[{position}]: {message}")
+
+
 def _validate_properties(properties, problems):
     rows = []
     for name, value in properties.items():
@@ -462,6 +474,8 @@ def validate_document(document, source="the document"):
     datasets = _validate_datasets(document["datasets"], problems)
     evaluations = _validate_evaluations(document["evaluations"], default_version,
                                         problems)
+    if not problems.count:  # row positions are the records' positions
+        _validate_configurations(datasets, evaluations, problems)
     properties = _validate_properties(document.get("properties", {}), problems)
     problems.raise_if_any()
     return ValidDocument(datasets, evaluations, properties)

@@ -6,6 +6,10 @@
 and keeps the result in memory, read-only, for the rest of the process. It
 writes nothing, anywhere: the shipped file is small enough (about 10,000
 evaluations) to load in well under a second.
+
+This module builds on :mod:`skmeta.knowledge.store`, never the reverse: it
+registers :func:`load_default` with the store when imported (the
+``skmeta.knowledge`` package imports it).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from contextlib import contextmanager
 from importlib import resources
 
 from skmeta.knowledge.exchange import decode_document
-from skmeta.knowledge.store import KnowledgeBase
+from skmeta.knowledge.store import KnowledgeBase, register_default_loader
 
 #: File name of the shipped knowledge base in ``skmeta/data``.
 DEFAULT_FILENAME = "knowledge_base.json.gz"
@@ -79,3 +83,8 @@ def _load(resource):
         kb = KnowledgeBase()
         kb.import_dict(document, source=source)
     return kb
+
+
+# KnowledgeBase.default() calls load_default; store.py does not import this
+# module, so the two do not import each other.
+register_default_loader(load_default)

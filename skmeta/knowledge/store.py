@@ -6,40 +6,17 @@ the standard library's :mod:`sqlite3`: a file, or memory when no path is given.
 It also keeps properties: small named JSON values, such as the settings the
 meta-learner learned from the evaluations.
 
-Durability and concurrency
---------------------------
-A file knowledge base runs in WAL mode with ``synchronous=FULL`` and a 60 s
-busy timeout. Every write is one transaction (``BEGIN IMMEDIATE``), so a
-process killed at any moment loses at most the write in flight and leaves a
-consistent database; several processes may write to one file at once. An
-evaluation's identity is a UNIQUE key and inserts are ``INSERT OR IGNORE``,
-so writing the same evaluation twice, from one process or two, stores it
-once. All SQL is parameterized: names are data, never SQL.
-
-Schema versions
----------------
-The schema version is SQLite's ``user_version``; the ``application_id``
-marks the file as a skmeta knowledge base. ``MIGRATIONS[i]`` takes a database
-from version ``i`` to ``i + 1`` (version 0 is an empty database), and opening
-an older file applies the missing steps in order, in one transaction. A file
-from a newer skmeta, a file that is not SQLite, or another application's
-database is refused with a ValueError; so is a file whose schema is not
-exactly the one the migrations create (an extra trigger, view, table or index,
-or a changed definition), so that a file from elsewhere cannot run SQL of its
-own when skmeta writes to it. SQLite's ``trusted_schema`` is off as well.
-
-- Version 1: tables ``datasets`` and ``evaluations``.
-- Version 2: table ``properties`` (name, compact JSON value).
+How the file is made safe to open and write (durability, concurrency, the
+schema and its migrations, the checks a file passes before anything is
+written to it) is in :mod:`skmeta.knowledge.schema`.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import sqlite3
 import threading
-import warnings
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,11 +40,15 @@ from skmeta.knowledge.records import (
     EvaluationKey,
     _skmeta_version,
 )
-
-#: Marks a SQLite file as a skmeta knowledge base (``PRAGMA application_id``).
-APPLICATION_ID = 0x736B6D6B  # "skmk"
-#: How long a write waits for another process's transaction to finish.
-BUSY_TIMEOUT_SECONDS = 60.0
+from skmeta.knowledge.schema import (  # noqa: F401 (the names store had)
+    APPLICATION_ID,
+    BUSY_TIMEOUT_SECONDS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    _migrate,
+    connect,
+    expected_schema,
+)
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "KnowledgeBase"]
 
@@ -99,222 +80,13 @@ _UPSERT_DATASET = (
 )
 
 
-# A migration is frozen once released: it spells out its SQL rather than
-# reading constants that later versions may change.
-def _to_v1(conn):
-    conn.execute(
-        """CREATE TABLE datasets (
-            dataset_id TEXT PRIMARY KEY NOT NULL,
-            name TEXT NOT NULL,
-            task TEXT NOT NULL,
-            n_samples INTEGER NOT NULL,
-            n_features INTEGER NOT NULL,
-            metafeatures TEXT NOT NULL
-        )"""
-    )
-    conn.execute(
-        """CREATE TABLE evaluations (
-            id INTEGER PRIMARY KEY,
-            dataset_id TEXT NOT NULL REFERENCES datasets (dataset_id),
-            strategy TEXT NOT NULL,
-            config_key TEXT NOT NULL,
-            config TEXT NOT NULL,
-            metric TEXT NOT NULL,
-            cv TEXT NOT NULL,
-            seed INTEGER NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('ok', 'error', 'timeout')),
-            score REAL,
-            fold_scores TEXT NOT NULL,
-            fit_seconds REAL NOT NULL,
-            predict_seconds REAL NOT NULL,
-            error TEXT NOT NULL,
-            skmeta_version TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )"""
-    )
-    # The identity of an evaluation: a named index rather than a table
-    # constraint, so that a bulk load into an empty table builds it once.
-    conn.execute(
-        "CREATE UNIQUE INDEX evaluations_by_key ON evaluations "
-        "(dataset_id, strategy, config_key, metric, cv, seed)"
-    )
-    conn.execute("CREATE INDEX evaluations_by_strategy ON evaluations (strategy)")
-
-
-def _to_v2(conn):
-    # Properties: small named JSON values (compact JSON text).
-    conn.execute(
-        """CREATE TABLE properties (
-            name TEXT PRIMARY KEY NOT NULL,
-            value TEXT NOT NULL
-        )"""
-    )
-
-
-#: ``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``.
-MIGRATIONS = (_to_v1, _to_v2)
-#: The schema version this skmeta writes.
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def _migrate(conn, migrations=MIGRATIONS):
-    """Bring the database to ``len(migrations)``, all steps in one transaction.
-
-    The version is read again inside the write lock, so two processes opening
-    one new file at once create the schema once; an up-to-date database is
-    opened without taking the lock.
-    """
-    target = len(migrations)
-
-    def check(version):
-        if version > target:
-            raise ValueError(
-                f"the knowledge base has schema version {version}, newer than "
-                f"this skmeta supports ({target}): upgrade skmeta to open it."
-            )
-        return version
-
-    if check(conn.execute("PRAGMA user_version").fetchone()[0]) == target:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = check(conn.execute("PRAGMA user_version").fetchone()[0])
-        for step in range(version, target):
-            migrations[step](conn)
-            conn.execute(f"PRAGMA user_version = {int(step) + 1}")
-        if version < target:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-@functools.cache
-def _expected_schema(version):
-    """The schema objects skmeta creates up to ``version`` (``sqlite_master`` rows).
-
-    Rows ``(type, name, tbl_name, sql)`` of a new in-memory database brought
-    to ``version`` by :data:`MIGRATIONS`.
-    """
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for step in range(version):
-            MIGRATIONS[step](conn)
-        return _schema(conn)
-    finally:
-        conn.close()
-
-
-def _schema(conn):
-    return tuple(sorted(conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite_%'"
-    ).fetchall()))
-
-
-def _check_schema(conn, where):
-    """Refuse a database whose schema is not exactly the one skmeta creates.
-
-    A knowledge base file may come from elsewhere. Its tables, indexes and
-    their SQL must be those of :data:`MIGRATIONS`: no trigger, view or
-    altered definition can run SQL of the file's choosing on a write.
-    """
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if not 0 <= version <= SCHEMA_VERSION:
-        return  # _migrate says what is wrong with the version
-    expected, actual = _expected_schema(version), _schema(conn)
-    unexpected = [row for row in actual if row not in expected]
-    missing = [row for row in expected if row not in actual]
-    if unexpected or missing:
-        kind, name, table, _ = (unexpected or missing)[0]
-        problem = (f"a {kind} {name!r} on {table!r} that skmeta does not create"
-                   if unexpected else f"no {kind} {name!r} (or a changed one)")
-        raise ValueError(
-            f"{where} does not have the schema of a skmeta knowledge base: it has "
-            f"{problem}. It may have been altered; not opening it (export it "
-            "from where it was made, and import the JSON)."
-        )
-
-
-def _check_application(conn, where):
-    application = conn.execute("PRAGMA application_id").fetchone()[0]
-    if application == APPLICATION_ID:
-        return
-    tables = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 5"
-    )]
-    if application != 0 or tables:
-        raise ValueError(
-            f"{where} is a SQLite database of another application "
-            f"(application_id {application}, tables {tables}), not a skmeta "
-            "knowledge base."
-        )
-
-
-def _check_file(conn, where):
-    """The application and schema checks, on one snapshot of the file.
-
-    One read transaction: another process creating the schema meanwhile is
-    seen either not at all or completely.
-    """
-    conn.execute("BEGIN")
-    try:
-        _check_application(conn, where)
-        _check_schema(conn, where)
-    finally:
-        conn.execute("COMMIT")
-
-
-def _enable_wal(conn, where):
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if mode.lower() != "wal":
-        warnings.warn(
-            f"could not switch {where} to WAL mode (the file system may not "
-            f"support it); using journal mode {mode!r}: writes stay safe but "
-            "concurrent writers wait for each other longer.",
-            RuntimeWarning,
-            stacklevel=4,
-        )
-
-
-def _connect(path):
-    where = "the in-memory knowledge base" if path is None else str(path)
-    conn = sqlite3.connect(
-        ":memory:" if path is None else str(path),
-        timeout=BUSY_TIMEOUT_SECONDS,
-        isolation_level=None,  # transactions are explicit
-        check_same_thread=False,  # a lock in KnowledgeBase serializes threads
-    )
-    try:
-        # A file's views and triggers may only call harmless SQL functions.
-        conn.execute("PRAGMA trusted_schema = OFF")
-        _check_file(conn, where)  # before anything is written to it
-        if path is not None:
-            _enable_wal(conn, where)
-            conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn)
-        _check_application(conn, where)
-    except sqlite3.OperationalError:  # locked, read-only, disk full: say so as is
-        conn.close()
-        raise
-    except sqlite3.DatabaseError as exc:  # not a database, or a corrupt one
-        conn.close()
-        raise ValueError(f"{where} is not a skmeta knowledge base: {exc}.") from None
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
 def _values(value, name):
     """A filter argument (one string or several) as a list of strings."""
     if value is None:
         return None
-    values = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(v, str) for v in values):
+    iterable = hasattr(value, "__iter__") and not isinstance(value, (bytes, dict))
+    values = [value] if isinstance(value, str) else list(value) if iterable else None
+    if values is None or not all(isinstance(v, str) for v in values):
         raise TypeError(f"{name} must be a string or a list of strings, got {value!r}.")
     return values
 
@@ -370,6 +142,27 @@ def _json_rows(texts, what):
 
 def _fold_scores(text):
     return [math.nan if s is None else s for s in _json(text, "fold scores")]
+
+
+#: The function that loads the shipped knowledge base. skmeta.knowledge.shipped
+#: registers it when imported (the package imports it), so that this module,
+#: which shipped.py builds on, never imports shipped.py back.
+_DEFAULT_LOADER = []
+
+
+def register_default_loader(loader):
+    """Make ``loader()`` what :meth:`KnowledgeBase.default` returns (and what
+    the default knowledge base pickles as)."""
+    _DEFAULT_LOADER[:] = [loader]
+
+
+def _default_loader():
+    if not _DEFAULT_LOADER:
+        raise RuntimeError(
+            "no loader of the shipped knowledge base is registered; import "
+            "skmeta.knowledge (which imports skmeta.knowledge.shipped) first."
+        )
+    return _DEFAULT_LOADER[0]
 
 
 def _from_document(document):
@@ -435,7 +228,15 @@ class KnowledgeBase:
                     f"cannot open the knowledge base {path}: the folder "
                     f"{path.parent} does not exist."
                 )
-        self._attach(_connect(path), path)
+            if path.name.lower().endswith((".json", ".json.gz")):
+                # Never a SQLite file under an export's name (see
+                # skmeta.knowledge.opening).
+                raise ValueError(
+                    f"{path} names a JSON export, not a SQLite file: read it "
+                    "with KnowledgeBase.from_json(path), or give the database "
+                    "another name (e.g. kb.sqlite)."
+                )
+        self._attach(connect(path), path)
 
     def _attach(self, conn, path, read_only=False):
         self._conn = conn
@@ -485,9 +286,7 @@ class KnowledgeBase:
 
     def __reduce__(self):
         if self._shared:
-            from skmeta.knowledge.shipped import load_default
-
-            return load_default, ()
+            return _default_loader(), ()
         if self.path is not None:
             return KnowledgeBase, (str(self.path),)
         if self._conn is None:
@@ -695,6 +494,30 @@ class KnowledgeBase:
                 f"evaluations refer to datasets that are not in the knowledge "
                 f"base: {shown}{more}; add them with add_dataset first."
             )
+
+    def remove_evaluations(self, keys):
+        """Remove stored evaluations by their keys, in one transaction.
+
+        For records that should not be there, such as the invalid ones
+        :func:`~skmeta.knowledge.checks.invalid_evaluations` lists; nothing
+        else is changed (datasets and properties stay).
+
+        Parameters
+        ----------
+        keys : iterable of EvaluationKey, Evaluation or 6-tuples
+            ``(dataset_id, strategy, config_key, metric, cv, seed)``.
+
+        Returns
+        -------
+        int
+            How many were removed (a key that is not stored removes nothing).
+        """
+        keys = [self._key(key) for key in keys]
+        where = " AND ".join(f"{c} = ?" for c in _KEY_COLUMNS)
+        with self._transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(f"DELETE FROM evaluations WHERE {where}", keys)
+            return conn.total_changes - before
 
     # -- reading -----------------------------------------------------------
 
@@ -1062,8 +885,28 @@ class KnowledgeBase:
         Returns
         -------
         path : pathlib.Path
+
+        Raises
+        ------
+        ValueError
+            If ``path`` is this knowledge base's own file (or its ``-wal`` or
+            ``-shm`` companion): the export would replace the database.
         """
+        self._check_not_own_file(path)
         return write_document(self.to_dict(), path)
+
+    def _check_not_own_file(self, path):
+        if self.path is None:
+            return
+        target = Path(path).resolve()
+        own = self.path.resolve()
+        if target in (own, own.with_name(own.name + "-wal"),
+                      own.with_name(own.name + "-shm")):
+            raise ValueError(
+                f"cannot export {self.path} to {path}: that is the knowledge "
+                "base's own file, which the export would replace; write the "
+                "export to a .json or .json.gz file."
+            )
 
     def import_dict(self, document, source="the document"):
         """Merge a document into this knowledge base.
@@ -1122,6 +965,7 @@ class KnowledgeBase:
                 conn, {row[0] for row in valid.evaluations},
                 new=[row[0] for row in new_rows],
             )
+            self._check_configurations(valid, stored, source)
             conn.executemany(
                 "INSERT INTO datasets (dataset_id, name, task, n_samples, "
                 "n_features, metafeatures) VALUES (?, ?, ?, ?, ?, ?)", new_rows)
@@ -1136,6 +980,24 @@ class KnowledgeBase:
             "evaluations_skipped": len(valid.evaluations) - added,
             **properties,
         }
+
+    @staticmethod
+    def _check_configurations(valid, stored, source):
+        """Configurations of evaluations of stored datasets (the document's own
+        were checked with it) must fit their strategies' spaces."""
+        from skmeta.knowledge.checks import row_problems
+
+        own = {row[0] for row in valid.datasets}
+        tasks = {dataset_id: task for dataset_id, (task, _) in stored.items()
+                 if dataset_id not in own}
+        found = row_problems(valid.evaluations, tasks)
+        if found:
+            position, message = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise ValueError(
+                f"{source}: evaluations[{position}]: {message}{more}; nothing "
+                "was imported."
+            )
 
     @staticmethod
     def _merge_properties(conn, rows):
@@ -1174,7 +1036,7 @@ class KnowledgeBase:
                 unique.append(row)
         # skmeta's own index definitions, never SQL text read from the file.
         indexes = [
-            (name, sql) for kind, name, table, sql in _expected_schema(SCHEMA_VERSION)
+            (name, sql) for kind, name, table, sql in expected_schema(SCHEMA_VERSION)
             if kind == "index" and table == "evaluations"
         ]
         for name, _ in indexes:
@@ -1244,9 +1106,7 @@ class KnowledgeBase:
             If the shipped file has not been built yet (it is built by
             ``scripts/build_knowledge_base.py``).
         """
-        from skmeta.knowledge.shipped import load_default
-
-        return load_default()
+        return _default_loader()()
 
     @classmethod
     def _wrap(cls, conn):

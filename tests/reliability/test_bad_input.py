@@ -18,6 +18,7 @@ import gzip
 import io
 import json
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -28,6 +29,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import GroupKFold
 
 from skmeta import (
     Dataset,
@@ -119,10 +121,39 @@ def env(learner, tmp_path_factory):
         conn.execute("CREATE TABLE accounts (id INTEGER, owner TEXT)")
         conn.commit()
     (root / "notes.sqlite").write_text("not a database\n")
+
+    # Issue 15: configurations outside their strategy's space, paths whose
+    # name and content disagree, damaged model files, a model fitted on arrays.
+    knn = next(e for e in document["evaluations"] if e["strategy"] == "knn")
+    for name, change in [("bad_choice", {"weights": "foo"}),
+                         ("unknown_name", {"leaf_size": 30}),
+                         ("out_of_range", {"n_neighbors": 10_000})]:
+        bad = {**knn, "config": {**knn["config"], **change}, "seed": 99}
+        _write_json(root / f"{name}.json", json.dumps({**document, "evaluations": [bad]}))
+    incomplete = {**knn, "config": {"n_neighbors": 5}, "seed": 99}
+    _write_json(root / "incomplete.json",
+                json.dumps({**document, "evaluations": [incomplete]}))
+    invalid_kb = root / "invalid.sqlite"
+    shutil.copy(kb, invalid_kb)
+    with KnowledgeBase(invalid_kb) as store:
+        store.add_evaluation(Evaluation.from_record(
+            {**knn, "config": {**knn["config"], "weights": "foo"}, "seed": 99}))
+    export = root / "export.json"
+    KnowledgeBase(kb).export_json(export)
+    shutil.copy(export, root / "export_named.sqlite")
+    shutil.copy(kb, root / "database_named.json")
+    (root / "empty.sqlite").write_bytes(b"")
+    (root / "overflow.joblib").write_bytes(b"\x80\x04\x8d" + (2**63 - 1).to_bytes(8, "little"))
+    (root / "memory.joblib").write_bytes(b"\x80\x04\x8e" + (2**62).to_bytes(8, "little"))
+    (root / "notes.json").write_text("my notes\n")
+    (root / "a_folder.joblib").mkdir()
+    fitted_array = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+                                  ensemble_size=1, random_state=0).fit(X.to_numpy(), y)
     return SimpleNamespace(
         root=root, kb=kb, learner=learner, fitted=fitted, model=model, X=X, y=y,
         csv=csv, regression_csv=regression_csv, bad_folder=bad_folder,
-        newer=newer, foreign=foreign,
+        newer=newer, foreign=foreign, invalid_kb=invalid_kb, export=export,
+        fitted_array=fitted_array,
     )
 
 
@@ -216,7 +247,7 @@ CASES = [
          TypeError, r"column 'f1' of X holds a list value"),
     Case("duplicate column names",
          _fit(X=lambda env: env.X.set_axis(["a", "a", "b", "c", "d"], axis=1)),
-         ValueError, r"unique column names, got:\s+- 'a' 2 times"),
+         ValueError, r"duplicate column names: \['a'\]; give every column a unique"),
     Case("duplicate column names (Dataset)",
          lambda env: Dataset(env.X.set_axis(["a", "a", "b", "c", "d"], axis=1), env.y),
          ValueError, r"duplicate column names: \['a'\]"),
@@ -414,6 +445,251 @@ CASES = [
          CliError, r"is not a skmeta knowledge base"),
 ]
 
+def _labels(y, missing=np.nan):
+    labels = np.where(y == 1, "a", "b").astype(object)
+    labels[3] = missing
+    return labels
+
+
+def _fit_regressor(X=None, y=None, **params):
+    def call(env):
+        params_ = {"knowledge_base": env.learner, "n_evaluations": 2, "cv": 2,
+                   "random_state": 0, **params}
+        Xr, yr = regression_data()
+        return MetaRegressor(**params_).fit(Xr if X is None else X(Xr), yr)
+    return call
+
+
+def _fit_then_check_missing_file(name, **params):
+    def call(env):
+        path = env.root / name
+        try:
+            _classifier(env, knowledge_base=str(path), **params).fit(env.X, env.y)
+        finally:
+            assert not path.exists(), f"{path} was created"
+    return call
+
+
+def _from_json(name):
+    return lambda env: KnowledgeBase.from_json(env.root / name)
+
+
+# Issue 15: inputs that got past skmeta, or surfaced as another library's message.
+CASES += [
+    # -- labels ------------------------------------------------------------------------
+    Case("y: a list of strings with np.nan",
+         _fit(y=lambda env: _labels(env.y).tolist()),
+         ValueError, r"y contains 1 missing labels \(None or NaN\)"),
+    Case("y: a numpy string array made from one with np.nan",
+         _fit(y=lambda env: np.array(_labels(env.y).tolist())),
+         ValueError, r"y holds the label 'nan' in 1 row\(s\): numpy turns a missing"),
+    Case("y: a list of strings with None",
+         _fit(y=lambda env: _labels(env.y, None).tolist()),
+         ValueError, r"y contains 1 missing labels"),
+    Case("y: a categorical Series with a missing label",
+         _fit(y=lambda env: pd.Series(_labels(env.y)).astype("category")),
+         ValueError, r"y contains 1 missing labels"),
+    Case("y: object labels mixing ints and strings",
+         _fit(y=lambda env: np.array([1 if v else "b" for v in env.y], dtype=object)),
+         ValueError, r"y mixes numbers and strings as class labels .*astype\(str\)"),
+    # -- features ------------------------------------------------------------------------
+    Case("duplicate column names that are not strings",
+         _fit(X=lambda env: env.X.set_axis([0, 0, 1, 2, 3], axis=1)),
+         ValueError, r"X has duplicate column names: \[0\]; give every column"),
+    Case("column names mixing strings and integers",
+         _fit(X=lambda env: env.X.set_axis(["a", 1, "b", "c", "d"], axis=1)),
+         TypeError, r"column names of X mix strings and other types .*astype\(str\)"),
+    Case("values near 1e300", _fit(X=lambda env: env.X.assign(f1=env.X["f1"] * 1e300)),
+         ValueError, r"too large to compute with in columns \['f1'\] .*rescale"),
+    Case("values near 1e300 (regressor)",
+         _fit_regressor(X=lambda X: X.assign(f2=1e300)),
+         ValueError, r"too large to compute with in columns \['f2'\]"),
+    Case("values near 1e300 (Dataset)",
+         lambda env: Dataset(env.X.assign(f0=-1e200), env.y),
+         ValueError, r"too large to compute with in columns \['f0'\]"),
+    Case("X is a list of dicts", _fit(X=lambda env: env.X.to_dict("records")),
+         TypeError, r"X is a list of dicts \(records\); make it a DataFrame"),
+    Case("X is a dict of columns", _fit(X=lambda env: env.X.to_dict("list")),
+         TypeError, r"X is a dict; make it a DataFrame first: pd\.DataFrame\(X\)"),
+    Case("X is 3-dimensional", _fit(X=lambda env: np.ones((90, 2, 2))),
+         ValueError, r"Found array with dim 3"),
+    Case("X of only missing values",
+         _fit(X=lambda env: pd.DataFrame(np.nan, index=range(90), columns=["a", "b"]),
+              portfolio=["logistic_regression"]),
+         UserWarning, r"every value of X is missing \(90 rows, 2 columns\)"),
+    # -- predict ---------------------------------------------------------------------------
+    Case("predict: a numpy array after a DataFrame",
+         _predict(lambda env: env.X.to_numpy()),
+         UserWarning, r"X does not have valid feature names, but MetaClassifier was "
+                      r"fitted with feature names"),
+    Case("predict: a DataFrame after a numpy array",
+         lambda env: env.fitted_array.predict(env.X),
+         UserWarning, r"X has feature names, but MetaClassifier was fitted without"),
+    Case("predict: a list of lists after a DataFrame",
+         _predict(lambda env: env.X.to_numpy().tolist()),
+         UserWarning, r"X does not have valid feature names"),
+    Case("predict: duplicate column names",
+         _predict(lambda env: env.X.set_axis(["f0", "f0", "f2", "f3", "f4"], axis=1)),
+         ValueError, r"X has duplicate column names: \['f0'\]"),
+    Case("predict: values near 1e300", _predict(lambda env: env.X.assign(f4=1e300)),
+         ValueError, r"too large to compute with in columns \['f4'\]"),
+    Case("predict: a list of dicts", _predict(lambda env: env.X.to_dict("records")),
+         TypeError, r"X is a list of dicts"),
+    Case("predict: no rows", _predict(lambda env: env.X.iloc[:0]),
+         ValueError, r"X is empty: it has shape \(0, 5\)"),
+    Case("predict_proba before fit", lambda env: MetaClassifier().predict_proba(env.X),
+         ValueError, r"not fitted yet"),
+    Case("decision_function before fit",
+         lambda env: MetaClassifier().decision_function(env.X),
+         ValueError, r"not fitted yet"),
+    # -- parameters, all checked before any work -----------------------------------------
+    Case("n_jobs=0", _fit(n_jobs=0), ValueError,
+         r"'n_jobs' parameter .* range \(-inf, -1\] or an int in the range \[1, inf\)"
+         r"\. Got 0"),
+    Case("batch_size=0", _fit(batch_size=0), ValueError,
+         r"'batch_size' parameter .* Got 0"),
+    Case("ensemble_size=0", _fit(ensemble_size=0), ValueError,
+         r"'ensemble_size' parameter .* Got 0"),
+    Case("max_samples=1", _fit(max_samples=1), ValueError,
+         r"'max_samples' parameter .* Got 1"),
+    Case("temperature<0", _fit(temperature=-1.0), ValueError,
+         r"'temperature' parameter .* Got -1\.0"),
+    Case("random_state of a wrong type", _fit(random_state="seed"), ValueError,
+         r"'random_state' parameter .* Got 'seed'"),
+    Case("portfolio is one name, not a list", _fit(portfolio="knn"), ValueError,
+         r"'portfolio' parameter .* Got 'knn'"),
+    Case("portfolio item of a wrong type", _fit(portfolio=[1]), TypeError,
+         r"portfolio item 0 is a int; expected a Strategy or the name"),
+    Case("max_samples too small for the folds", _fit(max_samples=3, cv=5),
+         ValueError, r"max_samples=3 leaves the search 3 of the 90 rows, fewer than "
+                     r"the 5 cross-validation folds \(cv\); raise max_samples"),
+    Case("fewer rows than folds (regressor)",
+         lambda env: MetaRegressor(knowledge_base=env.learner, cv=5).fit(
+             *(part[:4] for part in regression_data())),
+         ValueError, r"X has 4 rows, fewer than the 5 cross-validation folds"),
+    Case("a group splitter without groups",
+         _fit(cv=GroupKFold(2)),
+         ValueError, r"cv is a GroupKFold, which splits by groups, but fit got no "
+                     r"groups; pass them"),
+    Case("cv: explicit splits beyond the rows",
+         _fit(cv=[(np.arange(45), np.arange(45, 200))]),
+         ValueError, r"cv\[0\]'s test part indexes row 90, but X has 90 rows"),
+    Case("cv: a list that is not of (train, test) pairs", _fit(cv=[1, 2, 3]),
+         ValueError, r"cv\[0\] is int 1, not a \(train, test\) pair of row indices"),
+    Case("recommend: X is a list of dicts",
+         lambda env: env.learner.recommend(env.X.to_dict("records"), env.y),
+         TypeError, r"X is a list of dicts \(records\)"),
+    Case("evaluations: a filter of a wrong type",
+         lambda env: KnowledgeBase(env.kb).evaluations(strategy=5),
+         TypeError, r"strategy must be a string or a list of strings, got 5", kb=True),
+    Case("groups of a wrong length",
+         lambda env: _classifier(env).fit(env.X, env.y, groups=[0, 1]),
+         ValueError, r"groups has 2 values but X has 90 rows"),
+    Case("metatrain: n_jobs=0", _metalearner(n_jobs=0),
+         ValueError, r"n_jobs must be None or a non-zero integer", kb=True),
+    Case("metatrain: cv=1", _metalearner(cv=1),
+         ValueError, r"cv must be an integer >= 2 \(folds\) or a splitter, got 1",
+         kb=True),
+    # -- knowledge base paths: one rule, by name and content ------------------------------
+    Case("knowledge_base: a missing .json path",
+         _fit_then_check_missing_file("missing.json"),
+         FileNotFoundError, r"no such knowledge base file: .*missing\.json"),
+    Case("knowledge_base: a missing SQLite path, only read",
+         _fit_then_check_missing_file("missing.sqlite"),
+         FileNotFoundError, r"no such knowledge base: .*missing\.sqlite; meta-train one"),
+    Case("knowledge_base: a .json path with update_knowledge",
+         _fit_then_check_missing_file("stored.json", update_knowledge=True),
+         ValueError, r"is a JSON export \(by its name\), which is read, never written"),
+    Case("knowledge_base: an empty file",
+         lambda env: _classifier(env, knowledge_base=str(env.root / "empty.sqlite"))
+         .fit(env.X, env.y),
+         ValueError, r"empty\.sqlite is an empty file, not a knowledge base"),
+    Case("knowledge_base: a JSON export under a SQLite name",
+         lambda env: MetaLearner.from_knowledge_base(env.root / "export_named.sqlite"),
+         ValueError, r"holds a JSON export, not a SQLite database; name it \.json"),
+    Case("knowledge_base: a SQLite database under a .json name",
+         lambda env: MetaLearner.from_knowledge_base(env.root / "database_named.json"),
+         ValueError, r"is a SQLite database, not a JSON export, despite its name"),
+    Case("KnowledgeBase: a .json name",
+         lambda env: KnowledgeBase(env.root / "new.json"),
+         ValueError, r"names a JSON export, not a SQLite file: read it with "
+                     r"KnowledgeBase\.from_json"),
+    Case("export_json onto its own database",
+         lambda env: KnowledgeBase(env.kb).export_json(env.kb),
+         ValueError, r"that is the knowledge base's own file", kb=True),
+    # -- configurations outside their strategy's space -------------------------------------
+    Case("import: a categorical value not in the space", _import("bad_choice.json"),
+         ValueError, r"evaluations\[0\]: config of strategy 'knn' on dataset '\w+' "
+                     r"does not fit the strategy's space: hyperparameter 'weights': "
+                     r"'foo' is not one of", kb=True),
+    Case("import: an unknown hyperparameter", _import("unknown_name.json"),
+         ValueError, r"unknown hyperparameter 'leaf_size'", kb=True),
+    Case("import: a value out of range", _import("out_of_range.json"),
+         ValueError, r"hyperparameter 'n_neighbors': 10000 is outside \[1, 50\]",
+         kb=True),
+    Case("import: a configuration lacking a hyperparameter", _import("incomplete.json"),
+         ValueError, r"the configuration has no value for \['weights', 'p'\]", kb=True),
+    Case("from_json: a configuration not in the space", _from_json("bad_choice.json"),
+         ValueError, r"does not fit the strategy's space"),
+    Case("search with a stored invalid configuration",
+         lambda env: _classifier(env, knowledge_base=str(env.invalid_kb)).fit(env.X, env.y),
+         UserWarning, r"holds 1 evaluation\(s\) whose configuration does not fit .* "
+                      r"left out: knn on dataset 'classification_\d'"),
+    # -- the command line -----------------------------------------------------------------
+    Case("skmeta predict: an OverflowError model file",
+         Cli(["predict", "{root}/overflow.joblib", "{csv}"]),
+         CliError, r"cannot load .*overflow\.joblib as a joblib model file "
+                   r"\(OverflowError"),
+    Case("skmeta predict: a MemoryError model file",
+         Cli(["predict", "{root}/memory.joblib", "{csv}"]),
+         CliError, r"cannot load .*memory\.joblib as a joblib model file \(MemoryError\)"),
+    Case("skmeta predict: the model is a folder",
+         Cli(["predict", "{root}/a_folder.joblib", "{csv}"]),
+         CliError, r"no such model file"),
+    Case("skmeta kb export: -o the database itself",
+         Cli(["kb", "export", "--kb", "{kb}", "-o", "{kb}"]),
+         CliError, r"an export is JSON, so -o must end in \.json or \.json\.gz",
+         kb=True),
+    Case("skmeta kb export: -o an existing file",
+         Cli(["kb", "export", "--kb", "{kb}", "-o", "{root}/notes.json"]),
+         CliError, r"notes\.json exists; pass --force to replace it", kb=True),
+    Case("skmeta kb export: an export onto itself",
+         Cli(["kb", "export", "--kb", "{export}", "-o", "{export}", "--force"]),
+         CliError, r"cannot export .*export\.json to itself"),
+    Case("skmeta kb import: a configuration not in the space",
+         Cli(["kb", "import", "{root}/bad_choice.json", "--kb", "{kb}"]),
+         CliError, r"does not fit the strategy's space: hyperparameter 'weights'",
+         kb=True),
+    Case("skmeta kb check: an invalid stored configuration",
+         Cli(["kb", "check", "--kb", "{invalid_kb}"]),
+         CliError, r"1 invalid evaluation; remove them with `skmeta kb remove --invalid"),
+    Case("skmeta kb check: a missing file",
+         Cli(["kb", "check", "--kb", "{root}/nothing.sqlite"]),
+         CliError, r"no such knowledge base: .*nothing\.sqlite"),
+    Case("skmeta kb remove: nothing said to remove",
+         Cli(["kb", "remove", "--kb", "{kb}"]),
+         CliError, r"say what to remove: --invalid", kb=True),
+    Case("skmeta kb remove: a JSON export",
+         Cli(["kb", "remove", "--kb", "{export}", "--invalid"]),
+         CliError, r"is a JSON export; kb remove changes a SQLite knowledge base"),
+    Case("skmeta kb info: a missing .json path",
+         Cli(["kb", "info", "--kb", "{root}/missing_info.json"]),
+         CliError, r"no such knowledge base file: .*missing_info\.json"),
+    Case("skmeta recommend: an empty knowledge base file",
+         Cli(["recommend", "{csv}", "--target", "label", "--kb", "{root}/empty.sqlite"]),
+         CliError, r"is an empty file, not a knowledge base"),
+    Case("skmeta fit: -o where no file can be made",
+         Cli(["fit", "{csv}", "--target", "label", "-o", "/proc/m.joblib"]),
+         CliError, r"cannot write /proc/m\.joblib: the folder /proc does not take new "
+                   r"files"),
+    Case("skmeta fit: --n-jobs 0",
+         Cli(["fit", "{csv}", "--target", "label", "--n-jobs", "0"]),
+         CliError, r"--n-jobs must not be 0"),
+    Case("skmeta metafeatures: -o in a missing folder",
+         Cli(["metafeatures", "{csv}", "--target", "label", "-o", "{root}/no/m.csv"]),
+         CliError, r"cannot write .*m\.csv: the folder .*/no does not exist"),
+]
+
 ERRORS = (ValueError, TypeError, FileNotFoundError, UserWarning, CliError)
 
 
@@ -458,7 +734,7 @@ def test_bad_input_is_refused_with_a_clear_message(case, env):
 
 
 def test_the_catalogue_is_complete():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 30 + 84 - 30 + 40  # issue 15 added at least 40 cases
     assert len({case.id for case in CASES}) == len(CASES)
     assert all(issubclass(case.error, ERRORS) for case in CASES)
     assert sum(isinstance(case.call, Cli) for case in CASES) >= 10
