@@ -97,11 +97,27 @@ def test_example_has_a_docstring_header(script):
     assert "SKMETA_EXAMPLE_FAST" in docstring
 
 
+#: joblib's dask backend caches scattered arguments in a dict keyed by id();
+#: when an id is reused before a weakref callback runs, the callback raises
+#: KeyError and Python prints it as "Exception ignored in" (a known race,
+#: dask/distributed#2058). It is printed after the results are in and
+#: changes none of them.
+_DASK_WEAKREF_RACE = re.compile(
+    r"Exception ignored in: <function _WeakKeyDictionary\.__setitem__\.<locals>"
+    r"\.on_destroy at 0x[0-9a-f]+>\nTraceback \(most recent call last\):\n"
+    r"(?:  .*\n)+KeyError: \d+\n"
+)
+
+
+def _without_known_dask_race(stderr):
+    return _DASK_WEAKREF_RACE.sub("", stderr)
+
+
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda s: s.name)
 def test_example_runs(script, runs):
     process, workdir = runs[script.name]
     assert process.returncode == 0, f"{script.name} failed:\n{process.stderr[-3000:]}"
-    assert "Traceback" not in process.stderr
+    assert "Traceback" not in _without_known_dask_race(process.stderr)
     for pattern in EXPECTED_OUTPUT[script.name]:
         assert re.search(pattern, process.stdout), (
             f"{script.name}: no match for {pattern!r} in:\n{process.stdout}"
