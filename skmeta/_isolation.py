@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from joblib.externals.loky import ProcessPoolExecutor
 from joblib.externals.loky.process_executor import BrokenProcessPool
 
-__all__ = ["call_with_timeout"]
+__all__ = ["call_with_timeout", "start_up_seconds", "worker_ready"]
 
 _local = threading.local()
 
@@ -72,15 +72,32 @@ def _children_allowed():
         config["daemon"] = daemon
 
 
+#: Seconds the last worker took to start (a guess before the first start).
+_last_start_seconds = [1.0]
+
+
+def worker_ready():
+    """Whether this thread has a running worker (no start-up to wait for)."""
+    executor = getattr(_local, "executor", None)
+    return executor is not None and getattr(_local, "pid", None) == os.getpid()
+
+
+def start_up_seconds():
+    """Seconds the last worker process took to start (1.0 before any)."""
+    return _last_start_seconds[0]
+
+
 def _executor():
     executor = getattr(_local, "executor", None)
     if executor is None or getattr(_local, "pid", None) != os.getpid():
+        began = time.monotonic()
         with _children_allowed():
             executor = ProcessPoolExecutor(
                 max_workers=1, env=_WORKER_ENV,
                 initializer=_exit_with_parent, initargs=(os.getpid(),),
             )
             executor.submit(_ready).result()
+        _last_start_seconds[0] = time.monotonic() - began
         _local.executor, _local.pid = executor, os.getpid()
     return executor
 

@@ -65,6 +65,10 @@ from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
+#: Share of the time budget past it that the final refit may use (the
+#: promise is ``time_budget * 1.05 + 0.3`` seconds).
+REFIT_TOLERANCE = 0.03
+
 #: The fewest rows a final model is refit on when the time budget is short.
 MIN_REFIT_ROWS = 100
 
@@ -425,15 +429,18 @@ class _BaseMetaEstimator(BaseEstimator):
         Without a time budget: every member on every row. With one, the
         refit is planned from each member's own fold timings: members are
         kept, heaviest first, while their predicted refit seconds fit in the
-        time left; if not even the first does, it is refit on as many rows
-        as fit (with a warning).
+        time left (the search kept back what the best one needs); if none
+        does, the best complete evaluation that fits is refit alone, and if
+        none fits, the best is refit on as many rows as fit (with a warning).
         """
         everything = np.arange(dataset.n_samples)
         left = race.clock.left()
         if not np.isfinite(left):
             return members, everything
-        # Some of what is left goes to fusing and checking the models.
-        left = max(left - 0.02 * self.time_budget, 0.0)
+        # A fold that ran past its prediction may have eaten into what the
+        # search kept back: the refit may use part of the promise's own
+        # tolerance (B x 1.05 + 0.3 s) rather than fit on too few rows.
+        left += REFIT_TOLERANCE * self.time_budget + 0.15
         kept, needed = [], 0.0
         for i, w in members:
             seconds = race.refit_seconds(race.records[i])
@@ -442,26 +449,26 @@ class _BaseMetaEstimator(BaseEstimator):
                 needed += seconds
         if kept:
             return kept, everything
-        # No member fits: the best complete evaluation that does, else the
-        # first member on fewer rows.
-        for i in sorted((i for i, r in enumerate(race.records) if r.complete),
-                        key=lambda i: (-race.records[i].score, i)):
+        ranked = sorted((i for i, r in enumerate(race.records) if r.complete),
+                        key=lambda i: (-race.records[i].score, i))
+        for i in ranked:
             if race.refit_seconds(race.records[i]) <= left:
                 return [(i, 1.0)], everything
-        kept, needed = members[:1], race.refit_seconds(race.records[members[0][0]])
-        n_rows = int(dataset.n_samples * left / max(needed, 1e-9))
+        best = ranked[0]
+        n_rows = int(dataset.n_samples * max(left, 0.0)
+                     / max(race.refit_seconds(race.records[best]), 1e-9))
         # Too few rows to learn from: a model on a few more is late by less
         # than one on too few is wrong by.
         n_classes = len(getattr(self, "classes_", ()))
         n_rows = min(max(n_rows, MIN_REFIT_ROWS, 10 * n_classes), dataset.n_samples)
         if n_rows == dataset.n_samples:
-            return kept, everything
+            return [(best, 1.0)], everything
         warnings.warn(
             f"the time budget leaves room to refit on {n_rows} of "
             f"{dataset.n_samples} rows; raise time_budget to use them all.",
             UserWarning, stacklevel=4,
         )
-        return kept, subsample_indices(dataset, n_rows, seed)
+        return [(best, 1.0)], subsample_indices(dataset, n_rows, seed)
 
     def _fit_final_model(self, portfolio, dataset, search, race, scoring, seed, clock):
         """Refit the fused members (or the best) on all the rows.

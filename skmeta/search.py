@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from skmeta._isolation import start_up_seconds, worker_ready
 from skmeta.evaluation import EvaluationResult, evaluate_config, merge_fold_results
 
 __all__ = ["Clock", "FoldRace", "Record"]
@@ -58,8 +59,9 @@ NO_MODEL_SHARE = 0.5
 #: could be started in the time left.
 IDLE_BATCHES = 3
 
-#: Share of the time budget kept for fusing and checking the final model.
-FINAL_SHARE = 0.02
+#: Share of the time budget kept back at the end of a search, for fusing the
+#: final model and for a fold that runs past its predicted seconds.
+FINAL_SHARE = 0.05
 
 #: Refit seconds are predicted from fold timings with this margin (fit time
 #: grows a little faster than the rows).
@@ -279,6 +281,13 @@ class FoldRace:
                     # time, so that cheaper proposals can still follow.
                     left *= NO_MODEL_SHARE
                 if limit is None or left < limit:
+                    # Starting the worker cannot be interrupted: not in the
+                    # last moments of a budget.
+                    if not worker_ready() and start_up_seconds() > 0.5 * left:
+                        return _Fold(proposal, index, None,
+                                     f"a worker process that can stop it takes about "
+                                     f"{start_up_seconds():.2g} s to start, {left:.3g} s "
+                                     "are left of the time budget")
                     return _Fold(proposal, index, left, deadline=True)
         return _Fold(proposal, index, limit)
 
