@@ -261,10 +261,15 @@ class FoldRace:
 
         ``queued`` is the predicted seconds of the folds that run before it
         on the same worker; ``refit`` the predicted seconds of the
-        proposal's own final refit, kept back too in case it becomes the best.
+        proposal's own final refit, kept back too in case it becomes the best
+        (once there is a best: before, any model comes first).
         A first fold starts only if all the proposal's folds are predicted
         to finish: a proposal that cannot be completed cannot be chosen.
         """
+        if self.best() is None:
+            # Nothing to fall back on: any model first, its refit can be on
+            # fewer rows if it must.
+            refit = 0.0
         left = self.clock.left() - max(self.reserve(), refit) - queued
         limit = self.fold_timeout
         if math.isfinite(left):
