@@ -222,16 +222,17 @@ class FoldRace:
 
     def should_stop(self):
         """No time for another step: the budget less the refit's reserve is
-        spent, smaller than the cheapest first fold measured so far, or too
-        small to start any of the last :data:`IDLE_BATCHES` batches."""
+        spent, smaller than the quickest fold measured so far, or too small
+        to start any of the last :data:`IDLE_BATCHES` batches."""
         left = self.search_left()
         if not math.isfinite(left):
             return False
         if self._idle_batches >= IDLE_BATCHES:
             return True
-        firsts = [r.result.fit_seconds + r.result.predict_seconds
-                  for r in self.records if r.result.fold_scores]
-        return left <= (min(firsts) if firsts else 0.0)
+        folds = [(r.result.fit_seconds + r.result.predict_seconds)
+                 / len(r.result.fold_scores)
+                 for r in self.records if r.result.fold_scores]
+        return left <= (min(folds) if folds else 0.0)
 
     # -- evaluating ----------------------------------------------------------
     def _raw_fold_seconds(self, proposal):
