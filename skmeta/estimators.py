@@ -41,7 +41,6 @@ from sklearn.utils.validation import (
 
 from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
-from skmeta.adjust.adjuster import Proposal
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.datasets import (
     Dataset,
@@ -334,28 +333,26 @@ class _BaseMetaEstimator(BaseEstimator):
         """``n_evaluations=1``: fit the zero-shot pick once on all the rows.
 
         Nothing is compared, so nothing is cross-validated: ``best_score_``
-        is NaN. If the pick fails, the warm start's cheap fallbacks are fit
-        in turn.
+        is NaN. If the pick fails, the adjuster proposes the warm start's
+        cheap fallbacks, which are fit in turn.
         """
         start = time.monotonic()
         names = [s.name for s in adjuster.strategies]
         trace = []
-        for proposal in [adjuster.ask(1)[0], *(
-                Proposal(0, i, adjuster.strategies[i], c, adjuster.policy.probabilities())
-                for i, c in adjuster.fallbacks)]:
+        for _ in range(1 + len(adjuster.fallbacks)):
+            [proposal] = adjuster.ask(1)
             final = dataset
             if self.time_budget is not None:
                 # A fit on all rows is about half a 3-fold evaluation.
                 seconds = 0.5 * predict_seconds(proposal.strategy.name, proposal.config)
-                left = clock.left()
-                if np.isfinite(seconds) and seconds > left > 0:
-                    n_rows = max(int(dataset.n_samples * left / seconds), 2)
-                    final = take_rows(dataset, subsample_indices(dataset, n_rows, seed))
+                rows = self._rows_that_fit(dataset, seconds, clock.left(), seed)
+                if len(rows) < dataset.n_samples:
+                    final = take_rows(dataset, rows)
             began = time.perf_counter()
             model, error = _refit(proposal.strategy, proposal.config, final.X, final.y)
             trace.append({
-                "evaluation": len(trace), "step": 0, "strategy": proposal.strategy.name,
-                "config": proposal.config,
+                "evaluation": len(trace), "step": proposal.step,
+                "strategy": proposal.strategy.name, "config": proposal.config,
                 "probabilities": dict(zip(names, proposal.probabilities.round(6))),
                 "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
                 "status": "ok" if model is not None else "error", "error": error,
@@ -364,6 +361,7 @@ class _BaseMetaEstimator(BaseEstimator):
             })
             if model is not None:
                 break
+            adjuster.tell(proposal, None)
         self.trace_ = pd.DataFrame(trace)
         self.strategy_probabilities_ = pd.Series(
             adjuster.policy.probabilities(), index=names, name="probability")
@@ -455,20 +453,28 @@ class _BaseMetaEstimator(BaseEstimator):
             if race.refit_seconds(race.records[i]) <= left:
                 return [(i, 1.0)], everything
         best = ranked[0]
-        n_rows = int(dataset.n_samples * max(left, 0.0)
-                     / max(race.refit_seconds(race.records[best]), 1e-9))
+        return [(best, 1.0)], self._rows_that_fit(
+            dataset, race.refit_seconds(race.records[best]), left, seed)
+
+    def _rows_that_fit(self, dataset, seconds, left, seed):
+        """Every row, or a subsample small enough to fit in ``left`` seconds
+        when fitting on every row takes ``seconds`` (with a warning)."""
+        everything = np.arange(dataset.n_samples)
+        if not np.isfinite(seconds) or seconds <= left:
+            return everything
+        n_rows = int(dataset.n_samples * max(left, 0.0) / max(seconds, 1e-9))
         # Too few rows to learn from: a model on a few more is late by less
         # than one on too few is wrong by.
         n_classes = len(getattr(self, "classes_", ()))
         n_rows = min(max(n_rows, MIN_REFIT_ROWS, 10 * n_classes), dataset.n_samples)
         if n_rows == dataset.n_samples:
-            return [(best, 1.0)], everything
+            return everything
         warnings.warn(
             f"the time budget leaves room to refit on {n_rows} of "
             f"{dataset.n_samples} rows; raise time_budget to use them all.",
-            UserWarning, stacklevel=4,
+            UserWarning, stacklevel=5,
         )
-        return [(best, 1.0)], subsample_indices(dataset, n_rows, seed)
+        return subsample_indices(dataset, n_rows, seed)
 
     def _fit_final_model(self, portfolio, dataset, search, race, scoring, seed, clock):
         """Refit the fused members (or the best) on all the rows.

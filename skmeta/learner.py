@@ -480,11 +480,10 @@ class MetaLearner(BaseEstimator):
         datasets = kb.datasets()
         stored = kb.metafeatures()
         excluded = set(exclude)
+        self._learns_from_all = not excluded
         datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
         for family in ("classification", "regression"):
-            tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
-            ids = datasets.index[datasets["task"].isin(tasks)]
-            runs = evaluations[evaluations["dataset_id"].isin(ids)]
+            runs, table = self._family_data(family, evaluations, datasets, stored)
             if runs.empty:
                 continue
             if not runs["status"].eq("ok").any():
@@ -497,9 +496,7 @@ class MetaLearner(BaseEstimator):
                     "failed, so there is nothing to learn from (they stay stored). "
                     f"Causes: {causes}"
                 )
-            table = _reproducible(stored[stored.index.isin(ids)])
-            table = table.dropna(axis=1, how="all")
-            portfolio = resolve_portfolio(self.portfolio, tasks[-1])
+            portfolio = self._family_portfolio(family)
             self.performance_models_[family] = _PendingModel(
                 PerformanceModel(portfolio, random_state=self.random_state,
                                  n_jobs=self.n_jobs), table, runs,
@@ -520,7 +517,24 @@ class MetaLearner(BaseEstimator):
                     kb, table, runs, portfolio, not excluded
                 )
 
-    def _learn_settings(self, kb, family, table, runs, portfolio, use_stored=True):
+    def _family_data(self, family, evaluations, datasets, stored):
+        """A task family's stored evaluations and meta-feature table.
+
+        ``datasets`` are those the meta-models learn from (the knowledge
+        base's, less any excluded); ``stored`` is the meta-feature table.
+        """
+        tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
+        ids = datasets.index[datasets["task"].isin(tasks)]
+        runs = evaluations[evaluations["dataset_id"].isin(ids)]
+        table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
+        return runs, table
+
+    def _family_portfolio(self, family):
+        return resolve_portfolio(self.portfolio,
+                                 "regression" if family == "regression" else "multiclass")
+
+    def _learn_settings(self, kb, family, table, runs, portfolio, use_stored=True,
+                        force=False):
         """Meta-learn the adjuster's defaults by replaying stored experience.
 
         Settings learned on the whole knowledge base are stored in it (as the
@@ -529,9 +543,10 @@ class MetaLearner(BaseEstimator):
         grown by more than :data:`RELEARN_GROWTH` of the datasets they were
         learned on (adding one dataset, as ``update_knowledge=True`` does,
         does not replay the whole knowledge base again);
-        :meth:`relearn_settings` learns them again at once.
+        :meth:`relearn_settings` learns them again at once (``force``).
         """
-        stored = kb.get_property(f"adjuster_settings.{family}") if use_stored else None
+        stored = (kb.get_property(f"adjuster_settings.{family}")
+                  if use_stored and not force else None)
         ids = self.training_ids_[family]
         if (stored is not None and stored.get("version") == SETTINGS_VERSION
                 and stored.get("n_datasets", 0) <= len(ids)
@@ -549,20 +564,14 @@ class MetaLearner(BaseEstimator):
         self.adjuster_settings_[family] = settings
         self.replay_results_[family] = results
         if use_stored and not kb.read_only:
-            self._store_settings(kb, family, settings, len(ids))
-
-    def _store_settings(self, kb, family, settings, n_datasets):
-        results = self.replay_results_.get(family)
-        cost = (results.loc[results["objective"] == "cost", "regret"]
-                if results is not None else [])
-        kb.set_property(f"adjuster_settings.{family}", {
-            "settings": dataclasses.asdict(settings),
-            "replay_regret": (float(results["regret"].iloc[0])
-                              if results is not None else None),
-            "cost_regret": float(cost.iloc[0]) if len(cost) else None,
-            "n_datasets": n_datasets,
-            "version": SETTINGS_VERSION,
-        })
+            cost = results.loc[results["objective"] == "cost", "regret"]
+            kb.set_property(f"adjuster_settings.{family}", {
+                "settings": dataclasses.asdict(settings),
+                "replay_regret": float(results["regret"].iloc[0]),
+                "cost_regret": float(cost.iloc[0]) if len(cost) else None,
+                "n_datasets": len(ids),
+                "version": SETTINGS_VERSION,
+            })
 
     @classmethod
     def from_knowledge_base(cls, knowledge_base, *, exclude=(), adjuster_settings=None,
@@ -659,23 +668,22 @@ class MetaLearner(BaseEstimator):
         check_is_fitted(self, "performance_models_")
         families = list(self.training_ids_) if family is None else [family]
         kb = self.knowledge_base_
-        runs = kb.evaluations()
+        evaluations = usable_evaluations(kb.evaluations(), stacklevel=3)
+        datasets = kb.datasets().loc[sorted({i for f in families
+                                             for i in self.training_ids_.get(f, ())})]
         stored = kb.metafeatures()
         learned = {}
         for name in families:
             if name not in self.training_ids_:
                 raise ValueError(f"the knowledge base has no {name} experience.")
-            ids = self.training_ids_[name]
-            table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
-            tasks = ["regression"] if name == "regression" else ["binary", "multiclass"]
-            portfolio = resolve_portfolio(self.portfolio, tasks[-1])
+            runs, table = self._family_data(name, evaluations, datasets, stored)
+            portfolio = self._family_portfolio(name)
             self._pending_settings.pop(name, None)
-            self._learn_settings(kb, name, table, runs[runs["dataset_id"].isin(ids)],
-                                 portfolio, use_stored=False)
-            settings = self.adjuster_settings_[name]
-            if not kb.read_only and len(ids) >= MIN_DATASETS_TO_LEARN_SETTINGS:
-                self._store_settings(kb, name, settings, len(ids))
-            learned[name] = settings
+            # Stored back only by a learner of the whole knowledge base.
+            self._learn_settings(kb, name, table, runs, portfolio,
+                                 use_stored=getattr(self, "_learns_from_all", True),
+                                 force=True)
+            learned[name] = self.adjuster_settings_[name]
         return learned
 
     def metafeatures_of(self, dataset):
