@@ -59,6 +59,7 @@ myst_heading_anchors = 3
 #: The public modules; each gets a page listing and documenting its ``__all__``.
 API_MODULES = [
     "skmeta.datasets",
+    "skmeta.dates",
     "skmeta.metafeatures",
     "skmeta.strategies",
     "skmeta.knowledge",

@@ -13,6 +13,7 @@ import hashlib
 import numbers
 import os
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from skmeta.dates import DateTimeEncoder, find_date_columns, has_date_columns
+from skmeta.dates import parse_dates as _parse_date_columns
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -34,11 +38,13 @@ __all__ = [
     "check_class_labels",
     "check_column_names",
     "check_features",
+    "check_sample_weight",
     "check_target",
     "infer_task",
     "load_csv",
     "load_folder",
     "load_penguins",
+    "read_csv_table",
 ]
 
 
@@ -465,8 +471,76 @@ def check_target(y, n_samples, task=None):
     return series.to_numpy(dtype=float), task
 
 
+def check_sample_weight(sample_weight, n_samples):
+    """Validate per-row weights; None when there are none (or all are 1).
+
+    Weights equal to 1 everywhere are the same as no weights, and are
+    treated as none, so that the result is identical to an unweighted fit.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+    n_samples : int
+
+    Returns
+    -------
+    ndarray of float64 of shape (n_samples,), or None
+
+    Raises
+    ------
+    ValueError
+        If the weights are not one number per row, or are missing (NaN),
+        infinite, negative or all zero.
+
+    Examples
+    --------
+    >>> from skmeta.datasets import check_sample_weight
+    >>> check_sample_weight([1, 2, 1], 3)
+    array([1., 2., 1.])
+    >>> check_sample_weight([1, 1, 1], 3) is None
+    True
+    """
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "sample_weight must hold numbers, one weight per row; got values of "
+            f"type {np.asarray(sample_weight).dtype}."
+        ) from None
+    if weights.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be 1-dimensional, got shape {np.shape(sample_weight)}."
+        )
+    if len(weights) != n_samples:
+        raise ValueError(
+            f"sample_weight has {len(weights)} values but X has {n_samples} rows; "
+            "pass one weight per row."
+        )
+    if np.isnan(weights).any():
+        raise ValueError(
+            f"sample_weight has {int(np.isnan(weights).sum())} missing values (NaN); "
+            "give every row a weight."
+        )
+    if np.isinf(weights).any():
+        raise ValueError("sample_weight contains infinite values.")
+    if (weights < 0).any():
+        raise ValueError(
+            f"sample_weight has {int((weights < 0).sum())} negative values (e.g. "
+            f"{weights[weights < 0][0]:g}); weights must be >= 0."
+        )
+    if not weights.any():
+        raise ValueError("sample_weight is zero for every row; nothing would be learned.")
+    if (weights == 1).all():
+        return None
+    return weights
+
+
 def _check_xy(X, y, task):
     X = check_features(X)
+    if has_date_columns(X):
+        X = DateTimeEncoder().fit_transform(X)
     if X.shape[0] < 2:
         raise ValueError(
             f"X has a single row; at least 2 samples are required, got {X.shape[0]}."
@@ -490,6 +564,15 @@ class Dataset:
         A name that identifies the dataset in a knowledge base.
     task : {"binary", "multiclass", "regression"} or None, default=None
         Inferred from ``y`` when None (see :func:`infer_task`).
+    metadata : dict, optional
+        Free-form facts about the dataset (its source, say).
+    sample_weight : array-like of shape (n_samples,), optional
+        Per-row weights (see :func:`check_sample_weight`): meta-training
+        fits and scores every evaluation with them, and the knowledge base
+        records those evaluations as weighted.
+
+    Datetime and timedelta columns of a DataFrame become numeric features
+    (see :class:`~skmeta.dates.DateTimeEncoder`), so ``X`` holds their parts.
 
     Examples
     --------
@@ -506,12 +589,14 @@ class Dataset:
     name: str = "dataset"
     task: str | None = None
     metadata: dict = field(default_factory=dict)
+    sample_weight: object = None
     _fingerprint: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"name must be a non-empty string, got {self.name!r}.")
         self.X, self.y, self.task = _check_xy(self.X, self.y, self.task)
+        self.sample_weight = check_sample_weight(self.sample_weight, len(self.y))
 
     @property
     def fingerprint(self):
@@ -550,7 +635,55 @@ class Dataset:
         )
 
 
-def load_csv(path, target="target", *, name=None, task=None):
+def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=None):
+    """Read a CSV file (optionally gzip-compressed) into features and target.
+
+    What :func:`load_csv` reads, before it becomes a :class:`Dataset`: the
+    features as read (date columns as datetimes, not yet their numeric
+    parts), for an estimator's ``fit``, which keeps what it needs to encode
+    them the same way at ``predict``.
+
+    Parameters
+    ----------
+    path, parse_dates, sample_weight
+        As in :func:`load_csv`.
+    target : str or None, default="target"
+        As in :func:`load_csv`; None reads features only (rows to predict).
+
+    Returns
+    -------
+    X : DataFrame
+    y : Series or None
+    sample_weight : Series or None
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        frame = pd.read_csv(path, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            EOFError, zlib.error, OSError) as exc:
+        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    for column, what, hint in ((target, "target", "target=... (--target)"),
+                               (sample_weight, "sample weight", "sample_weight=... "
+                                "(--sample-weight)")):
+        if column is not None and column not in frame.columns:
+            shown = ", ".join(map(str, frame.columns[:10]))
+            more = ", ..." if frame.shape[1] > 10 else ""
+            raise ValueError(
+                f"{what} column {column!r} is not in {path.name}; its columns are: "
+                f"{shown}{more}. Pass the right name with {hint}."
+            )
+    y = None if target is None else frame.pop(target)
+    weights = None if sample_weight is None else frame.pop(sample_weight)
+    if parse_dates is not None:
+        columns = find_date_columns(frame) if parse_dates == "auto" else list(parse_dates)
+        frame = _parse_date_columns(frame, columns)
+    return frame, y, weights
+
+
+def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
+             sample_weight=None):
     """Load one dataset from a CSV file (optionally gzip-compressed).
 
     Parameters
@@ -563,6 +696,15 @@ def load_csv(path, target="target", *, name=None, task=None):
         Defaults to the file name without its ``.csv``/``.csv.gz`` suffix.
     task : {"binary", "multiclass", "regression"}, optional
         Inferred from the target when omitted.
+    parse_dates : None, "auto" or list of str, default=None
+        Columns to read as dates and times (they become numeric features,
+        see :class:`~skmeta.dates.DateTimeEncoder`): a list names them (any
+        format pandas parses); ``"auto"`` takes the text columns that hold
+        ISO 8601 dates (:func:`~skmeta.dates.find_date_columns`); None
+        parses nothing.
+    sample_weight : str, optional
+        A column of per-row weights: taken out of the features and given to
+        the dataset as its ``sample_weight``.
 
     Returns
     -------
@@ -571,31 +713,18 @@ def load_csv(path, target="target", *, name=None, task=None):
     Raises
     ------
     ValueError
-        If the file cannot be read as CSV or has no column ``target``.
+        If the file cannot be read as CSV, has no column ``target`` (or
+        ``sample_weight``), or a column of ``parse_dates`` does not parse.
     FileNotFoundError
         If the file does not exist.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    try:
-        frame = pd.read_csv(path, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            EOFError, OSError) as exc:
-        raise ValueError(f"cannot read {path} as CSV: {exc}") from None
-    if target not in frame.columns:
-        shown = ", ".join(map(str, frame.columns[:10]))
-        more = ", ..." if frame.shape[1] > 10 else ""
-        raise ValueError(
-            f"target column {target!r} is not in {path.name}; its columns are: "
-            f"{shown}{more}. Pass the right name with target=... (--target)."
-        )
+    X, y, weights = read_csv_table(path, target, parse_dates=parse_dates,
+                                   sample_weight=sample_weight)
     if name is None:
-        name = path.name
+        name = Path(path).name
         for suffix in (".gz", ".csv"):
             name = name.removesuffix(suffix)
-    y = frame.pop(target)
-    return Dataset(frame, y, name=name, task=task)
+    return Dataset(X, y, name=name, task=task, sample_weight=weights)
 
 
 def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):

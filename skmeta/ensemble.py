@@ -17,7 +17,8 @@ from skmeta.evaluation import score_predictions
 __all__ = ["FusedClassifier", "FusedRegressor", "ensemble_selection"]
 
 
-def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=None):
+def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=None,
+                       sample_weight=None):
     """Weights of a greedy ensemble selection with replacement.
 
     Parameters
@@ -33,6 +34,8 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
         Number of picks.
     classes : ndarray, optional
         Column order of the probabilities.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weights of the rows in the metric.
 
     Returns
     -------
@@ -53,7 +56,7 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
     if not predictions:
         raise ValueError("no candidate predictions to select from.")
     stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
-    score = _scorer(np.asarray(y), task, scoring, classes)
+    score = _scorer(np.asarray(y), task, scoring, classes, sample_weight)
     counts = np.zeros(len(stacked))
     running = np.zeros_like(stacked[0])
     for picked in range(ensemble_size):
@@ -65,14 +68,16 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
     return counts / counts.sum()
 
 
-def _scorer(y, task, scoring, classes):
+def _scorer(y, task, scoring, classes, sample_weight=None):
     """``predictions -> score`` for one target.
 
     Selection scores ``ensemble_size * n_candidates`` averages, so the common
-    metrics are computed here with numpy, without scikit-learn's input
-    validation (which costs more than the metric); the others go through
-    :func:`~skmeta.evaluation.score_predictions`.
+    unweighted metrics are computed here with numpy, without scikit-learn's
+    input validation (which costs more than the metric); the others go
+    through :func:`~skmeta.evaluation.score_predictions`.
     """
+    if sample_weight is not None:
+        return lambda p: score_predictions(y, p, task, scoring, classes, sample_weight)
     if task == "regression":
         errors = {
             "neg_mean_squared_error": lambda e: -np.mean(e**2),

@@ -47,11 +47,13 @@ from skmeta.datasets import (
     check_class_labels,
     check_column_names,
     check_features,
+    check_sample_weight,
     warn_if_all_missing,
 )
+from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
-from skmeta.knowledge import Evaluation, KnowledgeBase
+from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import (
     MetaLearner,
     resolve_meta_learner,
@@ -60,7 +62,7 @@ from skmeta.learner import (
     task_family,
 )
 from skmeta.search import Clock, FoldRace
-from skmeta.strategies import resolve_portfolio
+from skmeta.strategies import fit_model, resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
@@ -71,17 +73,27 @@ REFIT_TOLERANCE = 0.03
 #: The fewest rows a final model is refit on when the time budget is short.
 MIN_REFIT_ROWS = 100
 
+#: scikit-learn estimator checks that fail by design (see the Notes of
+#: :class:`MetaClassifier`).
+EXPECTED_FAILED_CHECKS = {
+    check: ("a weight of 2 is not the same as a repeated row: the repeated "
+            "row changes the cross-validation folds, and so the search")
+    for check in ("check_sample_weight_equivalence_on_dense_data",
+                  "check_sample_weight_equivalence_on_sparse_data")
+}
+
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
-def _refit(strategy, config, X, y):
+def _refit(strategy, config, X, y, sample_weight=None):
     """Fit a configuration on all the rows; returns (model, error message)."""
     # The search already judged this configuration on its scores; warnings
     # such as an MLP's ConvergenceWarning would only repeat what it saw.
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return strategy.build(config, n_rows=len(y)).fit(X, y), ""
+            model = strategy.build(config, n_rows=len(y))
+            return fit_model(model, X, y, sample_weight), ""
     except Exception as exc:  # a member that fails is dropped, see _fit_final_model
         return None, f"{type(exc).__name__}: {exc}"[:500]
 
@@ -177,6 +189,31 @@ class _BaseMetaEstimator(BaseEstimator):
         }
         return AdjusterSettings(**values)
 
+    def _weighable(self, portfolio, sample_weight):
+        """The strategies of ``portfolio`` a weighted search can use.
+
+        A strategy whose learner cannot take weights is left out, with the
+        reason in ``skipped_strategies_``: fitted without them it would be
+        judged by a metric its fit ignored.
+        """
+        self.skipped_strategies_ = {}
+        if sample_weight is None:
+            return portfolio
+        kept = [s for s in portfolio if s.accepts_sample_weight]
+        self.skipped_strategies_ = {
+            s.name: f"{type(s.estimator).__name__}.fit takes no sample_weight"
+            for s in portfolio if not s.accepts_sample_weight
+        }
+        if not kept:
+            raise ValueError(
+                "sample_weight was given, but no strategy of the portfolio can "
+                f"fit with weights ({', '.join(self.skipped_strategies_)}); add "
+                "one whose learner's fit takes sample_weight, or drop the weights."
+            )
+        if self.skipped_strategies_:
+            self._log("left out (no sample_weight): " + ", ".join(self.skipped_strategies_))
+        return kept
+
     def _seed(self):
         """An integer seed drawn once from random_state (None: fresh each fit)."""
         rng = self.random_state
@@ -200,7 +237,7 @@ class _BaseMetaEstimator(BaseEstimator):
 
     # -- fit -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Search strategies and configurations for ``(X, y)``, then refit.
 
         Parameters
@@ -210,9 +247,20 @@ class _BaseMetaEstimator(BaseEstimator):
             missing values. A column of strings whose every non-missing value
             parses as a number (``"1.5"``) holds numbers, at ``fit`` and at
             ``predict`` alike; see :func:`~skmeta.datasets.check_features`.
+            Datetime columns (naive or time-zone aware) become numeric parts
+            and timedelta columns seconds (:class:`~skmeta.dates.DateTimeEncoder`),
+            the same at ``predict``.
         y : array-like of shape (n_samples,)
             A missing class label (None, NaN, or the ``'nan'`` numpy makes of
             ``np.nan`` in an array of strings) is refused, whatever holds it.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative per-row weights. They reach every cross-validated
+            fit, the weighted metric of every fold, the ensemble selection
+            and the final refit. Strategies whose learner cannot take weights
+            (k-nearest neighbours) are left out of the search (see
+            ``skipped_strategies_``). All weights equal to 1 are the same as
+            none. With metadata routing, request them with
+            ``set_fit_request(sample_weight=True)``.
         groups : array-like of shape (n_samples,), optional
             Group labels for a group-aware ``cv`` splitter (e.g.
             ``GroupKFold``); routed to it with metadata routing too.
@@ -223,9 +271,14 @@ class _BaseMetaEstimator(BaseEstimator):
         """
         clock = Clock(self.time_budget)
         table, y = self._prepare(X, y)
+        sample_weight = check_sample_weight(sample_weight, len(y))
         check_search_settings(self.cv, self.max_samples, len(y), groups,
                               y=y if is_classifier(self) else None)
         self._numeric_columns = _numeric_columns(table)
+        self._date_encoder = None
+        if has_date_columns(table):
+            self._date_encoder = DateTimeEncoder().fit(table)
+            table = self._date_encoder.transform(table)
         if groups is not None:
             groups = column_or_1d(groups)
             if len(groups) != len(y):
@@ -233,16 +286,16 @@ class _BaseMetaEstimator(BaseEstimator):
                     f"groups has {len(groups)} values but X has {len(y)} rows; "
                     "pass one group label per row."
                 )
-        dataset = self._dataset(table, y)
+        dataset = self._dataset(table, y, sample_weight)
         task = dataset.task
         seed = self._seed()
         scoring = check_scoring_name(self.scoring, task)
         # A path is read; a missing one is created only to store this fit.
         learner = resolve_meta_learner(self.knowledge_base,
                                        create=self.update_knowledge)
-        portfolio = resolve_portfolio(
+        portfolio = self._weighable(resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
-        )
+        ), sample_weight)
         family = task_family(task)
         settings = self._settings(learner, family)
 
@@ -303,6 +356,7 @@ class _BaseMetaEstimator(BaseEstimator):
             keep_oof=self.ensemble_size > 1, clock=clock,
             n_refit_rows=dataset.n_samples, timeout=self.timeout,
             predict_seconds=predict_seconds, n_jobs=self.n_jobs,
+            sample_weight=search.sample_weight,
         )
         trace = run_adjuster(
             adjuster, race, self.n_evaluations,
@@ -326,6 +380,8 @@ class _BaseMetaEstimator(BaseEstimator):
             cv = cv_description(splitter)
             if search is not dataset:  # as MetaLearner keys subsampled runs
                 cv += f" on {search.n_samples} rows"
+            if sample_weight is not None:
+                cv += WEIGHTED_CV_SUFFIX
             self._update_knowledge(learner, dataset, metafeatures, scoring, cv, seed)
         return self
 
@@ -349,7 +405,8 @@ class _BaseMetaEstimator(BaseEstimator):
                 if len(rows) < dataset.n_samples:
                     final = take_rows(dataset, rows)
             began = time.perf_counter()
-            model, error = _refit(proposal.strategy, proposal.config, final.X, final.y)
+            model, error = _refit(proposal.strategy, proposal.config, final.X, final.y,
+                                  final.sample_weight)
             trace.append({
                 "evaluation": len(trace), "step": proposal.step,
                 "strategy": proposal.strategy.name, "config": proposal.config,
@@ -416,7 +473,7 @@ class _BaseMetaEstimator(BaseEstimator):
         classes = np.unique(search.y) if search.task != "regression" else None
         weights = ensemble_selection(
             [records[i].result.oof_predictions for i in ok], search.y, search.task,
-            scoring, self.ensemble_size, classes,
+            scoring, self.ensemble_size, classes, search.sample_weight,
         )
         members = [(i, w) for i, w in zip(ok, weights) if w > 0]
         return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))
@@ -498,7 +555,7 @@ class _BaseMetaEstimator(BaseEstimator):
             return Parallel(n_jobs=n_jobs)(
                 delayed(_refit)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                    final.X, final.y,
+                    final.X, final.y, final.sample_weight,
                 )
                 for i in indices
             )
@@ -591,6 +648,8 @@ class _BaseMetaEstimator(BaseEstimator):
         # fit, as check_features converted them there.
         table = check_features(table, numeric_columns=numeric)
         _check_numeric_columns(table, numeric)
+        if getattr(self, "_date_encoder", None) is not None:
+            table = self._date_encoder.transform(table)
         return table
 
     def predict(self, X):
@@ -783,12 +842,26 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         failed (empty when none did).
     n_search_samples_ : int
         Rows the search evaluated on (see ``max_samples``).
+    skipped_strategies_ : dict
+        Strategy name -> why it was left out of the search (with
+        ``sample_weight``, those whose learner cannot take weights; empty
+        otherwise).
     n_refit_samples_ : int
         Rows the final model was fit on.
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray
         Only when ``X`` had string column names.
+
+    Notes
+    -----
+    ``sample_weight`` weights rows as scikit-learn's learners do, but a row
+    of weight 2 is not the same as that row twice: a repeated row changes
+    the cross-validation folds, and so what the search sees and picks. Two
+    estimator checks test that equivalence and are expected to fail:
+    ``check_sample_weight_equivalence_on_dense_data`` and
+    ``check_sample_weight_equivalence_on_sparse_data`` (as for scikit-learn's
+    own searches over folds).
 
     Examples
     --------
@@ -808,7 +881,7 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         check_class_labels(y)
         return super()._prepare(X, y)
 
-    def _dataset(self, table, y):
+    def _dataset(self, table, y, sample_weight=None):
         y = np.asarray(y)
         if y.dtype == object and pd.isna(y).any():
             raise ValueError(
@@ -818,7 +891,7 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         check_classification_targets(y)
         self.classes_ = np.unique(y)
         task = "binary" if len(self.classes_) == 2 else "multiclass"
-        return Dataset(table, y, name="fit", task=task)
+        return Dataset(table, y, name="fit", task=task, sample_weight=sample_weight)
 
     def _fuse(self, fitted, weights):
         return FusedClassifier(fitted, weights, self.classes_)
@@ -871,7 +944,7 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     True
     """
 
-    def _dataset(self, table, y):
+    def _dataset(self, table, y, sample_weight=None):
         try:
             y = np.asarray(y, dtype=float)
         except (TypeError, ValueError):
@@ -880,7 +953,8 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                 f"are not numbers (e.g. {np.asarray(y, dtype=object)[0]!r}); use "
                 "MetaClassifier for class labels."
             ) from None
-        return Dataset(table, y, name="fit", task="regression")
+        return Dataset(table, y, name="fit", task="regression",
+                       sample_weight=sample_weight)
 
     def _fuse(self, fitted, weights):
         return FusedRegressor(fitted, weights)

@@ -24,6 +24,7 @@ from sklearn.utils import _safe_indexing
 from threadpoolctl import threadpool_limits
 
 from skmeta._isolation import call_with_timeout
+from skmeta.strategies.strategy import fit_model
 
 __all__ = [
     "SCORINGS",
@@ -44,18 +45,23 @@ class _Scoring:
     tasks: tuple
 
 
-def _roc_auc(y_true, proba, classes):
+# A metric is ``function(y_true, predictions, classes, sample_weight)``.
+def _roc_auc(y_true, proba, classes, sample_weight=None):
     if len(classes) == 2:
-        return metrics.roc_auc_score(y_true == classes[1], proba[:, 1])
-    return metrics.roc_auc_score(y_true, proba, labels=classes, multi_class="ovr")
+        return metrics.roc_auc_score(y_true == classes[1], proba[:, 1],
+                                     sample_weight=sample_weight)
+    return metrics.roc_auc_score(y_true, proba, labels=classes, multi_class="ovr",
+                                 sample_weight=sample_weight)
 
 
-def _neg_log_loss(y_true, proba, classes):
-    return -metrics.log_loss(y_true, proba, labels=classes)
+def _neg_log_loss(y_true, proba, classes, sample_weight=None):
+    return -metrics.log_loss(y_true, proba, labels=classes, sample_weight=sample_weight)
 
 
-def _label_metric(function, **kwargs):
-    return lambda y_true, y_pred, classes: function(y_true, y_pred, **kwargs)
+def _label_metric(function, sign=1.0, **kwargs):
+    def metric(y_true, y_pred, classes, sample_weight=None):
+        return sign * function(y_true, y_pred, sample_weight=sample_weight, **kwargs)
+    return metric
 
 
 _CLASSIFICATION = ("binary", "multiclass")
@@ -76,13 +82,13 @@ SCORINGS = {
     "neg_log_loss": _Scoring(_neg_log_loss, "proba", _CLASSIFICATION),
     "r2": _Scoring(_label_metric(metrics.r2_score), "value", _REGRESSION),
     "neg_mean_squared_error": _Scoring(
-        lambda y, p, c: -metrics.mean_squared_error(y, p), "value", _REGRESSION
+        _label_metric(metrics.mean_squared_error, -1.0), "value", _REGRESSION
     ),
     "neg_root_mean_squared_error": _Scoring(
-        lambda y, p, c: -metrics.root_mean_squared_error(y, p), "value", _REGRESSION
+        _label_metric(metrics.root_mean_squared_error, -1.0), "value", _REGRESSION
     ),
     "neg_mean_absolute_error": _Scoring(
-        lambda y, p, c: -metrics.mean_absolute_error(y, p), "value", _REGRESSION
+        _label_metric(metrics.mean_absolute_error, -1.0), "value", _REGRESSION
     ),
 }
 
@@ -223,7 +229,8 @@ def _check_predictions(predictions, n_expected, task):
         raise ValueError("the model predicted NaN or infinite values")
 
 
-def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
+def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof,
+                    sample_weight=None):
     spec = SCORINGS[scoring]
     classes = np.unique(y) if task != "regression" else None
     needs_proba = spec.needs == "proba" or return_oof
@@ -235,7 +242,8 @@ def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
     for train, test in splits:
         model = strategy.build(config, n_rows=len(train))
         start = time.perf_counter()
-        model.fit(_safe_indexing(X, train), y[train])
+        fit_model(model, _safe_indexing(X, train), y[train],
+                  None if sample_weight is None else sample_weight[train])
         fit_seconds += time.perf_counter() - start
         start = time.perf_counter()
         labels, proba = _predict_for_scoring(
@@ -252,7 +260,8 @@ def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof):
             if not np.all(np.isfinite(proba)):
                 raise ValueError("the model predicted NaN or infinite probabilities")
         predictions = proba if spec.needs == "proba" else labels
-        fold_scores.append(float(spec.function(y[test], predictions, classes)))
+        weights = None if sample_weight is None else sample_weight[test]
+        fold_scores.append(float(spec.function(y[test], predictions, classes, weights)))
         if return_oof:
             oof[test] = proba if task != "regression" else labels
     if not np.all(np.isfinite(fold_scores)):
@@ -272,14 +281,16 @@ def _error_result(exc):
     return EvaluationResult(status="error", error=message[:2000])
 
 
-def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof):
+def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof,
+                 sample_weight=None):
     try:
         # Parallelism is across evaluations; learners' warnings (e.g. about
         # convergence) are expected during a search and would only be noise.
         with threadpool_limits(1), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _cross_validate(
-                strategy, config, X, y, task, splits, scoring, return_oof
+                strategy, config, X, y, task, splits, scoring, return_oof,
+                sample_weight,
             )
     except Exception as exc:  # a failing strategy is recorded, not raised
         return _error_result(exc)
@@ -299,6 +310,7 @@ def evaluate_config(
     timeout=None,
     return_oof=False,
     deadline=False,
+    sample_weight=None,
 ):
     """Cross-validate one configuration of a strategy.
 
@@ -323,6 +335,11 @@ def evaluate_config(
         ``timeout`` is a deadline: starting the worker process that enforces
         it counts against it (a time budget); otherwise it limits the
         learner's own time.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Per-row weights: each fold's model is fitted with its training rows'
+        weights (see :func:`~skmeta.strategies.fit_model`) and scored with a
+        metric weighted by its test rows' weights. The strategy must accept
+        weights (:attr:`~skmeta.strategies.Strategy.accepts_sample_weight`).
 
     Returns
     -------
@@ -345,7 +362,10 @@ def evaluate_config(
     scoring = check_scoring_name(scoring, task)
     if timeout is not None and timeout <= 0:
         raise ValueError(f"timeout must be positive or None, got {timeout}.")
-    args = (strategy, config, X, np.asarray(y), task, list(splits), scoring, return_oof)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=float)
+    args = (strategy, config, X, np.asarray(y), task, list(splits), scoring, return_oof,
+            sample_weight)
     if timeout is None:
         return _run_guarded(*args)
     outcome, value = call_with_timeout(_run_guarded, args, timeout, count_start=deadline)
@@ -405,19 +425,21 @@ def merge_fold_results(fold_results, splits):
     )
 
 
-def score_predictions(y_true, predictions, task, scoring=None, classes=None):
+def score_predictions(y_true, predictions, task, scoring=None, classes=None,
+                      sample_weight=None):
     """Score predictions (labels, probabilities or values) with a named metric.
 
     ``predictions`` are class probabilities (columns ordered as ``classes``)
     for classification and values for regression, as in
-    :attr:`EvaluationResult.oof_predictions`.
+    :attr:`EvaluationResult.oof_predictions`; ``sample_weight`` weights the
+    metric.
     """
     scoring = check_scoring_name(scoring, task)
     spec = SCORINGS[scoring]
     if task == "regression":
-        return float(spec.function(y_true, predictions, None))
+        return float(spec.function(y_true, predictions, None, sample_weight))
     classes = np.unique(y_true) if classes is None else np.asarray(classes)
     if spec.needs == "proba":
-        return float(spec.function(y_true, predictions, classes))
+        return float(spec.function(y_true, predictions, classes, sample_weight))
     labels = classes[np.argmax(predictions, axis=1)]
-    return float(spec.function(y_true, labels, classes))
+    return float(spec.function(y_true, labels, classes, sample_weight))

@@ -43,7 +43,13 @@ from skmeta.evaluation import (
     evaluate_config,
     make_cv,
 )
-from skmeta.knowledge import Evaluation, EvaluationKey, KnowledgeBase, config_key
+from skmeta.knowledge import (
+    WEIGHTED_CV_SUFFIX,
+    Evaluation,
+    EvaluationKey,
+    KnowledgeBase,
+    config_key,
+)
 from skmeta.knowledge.checks import usable_evaluations
 from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
@@ -129,9 +135,11 @@ def subsample(dataset, max_samples, random_state):
 
 
 def take_rows(dataset, index):
-    """A new :class:`Dataset` of the given rows (same name and task)."""
+    """A new :class:`Dataset` of the given rows (same name, task and weights)."""
     X = dataset.X.iloc[index] if hasattr(dataset.X, "iloc") else dataset.X[index]
-    return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task)
+    weights = None if dataset.sample_weight is None else dataset.sample_weight[index]
+    return Dataset(X, dataset.y[index], name=dataset.name, task=dataset.task,
+                   sample_weight=weights)
 
 
 #: Stored adjuster settings are learned again once the knowledge base holds
@@ -213,6 +221,7 @@ def _evaluate_job(job, scoring, splits, timeout, seed):
     result = evaluate_config(
         job.strategy, job.config, job.dataset.X, job.dataset.y, job.dataset.task,
         splits, scoring=scoring, timeout=timeout,
+        sample_weight=job.dataset.sample_weight,
     )
     return Evaluation(
         dataset_id=job.dataset_id,
@@ -380,6 +389,11 @@ class MetaLearner(BaseEstimator):
         Parameters
         ----------
         datasets : list of Dataset or (X, y) pairs, or a folder of CSV files
+            A :class:`Dataset` with ``sample_weight`` is evaluated with its
+            weights (fits and fold scores), its evaluations stored as
+            weighted (``cv`` ending in
+            :data:`~skmeta.knowledge.WEIGHTED_CV_SUFFIX`); strategies whose
+            learner cannot take weights are not evaluated on it.
         y : None
             Ignored; present for scikit-learn's API.
 
@@ -430,8 +444,12 @@ class MetaLearner(BaseEstimator):
             key_cv = cv_description(splitter)
             if sample is not dataset:
                 key_cv += f" on {self.max_samples} rows"
+            if dataset.sample_weight is not None:
+                key_cv += WEIGHTED_CV_SUFFIX
             splits = list(splitter.split(sample.X, sample.y))
             for strategy in resolve_portfolio(self.portfolio, dataset.task):
+                if dataset.sample_weight is not None and not strategy.accepts_sample_weight:
+                    continue  # it could not be judged by the weighted metric
                 for config in configuration_grid(
                     strategy, self.n_configs_per_strategy, self.random_state
                 ):

@@ -142,10 +142,11 @@ class _Fold:
     result: EvaluationResult | None = field(default=None)
 
 
-def _run_fold(proposal, X, y, task, split, scoring, limit, return_oof, deadline):
+def _run_fold(proposal, X, y, task, split, scoring, limit, return_oof, deadline,
+              sample_weight):
     return evaluate_config(proposal.strategy, proposal.config, X, y, task, [split],
                            scoring=scoring, timeout=limit, return_oof=return_oof,
-                           deadline=deadline)
+                           deadline=deadline, sample_weight=sample_weight)
 
 
 class FoldRace:
@@ -168,6 +169,8 @@ class FoldRace:
         ``predict_seconds(strategy_name, config)``: the cost model's seconds
         for a 3-fold evaluation on the search's rows (NaN when unknown).
     n_jobs : int, optional
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weights of the rows: every fold is fitted and scored with them.
 
     Attributes
     ----------
@@ -176,8 +179,9 @@ class FoldRace:
     """
 
     def __init__(self, X, y, task, splits, scoring, keep_oof, clock, n_refit_rows,
-                 timeout=None, predict_seconds=None, n_jobs=None):
+                 timeout=None, predict_seconds=None, n_jobs=None, sample_weight=None):
         self.X, self.y, self.task = X, y, task
+        self.sample_weight = sample_weight
         self.splits = splits
         self.scoring = scoring
         self.keep_oof = keep_oof
@@ -316,9 +320,7 @@ class FoldRace:
             for proposal, index, predicted, refit in todo:
                 fold = self._plan(proposal, index, predicted, refit=refit)
                 if not fold.skip:
-                    fold.result = self._finish(fold, _run_fold(
-                        fold.proposal, self.X, self.y, self.task, self.splits[index],
-                        self.scoring, fold.limit, self.keep_oof, fold.deadline))
+                    fold.result = self._finish(fold, _run_fold(*self._fold_job(fold)))
                 folds.append(fold)
         else:
             folds, queued = [], 0.0
@@ -329,10 +331,7 @@ class FoldRace:
                     queued += predicted if math.isfinite(predicted) else 0.0
             run = [f for f in folds if not f.skip]
             results = Parallel(n_jobs=self.n_jobs)(
-                delayed(_run_fold)(f.proposal, self.X, self.y, self.task,
-                                   self.splits[f.index], self.scoring, f.limit,
-                                   self.keep_oof, f.deadline)
-                for f in run
+                delayed(_run_fold)(*self._fold_job(f)) for f in run
             )
             for fold, result in zip(run, results):
                 fold.result = self._finish(fold, result)
@@ -341,6 +340,12 @@ class FoldRace:
                 fold.result = EvaluationResult(status="timeout",
                                                error=f"not started: {fold.skip}")
         return folds
+
+    def _fold_job(self, fold):
+        """The arguments of :func:`_run_fold` for a planned fold."""
+        return (fold.proposal, self.X, self.y, self.task, self.splits[fold.index],
+                self.scoring, fold.limit, self.keep_oof, fold.deadline,
+                self.sample_weight)
 
     @staticmethod
     def _finish(fold, result):

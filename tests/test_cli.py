@@ -517,3 +517,65 @@ def test_the_console_script_runs(kb):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{kb} (schema version")
 
+
+
+# -- sample weights and dates ---------------------------------------------------------
+
+
+def _weekend_csv(path, n=400, seed=0):
+    """ISO timestamps, a weight column and a target that is "weekend"."""
+    rng = np.random.default_rng(seed)
+    when = pd.Timestamp("2023-01-01") + pd.to_timedelta(
+        rng.integers(0, 2 * 365 * 24, n), unit="h")
+    frame = pd.DataFrame({"when": when.strftime("%Y-%m-%dT%H:%M:%S"),
+                          "x": rng.normal(size=n), "w": rng.uniform(0.5, 2.0, n),
+                          "target": np.asarray(when.day_of_week >= 5, dtype=int)})
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_fit_with_weights_and_dates_then_predict_from_the_csv(tmp_path, capsys):
+    frame = _weekend_csv(tmp_path / "train.csv")
+    model = tmp_path / "model.joblib"
+    argv = ["fit", tmp_path / "train.csv", "--target", "target", "--sample-weight", "w",
+            "--portfolio", "random_forest,knn", "--n-evaluations", "2", "--cv", "3",
+            "-o", model, "--quiet"]
+    code, out, err = run_cli(argv)
+    assert code == 0, err
+    estimator = joblib.load(model)
+    assert list(estimator.feature_names_in_) == ["when", "x"]  # not the weights
+    assert set(estimator.skipped_strategies_) == {"knn"}
+    assert estimator.best_score_ > 0.95  # the weekday part was found
+    code, out, err = run_cli(["predict", model, tmp_path / "train.csv",
+                              "-o", tmp_path / "p.csv"])
+    assert code == 0, err
+    predictions = pd.read_csv(tmp_path / "p.csv")["prediction"]
+    assert np.mean(predictions == frame["target"]) > 0.95
+
+
+def test_parse_dates_none_and_bad_columns(tmp_path):
+    _weekend_csv(tmp_path / "train.csv", n=100)
+    base = ["fit", tmp_path / "train.csv", "--target", "target", "--portfolio",
+            "random_forest", "--n-evaluations", "1", "-o", tmp_path / "m.joblib",
+            "--quiet"]
+    assert run_cli(base + ["--parse-dates", "none"])[0] == 0
+    # Without parsing, the timestamps are one more categorical column.
+    assert joblib.load(tmp_path / "m.joblib")._date_encoder is None
+    code, _, err = run_cli(base + ["--parse-dates", "nope"])
+    assert code == 1 and "cannot parse dates in ['nope']: no such column" in err
+    code, _, err = run_cli(base + ["--sample-weight", "weights"])
+    assert code == 1 and "sample weight column 'weights' is not in train.csv" in err
+    code, _, err = run_cli(base + ["--sample-weight", "target"])
+    assert code == 1 and "--sample-weight names the target column" in err
+
+
+def test_a_model_with_dates_saves_and_loads_as_skops(tmp_path):
+    _weekend_csv(tmp_path / "train.csv", n=120)
+    model = tmp_path / "model.skops"
+    code, _, err = run_cli(["fit", tmp_path / "train.csv", "--target", "target",
+                            "--portfolio", "random_forest", "--n-evaluations", "1",
+                            "-o", model, "--quiet"])
+    assert code == 0, err
+    code, out, err = run_cli(["predict", model, tmp_path / "train.csv"])
+    assert code == 0, err
+    assert len(pd.read_csv(io.StringIO(out))) == 120

@@ -17,7 +17,7 @@ DOCS = ROOT / "docs"
 
 #: The modules the API reference documents, one page each.
 API_MODULES = [
-    "skmeta", "skmeta.datasets", "skmeta.metafeatures", "skmeta.strategies",
+    "skmeta", "skmeta.datasets", "skmeta.dates", "skmeta.metafeatures", "skmeta.strategies",
     "skmeta.knowledge", "skmeta.evaluation", "skmeta.selection", "skmeta.adjust",
     "skmeta.search",
     "skmeta.learner", "skmeta.estimators", "skmeta.ensemble", "skmeta.plotting",

@@ -50,6 +50,13 @@ EXPECTED_OUTPUT = {
         r"wrote strategy_probabilities\.png",
         r"wrote knowledge_map\.png",
     ],
+    "weights_and_dates.py": [
+        r"unweighted: best \w+, cross-validated R\^2 0\.\d+, test R\^2 0\.\d+",
+        r"weighted: best \w+, cross-validated R\^2 0\.[6-9]\d\d, test R\^2 0\.[7-9]\d\d",
+        r"left out of the weighted search: \{'knn': 'KNeighborsRegressor\.fit takes no",
+        r"the timestamp as parts: test R\^2 0\.[7-9]\d\d; as text: -?0\.[0-2]\d\d",
+        r"predicting from text dates: R\^2 0\.[7-9]\d\d",
+    ],
     "dask_cluster.py": [
         r"dask cluster with 2 workers",
         r"meta-trained on 5 datasets: 30 evaluations ran on the cluster",

@@ -22,6 +22,7 @@ from skmeta.cli.printing import (
     _trace_table,
 )
 from skmeta.cli.reading import (
+    _add_dates_option,
     _check_output,
     _load_dataset,
 )
@@ -39,7 +40,7 @@ def _cmd_metafeatures(args):
 
     if args.output:
         _check_output(args.output)
-    dataset = _load_dataset(args.path, args.target)
+    dataset = _load_dataset(args.path, args.target, parse_dates=args.parse_dates)
     values = extract_metafeatures(
         dataset.X,
         dataset.y,
@@ -132,7 +133,7 @@ def _cmd_demo(args):
 
 
 def _cmd_recommend(args):
-    dataset = _load_dataset(args.data, args.target, args.task)
+    dataset = _load_dataset(args.data, args.target, args.task, args.parse_dates)
     learner = _meta_learner(args.kb)
     ranked = learner.recommend(dataset.X, dataset.y, k=args.k, task=dataset.task)
     print(f"{dataset.name}: {dataset.task}, {dataset.n_samples} rows, "
@@ -165,6 +166,7 @@ def _add_metafeatures(commands):
     )
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("-o", "--output", help="write one CSV row here")
+    _add_dates_option(parser)
     parser.set_defaults(handler=_cmd_metafeatures)
 
 
@@ -206,4 +208,5 @@ def _add_recommend(commands):
     parser.add_argument("--kb", metavar="PATH",
                         help="a knowledge base: SQLite file or .json[.gz] export "
                         "(default: the shipped one)")
+    _add_dates_option(parser)
     parser.set_defaults(handler=_cmd_recommend)

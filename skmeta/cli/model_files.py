@@ -72,7 +72,7 @@ def _save_model(estimator, path):
 # load fail with the list of the types it would need.
 
 #: Modules of skmeta whose classes a saved estimator may contain.
-_SKOPS_SKMETA_MODULES = ("skmeta.estimators", "skmeta.ensemble",
+_SKOPS_SKMETA_MODULES = ("skmeta.estimators", "skmeta.ensemble", "skmeta.dates",
                          "skmeta.strategies.preprocessing")
 
 

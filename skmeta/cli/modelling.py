@@ -31,8 +31,9 @@ from skmeta.cli.printing import (
     _trace_table,
 )
 from skmeta.cli.reading import (
+    _add_dates_option,
     _check_output,
-    _load_dataset,
+    _load_table,
     _portfolio,
     _read_csv,
     _stem,
@@ -80,7 +81,16 @@ def _cmd_fit(args):
     if args.plot:
         plot = _plot_function()
         _check_output(args.plot)
-    dataset = _load_dataset(args.data, args.target, args.task)
+    from skmeta.datasets import Dataset
+
+    if args.sample_weight == args.target:
+        raise CommandError("--sample-weight names the target column; name a "
+                           "column of weights")
+    # The estimator gets the columns as read, so that it encodes the dates
+    # itself and a saved model predicts from the same kind of file.
+    X, y, weights = _load_table(args.data, args.target, args.parse_dates,
+                                args.sample_weight)
+    dataset = Dataset(X, y, name=_stem(args.data), task=args.task, sample_weight=weights)
     scoring = check_scoring_name(args.scoring, dataset.task)
     verbose = 0 if args.quiet else 1
     # The default (None) stays None in the saved model; a --kb is resolved
@@ -100,13 +110,13 @@ def _cmd_fit(args):
         verbose=verbose,
     )
     start = time.perf_counter()
-    estimator.fit(dataset.X, dataset.y)
+    estimator.fit(X, dataset.y, sample_weight=dataset.sample_weight)
     seconds = time.perf_counter() - start
     if args.kb:  # record where the experience came from, not the meta-models
         estimator.set_params(knowledge_base=str(args.kb))
 
     print(f"{type(estimator).__name__} on {dataset.name}: {dataset.task}, "
-          f"{dataset.n_samples} rows, {dataset.n_features} features; "
+          f"{dataset.n_samples} rows, {X.shape[1]} features; "
           f"{len(estimator.trace_)} evaluations in {seconds:.1f} s")
     _print_table(_trace_table(estimator.trace_), digits={"seconds": 2})
     _print_fitted(estimator, scoring)
@@ -121,7 +131,7 @@ def _cmd_fit(args):
 def _cmd_predict(args):
     output = None if args.output in (None, "-") else _check_output(args.output)
     model = _load_model(args.model)
-    frame = _read_csv(args.data)
+    frame = _read_csv(args.data, args.parse_dates)
     X, ignored = _model_features(model, frame, Path(args.data).name)
     try:
         if args.proba:
@@ -189,6 +199,10 @@ def _add_fit(commands):
                         help="also save the adaptation plot (needs skmeta.plotting "
                         "and matplotlib)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--sample-weight", metavar="COL",
+                        help="a column of per-row weights (not a feature): every "
+                        "fit and score of the search is weighted by it")
+    _add_dates_option(parser)
     parser.set_defaults(handler=_cmd_fit)
 
 
@@ -212,4 +226,5 @@ def _add_predict(commands):
                         help="where to write the predictions (default or '-': stdout)")
     parser.add_argument("--proba", action="store_true",
                         help="write class probabilities, one column per class")
+    _add_dates_option(parser)
     parser.set_defaults(handler=_cmd_predict)

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import argparse
 import os
-import zlib
 from pathlib import Path
-
-import pandas as pd
 
 from skmeta.cli.errors import (
     CommandError,
     _one_line,
 )
 
+DATES_HELP = (
+    "columns to read as dates and times (they become numeric parts: year, "
+    "month, day, weekday, hour, elapsed days): comma-separated names; 'auto' "
+    "(the default) takes the text columns whose every value is an ISO 8601 "
+    "date such as 2024-03-01 or 2024-03-01T12:30:00+01:00; 'none' reads none"
+)
 
-def _load_dataset(path, target, task=None):
+
+def _add_dates_option(parser):
+    parser.add_argument("--parse-dates", default="auto", metavar="COLS",
+                        type=_dates_option, help=DATES_HELP)
+
+
+def _dates_option(value):
+    """``--parse-dates``: "auto", None ("none") or a list of column names."""
+    if value.strip().lower() in ("auto", "none"):
+        return None if value.strip().lower() == "none" else "auto"
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("needs column names, 'auto' or 'none'")
+    return names
+
+
+def _load_dataset(path, target, task=None, parse_dates="auto"):
     from skmeta.datasets import load_csv, load_penguins
 
     if path is None:
         return load_penguins()
     try:
-        return load_csv(path, target=target, task=task)
+        return load_csv(path, target=target, task=task, parse_dates=parse_dates)
     except (TypeError, KeyError) as exc:
         raise CommandError(f"cannot use {path}: {_one_line(exc)}") from None
 
@@ -38,12 +58,24 @@ def _csv_files(folder):
     return files
 
 
-def _load_folder(folder, target):
+def _load_table(path, target, parse_dates="auto", sample_weight=None):
+    """A CSV file's features (dates parsed, not yet encoded), target and
+    weights, for an estimator's fit (see :func:`skmeta.datasets.read_csv_table`)."""
+    from skmeta.datasets import read_csv_table
+
+    try:
+        return read_csv_table(path, target, parse_dates=parse_dates,
+                              sample_weight=sample_weight)
+    except (TypeError, KeyError) as exc:
+        raise CommandError(f"cannot use {path}: {_one_line(exc)}") from None
+
+
+def _load_folder(folder, target, parse_dates="auto"):
     """Every CSV of a folder as a Dataset; an error names the file."""
     datasets = []
     for file in _csv_files(folder):
         try:
-            datasets.append(_load_dataset(file, target))
+            datasets.append(_load_dataset(file, target, parse_dates=parse_dates))
         except (CommandError, ValueError) as exc:
             message = _one_line(exc)
             if file.name not in message:
@@ -52,16 +84,9 @@ def _load_folder(folder, target):
     return datasets
 
 
-def _read_csv(path):
-    """A CSV file as a DataFrame, read as :func:`skmeta.load_csv` reads it."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    try:
-        return pd.read_csv(path, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            EOFError, zlib.error, OSError) as exc:
-        raise CommandError(f"cannot read {path} as CSV: {_one_line(exc)}") from None
+def _read_csv(path, parse_dates=None):
+    """A CSV file's columns, read as :func:`skmeta.load_csv` reads them."""
+    return _load_table(path, None, parse_dates)[0]
 
 
 def _stem(path):

@@ -87,10 +87,17 @@ __all__ = [
     "STATUS_ERROR",
     "STATUS_OK",
     "STATUS_TIMEOUT",
+    "WEIGHTED_CV_SUFFIX",
     "Evaluation",
     "EvaluationKey",
     "config_key",
 ]
+
+
+#: Ends the ``cv`` of an evaluation fitted and scored with sample weights:
+#: part of its identity, so a weighted and an unweighted evaluation of the
+#: same configuration are two evaluations.
+WEIGHTED_CV_SUFFIX = " with sample weights"
 
 
 class EvaluationKey(NamedTuple):
@@ -485,6 +492,8 @@ class Evaluation:
     cv : str
         How the score was cross-validated, e.g.
         ``"StratifiedKFold(n_splits=3, shuffle=True)"``; part of the identity.
+        It ends with :data:`WEIGHTED_CV_SUFFIX` when the folds were fitted
+        and scored with sample weights (see :attr:`weighted`).
     seed : int
         The random seed of the splits and of the estimator.
     status : {"ok", "error", "timeout"}, default="ok"
@@ -552,6 +561,11 @@ class Evaluation:
             [getattr(self, name) for name in EVALUATION_FIELDS]
             + [_canonical_json(self.config), self.config_key]
         )
+
+    @property
+    def weighted(self):
+        """Whether the evaluation was fitted and scored with sample weights."""
+        return self.cv.endswith(WEIGHTED_CV_SUFFIX)
 
     @property
     def key(self):

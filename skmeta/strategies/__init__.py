@@ -28,7 +28,7 @@ from skmeta.strategies.space import (
     Space,
     Uniform,
 )
-from skmeta.strategies.strategy import Strategy, single_hidden_layer
+from skmeta.strategies.strategy import Strategy, fit_model, single_hidden_layer
 
 __all__ = [
     "PREPROCESSING_KINDS",
@@ -42,6 +42,7 @@ __all__ = [
     "Uniform",
     "default_portfolio",
     "default_strategy_names",
+    "fit_model",
     "resolve_portfolio",
     "single_hidden_layer",
 ]

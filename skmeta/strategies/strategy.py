@@ -8,6 +8,7 @@ with the steps ``"preprocess"`` and ``"estimator"``.
 
 from __future__ import annotations
 
+from sklearn import config_context
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import TransformedTargetRegressor
@@ -19,12 +20,13 @@ from sklearn.ensemble import (
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import BaseDecisionTree
+from sklearn.utils.validation import has_fit_parameter
 
 from skmeta.datasets import TASKS
 from skmeta.strategies.preprocessing import PREPROCESSING_KINDS, TabularPreprocessor
 from skmeta.strategies.space import Space
 
-__all__ = ["Strategy", "single_hidden_layer"]
+__all__ = ["Strategy", "fit_model", "single_hidden_layer"]
 
 #: Most categories kept per column by the one-hot encoding of "scale"/"onehot".
 ONEHOT_MAX_CATEGORIES = 20
@@ -77,6 +79,41 @@ def single_hidden_layer(width):
     (64,)
     """
     return (int(width),)
+
+
+def fit_model(model, X, y, sample_weight=None):
+    """Fit a pipeline of :meth:`Strategy.build`, with per-row weights if given.
+
+    The weights go to the ``"estimator"`` step (the learner, through a
+    target transform or a calibrator wrapping it), not to the preprocessing.
+    They are passed directly, whether or not the caller enabled scikit-learn's
+    metadata routing: the pipeline is skmeta's own, and its learner is known
+    to accept them (:attr:`Strategy.accepts_sample_weight`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from skmeta.strategies import default_portfolio, fit_model
+    >>> X, y = load_iris(return_X_y=True, as_frame=True)
+    >>> forest = {s.name: s for s in default_portfolio("multiclass")}["random_forest"]
+    >>> weights = np.where(y == 0, 10.0, 1.0)
+    >>> fit_model(forest.build(), X, y, weights).score(X, y) > 0.9
+    True
+    """
+    if sample_weight is None:
+        return model.fit(X, y)
+    with config_context(enable_metadata_routing=False):
+        return model.fit(X, y, estimator__sample_weight=sample_weight)
+
+
+def _learner_of(estimator):
+    """The learner inside a target transform or a calibrator."""
+    if isinstance(estimator, TransformedTargetRegressor):
+        return _learner_of(estimator.regressor)
+    if isinstance(estimator, CalibratedClassifierCV):
+        return _learner_of(estimator.estimator)
+    return estimator
 
 
 def _auto_preprocessing(estimator):
@@ -389,6 +426,16 @@ preprocessing='ordinal', tasks=('binary', 'multiclass'))
             max_bins = getattr(estimator, "max_bins", NATIVE_MAX_CATEGORIES)
             settings["max_categories"] = min(NATIVE_MAX_CATEGORIES, max_bins)
         return TabularPreprocessor(**settings)
+
+    @property
+    def accepts_sample_weight(self):
+        """Whether the learner's ``fit`` takes ``sample_weight``.
+
+        A strategy that does not (k-nearest neighbours) is left out of a
+        weighted search rather than fitted without the weights, whose
+        metric it would then be judged by.
+        """
+        return has_fit_parameter(_learner_of(self.estimator), "sample_weight")
 
     @property
     def handles_sparse(self):
