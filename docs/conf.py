@@ -70,6 +70,7 @@ API_MODULES = [
     "skmeta.learner",
     "skmeta.estimators",
     "skmeta.ensemble",
+    "skmeta.guard",
     "skmeta.plotting",
     "skmeta.cli",
 ]

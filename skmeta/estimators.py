@@ -53,6 +53,7 @@ from skmeta.datasets import (
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
+from skmeta.guard import GuardedRegressor, choose_guard
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import (
     MetaLearner,
@@ -345,6 +346,8 @@ class _BaseMetaEstimator(BaseEstimator):
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
                               zip(portfolio, np.nan_to_num(start_point.prior))))
         if zero_shot:
+            if task == "regression":
+                self.target_guard_ = None  # no out-of-fold predictions to choose it
             self._fit_zero_shot(adjuster, dataset, clock, seed, predict_seconds)
             return self
 
@@ -353,7 +356,7 @@ class _BaseMetaEstimator(BaseEstimator):
         splits = list(splitter.split(search.X, search.y, search_groups))
         race = FoldRace(
             search.X, search.y, task, splits, scoring,
-            keep_oof=self.ensemble_size > 1, clock=clock,
+            keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
             n_refit_rows=dataset.n_samples, timeout=self.timeout,
             predict_seconds=predict_seconds, n_jobs=self.n_jobs,
             sample_weight=search.sample_weight,
@@ -603,10 +606,15 @@ class _BaseMetaEstimator(BaseEstimator):
         self.best_params_ = dict(self.trace_.at[best, "config"])
         self.best_score_ = float(self.trace_.at[best, "score"])
         if len(kept) == 1:
-            self.estimator_ = kept[0][2]
+            model = kept[0][2]
         else:
-            self.estimator_ = self._fuse([m for _, _, m in kept],
-                                         [w for _, w, _ in kept])
+            model = self._fuse([m for _, _, m in kept], [w for _, w, _ in kept])
+        self.estimator_ = self._guard(model, [(i, w) for i, w, _ in kept], race,
+                                      search, final, scoring)
+
+    def _guard(self, model, members, race, search, final, scoring):
+        """The final model, post-processed where its task needs it."""
+        return model
 
     def _update_knowledge(self, learner, dataset, metafeatures, scoring, cv, seed):
         kb = learner.knowledge_base_
@@ -932,7 +940,21 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     """A regressor that picks and tunes its own learning strategy.
 
     Parameters are those of :class:`MetaClassifier`; ``scoring`` defaults to
-    R². Attributes are the same except ``classes_``.
+    R². Attributes are the same except ``classes_``, and:
+
+    Attributes
+    ----------
+    target_guard_ : dict
+        How the final predictions are guarded against the wild ones of a
+        heavy-tailed target or an extrapolating learner (None with
+        ``n_evaluations=1``, which has no out-of-fold predictions): they move
+        ``shrink`` of the way from the training mean to the model's, and are
+        clipped to the training target range widened by ``margin`` of its
+        width (see :mod:`skmeta.guard`); chosen on the out-of-fold
+        predictions of the fused members, whose score goes from
+        ``unguarded_score`` to ``score``. ``shrink=1, margin=inf`` leaves
+        the model as it is; ``shrink=0`` is the constant predictor, for a
+        dataset where every configuration scores below it.
 
     Examples
     --------
@@ -958,3 +980,27 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
 
     def _fuse(self, fitted, weights):
         return FusedRegressor(fitted, weights)
+
+    def _guard(self, model, members, race, search, final, scoring):
+        """Shrink and clip the predictions where that scores better out of fold.
+
+        The members' out-of-fold predictions, fused with their weights, choose
+        the guard (:func:`~skmeta.guard.choose_guard`); the final model gets
+        the mean and range of the target it was refit on.
+        """
+        self.target_guard_ = None
+        if not all(race.records[i].complete for i, _ in members):
+            return model  # a member judged on one fold has no out-of-fold predictions
+        oof = [race.records[i].result.oof_predictions for i, _ in members]
+        weights = np.array([w for _, w in members], dtype=float)
+        fused = sum(w * p for w, p in zip(weights, oof, strict=True)) / weights.sum()
+        guard = choose_guard(fused, search.y, race.splits, scoring, search.sample_weight)
+        self.target_guard_ = guard
+        if guard["shrink"] == 1.0 and not np.isfinite(guard["margin"]):
+            return model
+        self._log(f"predictions guarded: shrink {guard['shrink']:g}, margin "
+                  f"{guard['margin']:g} (out-of-fold {scoring} "
+                  f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
+        center = float(np.average(final.y, weights=final.sample_weight))
+        return GuardedRegressor(model, center, float(final.y.min()), float(final.y.max()),
+                                guard["shrink"], guard["margin"])

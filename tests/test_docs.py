@@ -20,7 +20,8 @@ API_MODULES = [
     "skmeta", "skmeta.datasets", "skmeta.dates", "skmeta.metafeatures", "skmeta.strategies",
     "skmeta.knowledge", "skmeta.evaluation", "skmeta.selection", "skmeta.adjust",
     "skmeta.search",
-    "skmeta.learner", "skmeta.estimators", "skmeta.ensemble", "skmeta.plotting",
+    "skmeta.learner", "skmeta.estimators", "skmeta.ensemble", "skmeta.guard",
+    "skmeta.plotting",
     "skmeta.cli",
 ]
 

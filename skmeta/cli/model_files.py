@@ -73,7 +73,7 @@ def _save_model(estimator, path):
 
 #: Modules of skmeta whose classes a saved estimator may contain.
 _SKOPS_SKMETA_MODULES = ("skmeta.estimators", "skmeta.ensemble", "skmeta.dates",
-                         "skmeta.strategies.preprocessing")
+                         "skmeta.guard", "skmeta.strategies.preprocessing")
 
 
 #: Other skmeta classes a saved estimator may contain.
