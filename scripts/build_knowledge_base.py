@@ -6,10 +6,29 @@ a SQLite file as it goes (rerun to resume after an interruption), then exports
 it to ``skmeta/data/knowledge_base.json.gz`` with the meta-learned adjuster
 settings.
 
+The grid runs in phases (``--phases``, all by default), each a
+``MetaLearner.fit`` on the same SQLite file, so that every phase reuses what
+is stored and an interrupted build resumes where it stopped:
+
+- ``main``: every dataset; each strategy's default and ``--n-configs``
+  sampled configurations, 3-fold, on at most 5,000 rows (the score matrix
+  the meta-models learn from);
+- ``subsample``: datasets of at least 2,000 rows; the same grid on 1,000
+  rows. With the main phase it is the fidelity data: how a cheap evaluation
+  ranks the configurations against the full one (and each evaluation's
+  ``fold_scores`` give the one-fold fidelity of both);
+- ``large``: datasets of more than 5,000 rows; each strategy's default on up
+  to 20,000 rows, for the cost model and for experience at the sizes of
+  users' tables.
+
+``--start-from FILE`` first imports an exported knowledge base (the shipped
+one, say) into a new work file, so that its evaluations are reused.
+
 Usage::
 
     python scripts/build_knowledge_base.py [--corpus DIR] [--work FILE]
-        [--n-jobs 2] [--n-configs 5] [--max-samples 5000] [--datasets a,b]
+        [--n-jobs 2] [--n-configs 5] [--phases main,subsample,large]
+        [--datasets a,b] [--start-from skmeta/data/knowledge_base.json.gz]
     python scripts/build_knowledge_base.py --relearn-settings
 
 ``--relearn-settings`` meta-learns the adjuster settings again on the
@@ -29,6 +48,7 @@ import pandas as pd
 from skmeta import MetaLearner
 from skmeta.datasets import load_csv
 from skmeta.knowledge import KnowledgeBase
+from skmeta.strategies import default_strategy_names
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -49,6 +69,18 @@ def load_corpus(corpus, names=None):
     ]
 
 
+#: name -> (rows evaluated at most, sampled configurations per strategy or
+#: None for --n-configs, smallest dataset in rows, strategies left out).
+#: The kernel SVM is left out of the large phase: its time grows as the
+#: square of the rows (the cost model extrapolates it so), and at 20,000 rows
+#: its evaluations would only time out.
+PHASES = {
+    "main": (5000, None, 0, ()),
+    "subsample": (1000, None, 2000, ()),
+    "large": (20000, 0, 5001, ("svm_rbf",)),
+}
+
+
 def relearn_settings(path, n_jobs):
     """Learn the adjuster settings of an exported knowledge base again."""
     start = time.perf_counter()
@@ -67,16 +99,26 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--n-configs", type=int, default=5)
-    parser.add_argument("--max-samples", type=int, default=5000)
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated phases of {list(PHASES)}")
+    parser.add_argument("--start-from", type=Path,
+                        help="an exported knowledge base to import into a new --work")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--datasets", help="comma-separated names (default: all)")
     parser.add_argument("--relearn-settings", action="store_true",
                         help="only learn the adjuster settings again on --output")
     args = parser.parse_args(argv)
+    unknown = set(args.phases.split(",")) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phases {sorted(unknown)}; choose from {list(PHASES)}")
     if args.relearn_settings:
         return relearn_settings(args.output, args.n_jobs)
 
     args.work.parent.mkdir(parents=True, exist_ok=True)
+    if args.start_from is not None and not args.work.exists():
+        with KnowledgeBase(args.work) as kb:
+            counts = kb.import_json(args.start_from)
+        print(f"started from {args.start_from}: {counts}", flush=True)
     start = time.perf_counter()
     datasets = load_corpus(args.corpus, args.datasets.split(",") if args.datasets else None)
     print(f"{len(datasets)} datasets loaded in {time.perf_counter() - start:.1f} s", flush=True)
@@ -88,22 +130,31 @@ def main(argv=None):
             kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task, values,
                            dataset.n_samples, dataset.n_features)
     print(f"meta-features stored after {time.perf_counter() - start:.1f} s", flush=True)
-    learner = MetaLearner(
-        knowledge_base=str(args.work),
-        n_configs_per_strategy=args.n_configs,
-        cv=3,
-        timeout=args.timeout,
-        max_samples=args.max_samples,
-        n_jobs=args.n_jobs,
-        random_state=0,
-        verbose=1,
-    ).fit(datasets)
+    learner = None
+    for phase in args.phases.split(","):
+        max_samples, n_configs, min_rows, left_out = PHASES[phase]
+        chosen = [d for d in datasets if d.n_samples >= min_rows]
+        portfolio = [n for n in default_strategy_names() if n not in left_out]
+        began = time.perf_counter()
+        learner = MetaLearner(
+            knowledge_base=str(args.work),
+            portfolio=portfolio if left_out else "default",
+            n_configs_per_strategy=args.n_configs if n_configs is None else n_configs,
+            cv=3,
+            timeout=args.timeout,
+            max_samples=max_samples,
+            n_jobs=args.n_jobs,
+            random_state=0,
+            verbose=1,
+        ).fit(chosen)
+        print(f"phase {phase}: {len(chosen)} datasets, {learner.n_evaluated_} "
+              f"evaluations run, {learner.n_reused_} reused, "
+              f"{time.perf_counter() - began:.0f} s", flush=True)
     seconds = time.perf_counter() - start
     kb = learner.knowledge_base_
     summary = kb.summary()
     print(
-        f"meta-training: {learner.n_evaluated_} evaluations run, "
-        f"{learner.n_reused_} reused, {seconds:.0f} s; "
+        f"meta-training: {seconds:.0f} s; "
         f"knowledge base: {summary['n_datasets']} datasets, "
         f"{summary['n_evaluations']} evaluations, {summary['evaluations_per_status']}",
         flush=True,

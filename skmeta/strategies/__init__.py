@@ -15,9 +15,11 @@ Examples
 """
 
 from skmeta.strategies.portfolio import (
+    TARGET_TRANSFORMS,
     default_portfolio,
     default_strategy_names,
     resolve_portfolio,
+    target_transform,
 )
 from skmeta.strategies.preprocessing import PREPROCESSING_KINDS, TabularPreprocessor
 from skmeta.strategies.space import (
@@ -32,6 +34,7 @@ from skmeta.strategies.strategy import Strategy, fit_model, single_hidden_layer
 
 __all__ = [
     "PREPROCESSING_KINDS",
+    "TARGET_TRANSFORMS",
     "Categorical",
     "Dimension",
     "Integer",
@@ -45,4 +48,5 @@ __all__ = [
     "fit_model",
     "resolve_portfolio",
     "single_hidden_layer",
+    "target_transform",
 ]

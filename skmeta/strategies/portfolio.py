@@ -18,12 +18,19 @@ Choices worth knowing:
   category dtype, at most 255 categories, unknown ones treated as missing).
 - Regressors whose hyperparameters are in units of the target (SVR's
   ``epsilon``) or that train badly on large targets (MLP) standardize it.
+- For heavy-tailed targets and outliers, regression has gradient boosting
+  with the absolute error loss (``hist_gradient_boosting_l1``), on a
+  transformed target (``hist_gradient_boosting_transformed``: Yeo-Johnson,
+  quantile-normal or signed log, tuned like any hyperparameter) and the
+  Huber loss (``huber``, linear).
 - Trees and ensembles get ordinal codes; linear models, SVMs, k-NN and MLPs
   get imputation, standardization and one-hot codes; naive Bayes gets dense
   imputed one-hot data.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from sklearn.ensemble import (
     ExtraTreesClassifier,
@@ -33,17 +40,20 @@ from sklearn.ensemble import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import HuberRegressor, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.preprocessing import FunctionTransformer, PowerTransformer, QuantileTransformer
 from sklearn.svm import SVC, SVR
 
 from skmeta.datasets import TASKS
 from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
 from skmeta.strategies.strategy import Strategy, single_hidden_layer
 
-__all__ = ["default_portfolio", "default_strategy_names", "resolve_portfolio"]
+__all__ = ["TARGET_TRANSFORMS", "default_portfolio", "default_strategy_names",
+           "resolve_portfolio", "target_transform"]
 
 _SEED = 0
 
@@ -51,18 +61,79 @@ _SEED = 0
 _N_TREES = 100
 
 
-def _hist_gradient_boosting(estimator_class):
+def _boosting_space(prefix=""):
+    return {
+        f"{prefix}learning_rate": LogUniform(0.01, 0.3),
+        f"{prefix}max_leaf_nodes": Integer(8, 128, log=True),
+        f"{prefix}min_samples_leaf": Integer(2, 64, log=True),
+        f"{prefix}l2_regularization": LogUniform(1e-6, 10.0),
+        f"{prefix}max_features": Uniform(0.3, 1.0),
+    }
+
+
+def _hist_gradient_boosting(estimator_class, name="hist_gradient_boosting", **fixed):
     return Strategy(
-        "hist_gradient_boosting",
-        estimator_class(random_state=_SEED),
-        {
-            "learning_rate": LogUniform(0.01, 0.3),
-            "max_leaf_nodes": Integer(8, 128, log=True),
-            "min_samples_leaf": Integer(2, 64, log=True),
-            "l2_regularization": LogUniform(1e-6, 10.0),
-            "max_features": Uniform(0.3, 1.0),
-        },
+        name,
+        estimator_class(random_state=_SEED, **fixed),
+        _boosting_space(),
         defaults={"l2_regularization": 1e-6},
+    )
+
+
+def signed_log1p(y):
+    """``sign(y) * log(1 + |y|)``: a log that takes any real target."""
+    return np.sign(y) * np.log1p(np.abs(y))
+
+
+def signed_expm1(z):
+    """The inverse of :func:`signed_log1p`."""
+    return np.sign(z) * np.expm1(np.abs(z))
+
+
+#: Names of the target transforms ``hist_gradient_boosting_transformed`` tunes.
+TARGET_TRANSFORMS = ("yeo-johnson", "quantile", "signed_log")
+
+
+def target_transform(name):
+    """A regression target's transformer, by name (see :data:`TARGET_TRANSFORMS`).
+
+    ``"yeo-johnson"``: a power transform fitted to make the target normal;
+    ``"quantile"``: its ranks mapped to a normal distribution (heavy tails
+    and outliers have no pull); ``"signed_log"``: :func:`signed_log1p`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta.strategies import target_transform
+    >>> log = target_transform("signed_log").fit(np.array([[-9.0], [0.0], [99.0]]))
+    >>> log.transform(np.array([[99.0]])).round(3).tolist()
+    [[4.605]]
+    """
+    if name == "yeo-johnson":
+        return PowerTransformer(method="yeo-johnson")
+    if name == "quantile":
+        return QuantileTransformer(output_distribution="normal", random_state=_SEED)
+    if name == "signed_log":
+        return FunctionTransformer(signed_log1p, inverse_func=signed_expm1,
+                                   check_inverse=False)
+    raise ValueError(f"target transform must be one of {TARGET_TRANSFORMS}, "
+                     f"got {name!r}.")
+
+
+def _transformed_boosting():
+    """Gradient boosting on a transformed target, the transform tuned."""
+    space = {"transformer": Categorical(list(TARGET_TRANSFORMS))}
+    space.update(_boosting_space("regressor__"))
+    return Strategy(
+        "hist_gradient_boosting_transformed",
+        TransformedTargetRegressor(
+            regressor=HistGradientBoostingRegressor(random_state=_SEED),
+            check_inverse=False,
+        ),
+        space,
+        defaults={"transformer": "yeo-johnson", "regressor__l2_regularization": 1e-6},
+        converters={"transformer": target_transform},
+        preprocessing="native",
     )
 
 
@@ -172,6 +243,16 @@ def _regression_portfolio():
         ),
         _knn(KNeighborsRegressor),
         _mlp(MLPRegressor, target_scaling=True),
+        # Robust to heavy-tailed targets and outliers:
+        _hist_gradient_boosting(HistGradientBoostingRegressor,
+                                "hist_gradient_boosting_l1", loss="absolute_error"),
+        _transformed_boosting(),
+        Strategy(
+            "huber",
+            HuberRegressor(max_iter=1000),
+            {"epsilon": Uniform(1.05, 2.5), "alpha": LogUniform(1e-6, 1.0)},
+            defaults={"epsilon": 1.35, "alpha": 1e-4},
+        ),
     ]
 
 
