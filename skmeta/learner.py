@@ -53,7 +53,13 @@ from skmeta.knowledge import (
 from skmeta.knowledge.checks import usable_evaluations
 from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
-from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, normalized_scores
+from skmeta.selection import (
+    CostModel,
+    NearestDatasets,
+    PerformanceModel,
+    main_protocol,
+    normalized_scores,
+)
 from skmeta.strategies import resolve_portfolio
 
 __all__ = [
@@ -501,7 +507,8 @@ class MetaLearner(BaseEstimator):
         self._learns_from_all = not excluded
         datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
         for family in ("classification", "regression"):
-            runs, table = self._family_data(family, evaluations, datasets, stored)
+            runs, table, timed = self._family_data(family, evaluations, datasets,
+                                                   stored)
             if runs.empty:
                 continue
             if not runs["status"].eq("ok").any():
@@ -521,7 +528,7 @@ class MetaLearner(BaseEstimator):
             )
             self.cost_models_[family] = _PendingModel(
                 CostModel(portfolio, random_state=self.random_state, n_jobs=self.n_jobs),
-                table, runs,
+                table, timed,
             )
             self.nearest_[family] = NearestDatasets().fit(table)
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
@@ -536,16 +543,20 @@ class MetaLearner(BaseEstimator):
                 )
 
     def _family_data(self, family, evaluations, datasets, stored):
-        """A task family's stored evaluations and meta-feature table.
+        """A task family's evaluations, meta-feature table and timed evaluations.
 
         ``datasets`` are those the meta-models learn from (the knowledge
         base's, less any excluded); ``stored`` is the meta-feature table.
+        The evaluations are each dataset's main protocol
+        (:func:`~skmeta.selection.main_protocol`), what scores are compared
+        on; the timed ones are all of them, for the cost model (each knows
+        its rows from its ``cv``).
         """
         tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
         ids = datasets.index[datasets["task"].isin(tasks)]
-        runs = evaluations[evaluations["dataset_id"].isin(ids)]
+        timed = evaluations[evaluations["dataset_id"].isin(ids)]
         table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
-        return runs, table
+        return main_protocol(timed), table, timed
 
     def _family_portfolio(self, family):
         return resolve_portfolio(self.portfolio,
@@ -694,7 +705,7 @@ class MetaLearner(BaseEstimator):
         for name in families:
             if name not in self.training_ids_:
                 raise ValueError(f"the knowledge base has no {name} experience.")
-            runs, table = self._family_data(name, evaluations, datasets, stored)
+            runs, table, _ = self._family_data(name, evaluations, datasets, stored)
             portfolio = self._family_portfolio(name)
             self._pending_settings.pop(name, None)
             # Stored back only by a learner of the whole knowledge base.

@@ -6,6 +6,7 @@ from skmeta.selection.neighbors import MetaFeatureScaler, NearestDatasets
 from skmeta.selection.performance import (
     FAILED_SCORE,
     PerformanceModel,
+    main_protocol,
     normalized_scores,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "MetaFeatureScaler",
     "NearestDatasets",
     "PerformanceModel",
+    "main_protocol",
     "normalized_scores",
 ]

@@ -22,10 +22,37 @@ from skmeta.knowledge.records import config_key
 from skmeta.selection.forest_arrays import ForestArrays, prefixed, unprefixed
 from skmeta.selection.neighbors import MetaFeatureScaler
 
-__all__ = ["FAILED_SCORE", "PerformanceModel", "normalized_scores"]
+__all__ = ["FAILED_SCORE", "PerformanceModel", "main_protocol", "normalized_scores"]
 
 #: Normalized score given to a failed evaluation (and the floor of the scale).
 FAILED_SCORE = -1.0
+
+
+def main_protocol(evaluations):
+    """Each dataset's evaluations under its main protocol.
+
+    A dataset may be evaluated under several protocols (``cv``): the grid's,
+    a cheaper fidelity on fewer rows, default configurations on more rows, a
+    fit's own search. Scores are normalized and compared within one
+    protocol: the one with the most evaluations of the dataset (on a tie,
+    the one stored first). The other evaluations still time the cost model.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmeta.selection import main_protocol
+    >>> runs = pd.DataFrame({"dataset_id": ["a", "a", "a", "b"],
+    ...                      "cv": ["3-fold", "3-fold", "3-fold on 1000 rows", "5-fold"]})
+    >>> main_protocol(runs).index.tolist()
+    [0, 1, 3]
+    """
+    if evaluations.empty:
+        return evaluations
+    counts = evaluations.groupby(["dataset_id", "cv"], sort=False).size()
+    main = set(counts.groupby(level=0, sort=False).idxmax())
+    keys = zip(evaluations["dataset_id"], evaluations["cv"], strict=True)
+    keep = [key in main for key in keys]
+    return evaluations[keep] if not all(keep) else evaluations
 
 
 def normalized_scores(evaluations):
