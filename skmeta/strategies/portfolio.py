@@ -281,7 +281,8 @@ def default_portfolio(task):
 'logistic_regression', 'svm_rbf', 'knn', 'mlp', 'gaussian_nb']
     >>> [s.name for s in default_portfolio("regression")]
     ['hist_gradient_boosting', 'random_forest', 'extra_trees', 'ridge', \
-'svm_rbf', 'knn', 'mlp']
+'svm_rbf', 'knn', 'mlp', 'hist_gradient_boosting_l1', \
+'hist_gradient_boosting_transformed', 'huber']
     """
     _check_task(task)
     if task == "regression":
