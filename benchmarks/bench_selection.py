@@ -1239,6 +1239,32 @@ def _targets_issue13(tables, systems):
     return lines
 
 
+def _targets_issue14(rows, tables, systems):
+    """The regression targets of issue 14, as PASS/FAIL lines with the figures."""
+    if not {"skmeta-10", "rs-20-cheap"} <= set(systems) or "regression" not in tables:
+        return ["  [----] needs skmeta-10 and rs-20-cheap on regression pairs"]
+    summary = tables["regression"][0]
+    a, b = summary.loc["skmeta-10"], summary.loc["rs-20-cheap"]
+    ok = a["mean_normalized"] >= b["mean_normalized"] + 0.02
+    lines = [f"  [{_verdict(ok)}] regression normalized: skmeta-10 "
+             f"{a['mean_normalized']:.3f} vs rs-20-cheap {b['mean_normalized']:.3f} "
+             f"(needs >= +0.02, got {a['mean_normalized'] - b['mean_normalized']:+.3f})"]
+    part = rows[rows["task"] == "regression"]
+    r2 = part.pivot(index=["dataset", "seed"], columns="system", values="score")
+    constant = part.groupby(["dataset", "seed"])["constant"].first()
+    ours, theirs = r2["skmeta-10"].fillna(constant), r2["rs-20-cheap"].fillna(constant)
+    ok = ours.mean() >= theirs.mean()
+    lines.append(f"  [{_verdict(ok)}] regression mean R^2: skmeta-10 {ours.mean():.3f} "
+                 f"vs rs-20-cheap {theirs.mean():.3f} (needs >=)")
+    collapsed = (ours < constant - 0.1) & (theirs > constant)
+    named = ", ".join(f"{d} (seed {s}: {ours[d, s]:.3f} vs constant {constant[d, s]:.3f})"
+                      for d, s in collapsed[collapsed].index)
+    lines.append(f"  [{_verdict(not collapsed.any())}] no pair where skmeta-10's R^2 is "
+                 f"more than 0.1 below the constant's while rs-20-cheap's is above it"
+                 f"{': ' + named if named else ''}")
+    return lines
+
+
 def report(results, systems, plot_path, plot_seconds_path=None):
     if not results.is_file():
         raise SystemExit(f"no results file {results}; run the benchmark first.")
@@ -1275,6 +1301,10 @@ def report(results, systems, plot_path, plot_seconds_path=None):
 
     print("\nTargets of issue 13:")
     for line in _targets_issue13(tables, systems):
+        print(line)
+
+    print("\nRegression targets of issue 14:")
+    for line in _targets_issue14(rows, tables, systems):
         print(line)
 
     print("\nEarlier targets:")
