@@ -255,3 +255,21 @@ def test_runs_on_a_dask_cluster():
             learner = MetaLearner(n_jobs=-1, **params).fit(datasets)
     pd.testing.assert_frame_equal(_contents(learner.knowledge_base_), local)
     assert np.all(learner.knowledge_base_.evaluations()["status"] == "ok")
+
+
+def test_scores_are_compared_within_each_datasets_main_protocol(tmp_path):
+    """A cheaper protocol's evaluations time the cost model but are not
+    normalized together with the main one's (their scores differ in scale)."""
+    datasets = [Dataset(*load_breast_cancer(return_X_y=True), name="cancer"),
+                Dataset(*load_wine(return_X_y=True), name="wine"),
+                Dataset(*load_iris(return_X_y=True), name="iris")]
+    kb = KnowledgeBase(tmp_path / "kb.sqlite")
+    settings = {"portfolio": ["knn", "gaussian_nb"], "n_configs_per_strategy": 1,
+                "random_state": 0}
+    MetaLearner(kb, **settings).fit(datasets)
+    learner = MetaLearner(kb, max_samples=100, **settings).fit(datasets)  # a fidelity
+    assert kb.evaluations()["cv"].str.endswith(" on 100 rows").sum() == 12
+    performance = dict.get(learner.performance_models_, "classification")
+    cost = dict.get(learner.cost_models_, "classification")
+    assert not performance.runs["cv"].str.endswith(" on 100 rows").any()
+    assert len(performance.runs) == 12 and len(cost.runs) == 24
