@@ -131,7 +131,7 @@ def test_shipped_meta_models_are_current():
 
 def test_shipped_file_is_small_and_loads_without_pickle():
     path = shipped.shipped_models_path()
-    # 11.8 MB for the 236-task knowledge base (the forests grew with it).
+    # 11.9 MB for the 236-task knowledge base (the forests grew with it).
     assert path.stat().st_size < 15e6
     with np.load(path, allow_pickle=False) as npz:
         header = json.loads(npz["header"].tobytes())
