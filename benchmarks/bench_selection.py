@@ -577,9 +577,17 @@ def random_search_distributions(portfolio):
 
 def fit_random_search(X, y, task, *, n_iter, folds, seed, n_jobs):
     portfolio = default_portfolio(task)
+    return _randomized_search(X, y, task, Pipeline([("model", portfolio[0].build())]),
+                              random_search_distributions(portfolio), n_iter=n_iter,
+                              folds=folds, seed=seed, n_jobs=n_jobs)
+
+
+def _randomized_search(X, y, task, pipeline, distributions, *, n_iter, folds, seed,
+                       n_jobs):
+    """Fit a RandomizedSearchCV on the task's metric; (search, its info)."""
     search = RandomizedSearchCV(
-        Pipeline([("model", portfolio[0].build())]),
-        random_search_distributions(portfolio),
+        pipeline,
+        distributions,
         n_iter=n_iter,
         scoring="r2" if task == "regression" else "balanced_accuracy",
         cv=folds,
@@ -672,19 +680,9 @@ def cheap_search_distributions(X, task, seed):
 def fit_cheap_search(X, y, task, *, seed, n_jobs):
     folds = make_cv(CHEAP_FOLDS, task, y, seed)
     distributions = cheap_search_distributions(X, task, seed)
-    search = RandomizedSearchCV(
-        Pipeline([("model", distributions[0]["model"][0])]),
-        distributions,
-        n_iter=CHEAP_ITERATIONS,
-        scoring="r2" if task == "regression" else "balanced_accuracy",
-        cv=folds,
-        refit=True,
-        error_score=np.nan,
-        n_jobs=n_jobs,
-        random_state=seed,
-    )
-    search.fit(X, y)
-    return search, _search_info(search, folds.get_n_splits(), n_jobs)
+    return _randomized_search(X, y, task, Pipeline([("model", distributions[0]["model"][0])]),
+                              distributions, n_iter=CHEAP_ITERATIONS, folds=folds,
+                              seed=seed, n_jobs=n_jobs)
 
 
 # -- FLAML --------------------------------------------------------------------------

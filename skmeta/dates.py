@@ -169,7 +169,8 @@ class DateTimeEncoder(TransformerMixin, BaseEstimator):
                 seen = seconds[~np.isnan(seconds)]
                 reference = float(seen.min()) if len(seen) else 0.0
                 self.date_columns_[column] = (kept, timezone, reference)
-        self.feature_names_out_ = list(self._encode(X).columns)
+        # The names depend on the parts kept, not on the values: no rows needed.
+        self.feature_names_out_ = list(self._encode(X.iloc[:0]).columns)
         return self
 
     def transform(self, X):

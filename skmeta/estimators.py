@@ -53,7 +53,7 @@ from skmeta.datasets import (
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
-from skmeta.guard import GuardedRegressor, choose_guard
+from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import (
     MetaLearner,
@@ -1001,6 +1001,5 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         self._log(f"predictions guarded: shrink {guard['shrink']:g}, margin "
                   f"{guard['margin']:g} (out-of-fold {scoring} "
                   f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
-        center = float(np.average(final.y, weights=final.sample_weight))
-        return GuardedRegressor(model, center, float(final.y.min()), float(final.y.max()),
+        return GuardedRegressor(model, *target_summary(final.y, final.sample_weight),
                                 guard["shrink"], guard["margin"])

@@ -24,7 +24,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from skmeta.evaluation import score_predictions
 
-__all__ = ["MARGINS", "SHRINKS", "GuardedRegressor", "choose_guard"]
+__all__ = ["MARGINS", "SHRINKS", "GuardedRegressor", "choose_guard", "target_summary"]
 
 #: Shrinkage factors toward the training mean :func:`choose_guard` tries
 #: (1: none; 0: the constant predictor).
@@ -43,7 +43,16 @@ def _guard(predictions, center, low, high, shrink, margin):
     return guarded
 
 
-def _target_summary(y, sample_weight):
+def target_summary(y, sample_weight=None):
+    """A target's (weighted) mean, minimum and maximum: what a guard needs.
+
+    Examples
+    --------
+    >>> from skmeta.guard import target_summary
+    >>> target_summary([0.0, 10.0], sample_weight=[1, 9])
+    (9.0, 0.0, 10.0)
+    """
+    y = np.asarray(y, dtype=float)
     center = float(np.average(y, weights=sample_weight))
     return center, float(np.min(y)), float(np.max(y))
 
@@ -84,7 +93,7 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     y = np.asarray(y, dtype=float)
     rows = [test for _, test in splits]
     summaries = [
-        _target_summary(y[train], None if sample_weight is None else sample_weight[train])
+        target_summary(y[train], None if sample_weight is None else sample_weight[train])
         for train, _ in splits
     ]
     covered = np.concatenate(rows)
