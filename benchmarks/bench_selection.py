@@ -411,9 +411,10 @@ class _HeldOutLearner:
                 n_jobs=self.n_jobs, random_state=0,
             )
             for family in list(self.learner.performance_models_):
-                # Fitted here, untimed.
+                # Fitted (the racing policy learned) here, untimed.
                 self.learner.performance_models_[family]
                 self.learner.cost_models_[family]
+                self.learner.racing_policy(family)
         return self.learner
 
 

@@ -30,11 +30,13 @@ Usage::
         [--n-jobs 2] [--n-configs 5] [--phases main,subsample,large]
         [--datasets a,b] [--start-from skmeta/data/knowledge_base.json.gz]
     python scripts/build_knowledge_base.py --relearn-settings
+    python scripts/build_knowledge_base.py --relearn-racing
 
 ``--relearn-settings`` meta-learns the adjuster settings again on the
 exported knowledge base (after a change to how they are learned, that is to
 ``skmeta.learner.SETTINGS_VERSION``) and exports it again, without
-evaluating anything.
+evaluating anything; ``--relearn-racing`` does the same for the racing
+policy (``skmeta.racing``, ``skmeta.learner.RACING_VERSION``).
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ def relearn_settings(path, n_jobs):
     print(f"exported to {path} after {time.perf_counter() - start:.0f} s")
 
 
+def relearn_racing(path):
+    """Learn the racing policies of an exported knowledge base again."""
+    start = time.perf_counter()
+    kb = KnowledgeBase.from_json(path)
+    learner = MetaLearner.from_knowledge_base(kb, random_state=0)
+    for family in learner.performance_models_:
+        print(f"racing policy ({family}): {learner.racing_policy(family, relearn=True)}")
+    kb.export_json(path)
+    print(f"exported to {path} after {time.perf_counter() - start:.0f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -105,6 +118,8 @@ def main(argv=None):
                         help="an exported knowledge base to import into a new --work")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--datasets", help="comma-separated names (default: all)")
+    parser.add_argument("--relearn-racing", action="store_true",
+                        help="learn the racing policies of --output again and re-export it")
     parser.add_argument("--relearn-settings", action="store_true",
                         help="only learn the adjuster settings again on --output")
     args = parser.parse_args(argv)
@@ -113,6 +128,8 @@ def main(argv=None):
         parser.error(f"unknown phases {sorted(unknown)}; choose from {list(PHASES)}")
     if args.relearn_settings:
         return relearn_settings(args.output, args.n_jobs)
+    if args.relearn_racing:
+        return relearn_racing(args.output)
 
     args.work.parent.mkdir(parents=True, exist_ok=True)
     if args.start_from is not None and not args.work.exists():
@@ -162,6 +179,7 @@ def main(argv=None):
     for family in learner.performance_models_:
         settings = learner.adjuster_settings(family)
         print(f"adjuster settings ({family}): {settings}")
+        print(f"racing policy ({family}): {learner.racing_policy(family)}")
     kb.export_json(args.output)
     size = args.output.stat().st_size / 2**20
     start = time.perf_counter()

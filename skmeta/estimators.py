@@ -346,6 +346,7 @@ class _BaseMetaEstimator(BaseEstimator):
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
                               zip(portfolio, np.nan_to_num(start_point.prior))))
         if zero_shot:
+            self.promotion_margin_ = None  # one fit, no race
             if task == "regression":
                 self.target_guard_ = None  # no out-of-fold predictions to choose it
             self._fit_zero_shot(adjuster, dataset, clock, seed, predict_seconds)
@@ -354,12 +355,13 @@ class _BaseMetaEstimator(BaseEstimator):
         splitter = make_cv(self.cv, task, search.y, seed)
         search_groups = None if groups is None else groups[rows]
         splits = list(splitter.split(search.X, search.y, search_groups))
+        self.promotion_margin_ = learner.racing_policy(family).margin(search.n_samples)
         race = FoldRace(
             search.X, search.y, task, splits, scoring,
             keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
             n_refit_rows=dataset.n_samples, timeout=self.timeout,
             predict_seconds=predict_seconds, n_jobs=self.n_jobs,
-            sample_weight=search.sample_weight,
+            sample_weight=search.sample_weight, promotion_margin=self.promotion_margin_,
         )
         trace = run_adjuster(
             adjuster, race, self.n_evaluations,
@@ -850,6 +852,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         failed (empty when none did).
     n_search_samples_ : int
         Rows the search evaluated on (see ``max_samples``).
+    promotion_margin_ : float or None
+        How far below the best candidate a proposal's first fold could fall
+        and still be completed, in that candidate's fold-to-fold standard
+        deviations: the meta-learned racing policy's margin for
+        ``n_search_samples_`` rows (:meth:`MetaLearner.racing_policy
+        <skmeta.MetaLearner.racing_policy>`). None with ``n_evaluations=1``.
     skipped_strategies_ : dict
         Strategy name -> why it was left out of the search (with
         ``sample_weight``, those whose learner cannot take weights; empty

@@ -53,6 +53,7 @@ from skmeta.knowledge import (
 from skmeta.knowledge.checks import usable_evaluations
 from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
+from skmeta.racing import RacingPolicy, learn_racing_policy
 from skmeta.selection import (
     CostModel,
     NearestDatasets,
@@ -151,6 +152,10 @@ def take_rows(dataset, index):
 #: Stored adjuster settings are learned again once the knowledge base holds
 #: this fraction more datasets of the family than they were learned on.
 RELEARN_GROWTH = 0.2
+
+#: Version of the way racing policies are learned (:mod:`skmeta.racing`);
+#: a policy stored by another version is learned again.
+RACING_VERSION = 1
 
 #: Version of the way adjuster settings are learned (the performance and cost
 #: models, the replay grid); settings stored by another version are learned
@@ -499,6 +504,7 @@ class MetaLearner(BaseEstimator):
         self.cost_models_ = _LazyModels()
         self.adjuster_settings_, self.replay_results_, self.candidates_ = {}, {}, {}
         self._pending_settings = {}
+        self.racing_policies_, self._racing_data = {}, {}
         # An invalid stored configuration is left out, with a warning naming it.
         evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
         datasets = kb.datasets()
@@ -534,6 +540,8 @@ class MetaLearner(BaseEstimator):
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
             unique = runs.drop_duplicates(subset=["strategy", "config_key"])
             self.candidates_[family] = list(zip(unique["strategy"], unique["config"]))
+            rows = datasets.loc[datasets.index.isin(self.training_ids_[family]), "n_samples"]
+            self._racing_data[family] = (kb, runs, rows.to_dict(), not excluded)
             if adjuster_settings is not None and family in adjuster_settings:
                 self.adjuster_settings_[family] = adjuster_settings[family]
             else:
@@ -676,6 +684,57 @@ class MetaLearner(BaseEstimator):
             kb, table, runs, portfolio, use_stored = pending.pop(family)
             self._learn_settings(kb, family, table, runs, portfolio, use_stored)
         return self.adjuster_settings_.get(family, AdjusterSettings())
+
+    def racing_policy(self, family, relearn=False):
+        """The racing policy of a task family's searches (:mod:`skmeta.racing`).
+
+        Learned by replay of stored fold scores on first use (a few seconds),
+        or read from the knowledge base, which keeps the one learned on all
+        its datasets, with the same reuse rule as the adjuster settings
+        (:data:`RELEARN_GROWTH`, :data:`RACING_VERSION`). The default policy
+        (:data:`skmeta.racing.DEFAULT_MARGIN` for every size) when the
+        knowledge base has no experience of the family.
+
+        Parameters
+        ----------
+        family : {"classification", "regression"}
+        relearn : bool, default=False
+            Learn it again now, whatever is stored (and store it, for a
+            learner of the whole knowledge base).
+
+        Examples
+        --------
+        >>> from skmeta import MetaLearner
+        >>> from skmeta.knowledge import KnowledgeBase
+        >>> learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
+        >>> policy = learner.racing_policy("classification")
+        >>> len(policy.margins) == len(policy.bounds) + 1
+        True
+        """
+        check_is_fitted(self, "performance_models_")
+        data = getattr(self, "_racing_data", {})
+        policies = getattr(self, "racing_policies_", {})
+        if family in data and (relearn or family not in policies):
+            kb, runs, rows, use_stored = data[family]
+            policies[family] = self._learn_racing(kb, family, runs, rows, use_stored,
+                                                  relearn)
+        return policies.get(family, RacingPolicy())
+
+    def _learn_racing(self, kb, family, runs, rows, use_stored, relearn):
+        key = f"racing_policy.{family}"
+        stored = kb.get_property(key) if use_stored and not relearn else None
+        if (stored is not None and stored.get("version") == RACING_VERSION
+                and stored.get("n_datasets", 0) <= len(rows)
+                <= stored.get("n_datasets", 0) * (1 + RELEARN_GROWTH)):
+            return RacingPolicy.from_dict(stored["policy"])
+        if len(rows) < MIN_DATASETS_TO_LEARN_SETTINGS:
+            return RacingPolicy()
+        self._log(f"learning the racing policy on {len(rows)} {family} datasets")
+        policy, _ = learn_racing_policy(runs, rows, random_state=0)
+        if use_stored and not kb.read_only:
+            kb.set_property(key, {"policy": policy.to_dict(), "n_datasets": len(rows),
+                                  "version": RACING_VERSION})
+        return policy
 
     def relearn_settings(self, family=None):
         """Meta-learn the adjuster settings again, now, and store them.

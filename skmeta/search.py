@@ -7,7 +7,9 @@ time budget of a ``fit``.
 Cheap looks first (multi-fidelity by racing folds). Every proposal is first
 scored on one fold. It is promoted to the remaining folds unless that score is
 clearly below the best complete candidate's score on the same fold: more than
-that candidate's fold-to-fold standard deviation below it (in the first batch,
+``promotion_margin`` times that candidate's fold-to-fold standard deviation
+below it (the margin is learned per size of data by replay of stored fold
+scores, :mod:`skmeta.racing`; in the first batch,
 before any candidate is complete: more than :data:`FIRST_BATCH_MARGIN` below
 the best first fold of the batch). A proposal left at
 one fold costs ``1 / k`` of an evaluation; its score in the trace is then an
@@ -171,6 +173,10 @@ class FoldRace:
     n_jobs : int, optional
     sample_weight : ndarray of shape (n_samples,), optional
         Weights of the rows: every fold is fitted and scored with them.
+    promotion_margin : float, default=1.0
+        How many of the best complete candidate's fold-to-fold standard
+        deviations a first fold may fall below that candidate's score on the
+        same fold and still be promoted.
 
     Attributes
     ----------
@@ -179,8 +185,10 @@ class FoldRace:
     """
 
     def __init__(self, X, y, task, splits, scoring, keep_oof, clock, n_refit_rows,
-                 timeout=None, predict_seconds=None, n_jobs=None, sample_weight=None):
+                 timeout=None, predict_seconds=None, n_jobs=None, sample_weight=None,
+                 promotion_margin=1.0):
         self.X, self.y, self.task = X, y, task
+        self.promotion_margin = promotion_margin
         self.sample_weight = sample_weight
         self.splits = splits
         self.scoring = scoring
@@ -357,9 +365,10 @@ class FoldRace:
     def _promote(self, first, reference, batch):
         """Whether a first-fold result earns the remaining folds.
 
-        Against the best complete record (on the same fold, within its
-        fold-to-fold standard deviation); before there is one, against the
-        best first fold of the batch, within :data:`FIRST_BATCH_MARGIN`.
+        Against the best complete record (on the same fold, within
+        ``promotion_margin`` of its fold-to-fold standard deviations); before
+        there is one, against the best first fold of the batch, within
+        :data:`FIRST_BATCH_MARGIN`.
         """
         if not first.ok:
             return False
@@ -369,8 +378,8 @@ class FoldRace:
             best = max(r.fold_scores[0] for r in batch if r.ok)
             return first.fold_scores[0] >= best - FIRST_BATCH_MARGIN * max(1.0, abs(best))
         scores = reference.result.fold_scores
-        margin = max(float(np.std(scores)), 1e-3 * max(1.0, abs(scores[0])))
-        return first.fold_scores[0] >= scores[0] - margin
+        spread = max(float(np.std(scores)), 1e-3 * max(1.0, abs(scores[0])))
+        return first.fold_scores[0] >= scores[0] - self.promotion_margin * spread
 
     def __call__(self, proposals, seconds_left=None):
         reference = self.best()

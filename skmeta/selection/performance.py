@@ -49,10 +49,10 @@ def main_protocol(evaluations):
     if evaluations.empty:
         return evaluations
     counts = evaluations.groupby(["dataset_id", "cv"], sort=False).size()
-    main = set(counts.groupby(level=0, sort=False).idxmax())
-    keys = zip(evaluations["dataset_id"], evaluations["cv"], strict=True)
-    keep = [key in main for key in keys]
-    return evaluations[keep] if not all(keep) else evaluations
+    main = pd.MultiIndex.from_tuples(counts.groupby(level=0, sort=False).idxmax())
+    keep = pd.MultiIndex.from_arrays(
+        [evaluations["dataset_id"], evaluations["cv"]]).isin(main)
+    return evaluations[keep] if not keep.all() else evaluations
 
 
 def normalized_scores(evaluations):
