@@ -14,7 +14,8 @@ run, all with the same ``--n-jobs N`` so that wall times compare (``--n-jobs
     parameters at their defaults (so ``ensemble_size=10``), plus
     ``cv=folds`` (the shared folds below) only with ``--skmeta-cv shared``;
     with ``--skmeta-cv default`` (the default) skmeta uses its own default
-    ``cv``, since it may choose its own evaluation protocol. ``learner`` is a
+    ``cv``, since it may choose its own evaluation protocol; with
+    ``--skmeta-cv K`` (a number) ``cv=K``. ``learner`` is a
     :class:`~skmeta.MetaLearner` meta-trained without ``D``:
     ``MetaLearner.from_knowledge_base(kb, exclude=<D and its KEEL family>,
     adjuster_settings=<settings of D's fold>)``. ``skmeta-1`` is zero-shot.
@@ -195,7 +196,7 @@ Usage::
 
 Options: ``--kb``, ``--corpus``, ``--datasets a,b``, ``--quick``, ``--seeds
 0,1``, ``--systems a,b``, ``--n-jobs 2``, ``--parallel-fits 1``,
-``--skmeta-cv default|shared``, ``--max-train 20000``, ``--results``,
+``--skmeta-cv default|shared|K``, ``--max-train 20000``, ``--results``,
 ``--plot``, ``--plot-seconds``, ``--report-only``.
 """
 
@@ -725,6 +726,13 @@ def fit_default(X, y, task, *, kind, seed, n_jobs):
     return model.fit(X, y), {}
 
 
+def _skmeta_cv(text):
+    if text in ("shared", "default") or (text.isdigit() and int(text) >= 2):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected 'shared', 'default' or a number of folds >= 2, got {text!r}")
+
+
 def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     """Fit one system by name.
 
@@ -732,7 +740,8 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     from skmeta-1/5/10 and cold-10 (skmeta's own default cv).
     """
     common = dict(seed=seed, n_jobs=n_jobs)
-    skmeta_folds = folds if skmeta_cv == "shared" else None
+    skmeta_folds = (folds if skmeta_cv == "shared"
+                    else int(skmeta_cv) if skmeta_cv.isdigit() else None)
     if system in ("skmeta-b10", "skmeta-b30"):
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=1000, folds=None,
                           time_budget=BUDGETS[system], **common)
@@ -1392,9 +1401,9 @@ def main(argv=None):
     parser.add_argument("--parallel-fits", type=int, default=1,
                         help="worker processes fitting different (dataset, seed) "
                              "pairs side by side (2 on a 2-core machine)")
-    parser.add_argument("--skmeta-cv", choices=("shared", "default"), default="default",
-                        help="skmeta-1/5/10 and cold-10: the shared 5 folds, or "
-                             "skmeta's own default cv")
+    parser.add_argument("--skmeta-cv", type=_skmeta_cv, default="default",
+                        help="skmeta-1/5/10 and cold-10: the shared 5 folds, "
+                             "skmeta's own default cv, or a number of folds")
     parser.add_argument("--max-train", type=int, default=20000)
     parser.add_argument("--results", type=Path,
                         default=ROOT / "benchmarks" / "results" / "selection.csv")
