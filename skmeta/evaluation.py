@@ -21,9 +21,9 @@ import numpy as np
 from sklearn import metrics
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
-from threadpoolctl import threadpool_limits
 
 from skmeta._isolation import call_with_timeout
+from skmeta._threadpools import single_threaded
 from skmeta.strategies.strategy import fit_model
 
 __all__ = [
@@ -286,7 +286,7 @@ def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof,
     try:
         # Parallelism is across evaluations; learners' warnings (e.g. about
         # convergence) are expected during a search and would only be noise.
-        with threadpool_limits(1), warnings.catch_warnings():
+        with single_threaded(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _cross_validate(
                 strategy, config, X, y, task, splits, scoring, return_oof,

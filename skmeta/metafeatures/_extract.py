@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import numbers
 import warnings
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
 
+from skmeta._threadpools import single_threaded
 from skmeta.datasets import TASKS, Dataset
 from skmeta.metafeatures import (
     complexity,
@@ -169,11 +168,6 @@ def all_names(groups="all"):
     return [name for name, _, _ in _union_rows(check_groups(groups))]
 
 
-@functools.cache
-def _threadpools():
-    return ThreadpoolController()
-
-
 def _seeds(random_state):
     """One seed for the table and one per group, drawn in a fixed order.
 
@@ -216,7 +210,7 @@ def extract_dataset_metafeatures(dataset, *, groups="all", max_rows=10_000,
     values = {}
     # The matrices are small: BLAS and OpenMP threads cost more than they save (and
     # datasets are extracted in parallel by MetaFeatureExtractor instead).
-    with _threadpools().limit(limits=1), np.errstate(all="ignore"), \
+    with single_threaded(), np.errstate(all="ignore"), \
             warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for group in groups:
