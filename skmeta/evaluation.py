@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import metrics
+from sklearn import config_context, metrics
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
 
@@ -229,8 +229,35 @@ def _check_predictions(predictions, n_expected, task):
         raise ValueError("the model predicted NaN or infinite values")
 
 
+def _fit_fold(model, X, y, train, test, sample_weight, fold_cache):
+    """Fit a pipeline of :meth:`~skmeta.strategies.Strategy.build` on a fold.
+
+    Returns what predicts the test rows, those rows (as it takes them) and
+    the fit's seconds. With a :class:`~skmeta._fold_cache.FoldCache`, the
+    preprocessing comes from it and the learner is fitted alone (with the
+    weights, as :func:`~skmeta.strategies.fit_model` passes them).
+    """
+    weights = None if sample_weight is None else sample_weight[train]
+    preprocessor = model.steps[0][1]
+    if fold_cache is None or not fold_cache.handles(preprocessor):
+        start = time.perf_counter()
+        fit_model(model, _safe_indexing(X, train), y[train], weights)
+        return model, _safe_indexing(X, test), time.perf_counter() - start
+    fitted, rows_train, rows_test, seconds = fold_cache.transform(
+        preprocessor, X, train, test)
+    model.steps[0] = (model.steps[0][0], fitted)
+    learner = model.steps[-1][1]
+    start = time.perf_counter()
+    if weights is None:
+        learner.fit(rows_train, y[train])
+    else:
+        with config_context(enable_metadata_routing=False):  # as fit_model does
+            learner.fit(rows_train, y[train], sample_weight=weights)
+    return learner, rows_test, seconds + time.perf_counter() - start
+
+
 def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof,
-                    sample_weight=None):
+                    sample_weight=None, fold_cache=None):
     spec = SCORINGS[scoring]
     classes = np.unique(y) if task != "regression" else None
     needs_proba = spec.needs == "proba" or return_oof
@@ -241,14 +268,12 @@ def _cross_validate(strategy, config, X, y, task, splits, scoring, return_oof,
         oof = np.full((len(y), width) if width else len(y), np.nan)
     for train, test in splits:
         model = strategy.build(config, n_rows=len(train))
+        predictor, rows_test, seconds = _fit_fold(model, X, y, train, test,
+                                                  sample_weight, fold_cache)
+        fit_seconds += seconds
         start = time.perf_counter()
-        fit_model(model, _safe_indexing(X, train), y[train],
-                  None if sample_weight is None else sample_weight[train])
-        fit_seconds += time.perf_counter() - start
-        start = time.perf_counter()
-        labels, proba = _predict_for_scoring(
-            model, _safe_indexing(X, test), task, classes, needs_proba
-        )
+        labels, proba = _predict_for_scoring(predictor, rows_test, task, classes,
+                                             needs_proba)
         predict_seconds += time.perf_counter() - start
         _check_predictions(labels, len(test), task)
         if proba is not None:
@@ -282,7 +307,7 @@ def _error_result(exc):
 
 
 def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof,
-                 sample_weight=None):
+                 sample_weight=None, fold_cache=None):
     try:
         # Parallelism is across evaluations; learners' warnings (e.g. about
         # convergence) are expected during a search and would only be noise.
@@ -290,7 +315,7 @@ def _run_guarded(strategy, config, X, y, task, splits, scoring, return_oof,
             warnings.simplefilter("ignore")
             return _cross_validate(
                 strategy, config, X, y, task, splits, scoring, return_oof,
-                sample_weight,
+                sample_weight, fold_cache,
             )
     except Exception as exc:  # a failing strategy is recorded, not raised
         return _error_result(exc)
@@ -311,6 +336,7 @@ def evaluate_config(
     return_oof=False,
     deadline=False,
     sample_weight=None,
+    fold_cache=None,
 ):
     """Cross-validate one configuration of a strategy.
 
@@ -340,6 +366,10 @@ def evaluate_config(
         weights (see :func:`~skmeta.strategies.fit_model`) and scored with a
         metric weighted by its test rows' weights. The strategy must accept
         weights (:attr:`~skmeta.strategies.Strategy.accepts_sample_weight`).
+    fold_cache : FoldCache, optional
+        Preprocessed folds shared with the other evaluations of a search on
+        the same ``X`` and ``splits`` (:mod:`skmeta._fold_cache`); used only
+        without ``timeout`` (in this process).
 
     Returns
     -------
@@ -367,7 +397,7 @@ def evaluate_config(
     args = (strategy, config, X, np.asarray(y), task, list(splits), scoring, return_oof,
             sample_weight)
     if timeout is None:
-        return _run_guarded(*args)
+        return _run_guarded(*args, fold_cache)
     outcome, value = call_with_timeout(_run_guarded, args, timeout, count_start=deadline)
     if outcome == "ok":
         return value

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from skmeta._fold_cache import FoldCache
 from skmeta._isolation import start_up_seconds, worker_ready
 from skmeta.evaluation import EvaluationResult, evaluate_config, merge_fold_results
 
@@ -145,10 +146,11 @@ class _Fold:
 
 
 def _run_fold(proposal, X, y, task, split, scoring, limit, return_oof, deadline,
-              sample_weight):
+              sample_weight, fold_cache=None):
     return evaluate_config(proposal.strategy, proposal.config, X, y, task, [split],
                            scoring=scoring, timeout=limit, return_oof=return_oof,
-                           deadline=deadline, sample_weight=sample_weight)
+                           deadline=deadline, sample_weight=sample_weight,
+                           fold_cache=fold_cache)
 
 
 class FoldRace:
@@ -199,6 +201,8 @@ class FoldRace:
         self.predict_seconds = predict_seconds
         self.n_jobs = n_jobs
         self.records = []
+        # Folds preprocessed once per recipe, for the folds run in this process.
+        self._fold_cache = FoldCache()
         self._idle_batches = 0  # consecutive batches of which nothing started
         # (strategy, measured / predicted seconds) of first folds.
         self._calibration = []
@@ -328,7 +332,8 @@ class FoldRace:
             for proposal, index, predicted, refit in todo:
                 fold = self._plan(proposal, index, predicted, refit=refit)
                 if not fold.skip:
-                    fold.result = self._finish(fold, _run_fold(*self._fold_job(fold)))
+                    result = _run_fold(*self._fold_job(fold), self._fold_cache)
+                    fold.result = self._finish(fold, result)
                 folds.append(fold)
         else:
             folds, queued = [], 0.0

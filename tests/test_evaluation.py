@@ -119,3 +119,27 @@ def test_roc_auc_binary():
     lr = _strategy("binary", "logistic_regression")
     result = evaluate_config(lr, {}, X, y, "binary", splits, scoring="roc_auc")
     assert result.score > 0.98
+
+
+def test_a_fold_cache_shares_preprocessing_without_changing_scores():
+    from skmeta._fold_cache import FoldCache
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    y = y.to_numpy()
+    splits = list(make_cv(3, "binary", y, random_state=0).split(X, y))
+    by_name = {s.name: s for s in default_portfolio("binary")}
+    cache = FoldCache()
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    for name in ("logistic_regression", "svm_rbf", "random_forest", "logistic_regression"):
+        strategy = by_name[name]
+        for sample_weight in (None, weights):
+            fresh = evaluate_config(strategy, strategy.default_config(), X, y, "binary",
+                                    splits, return_oof=True, sample_weight=sample_weight)
+            shared = evaluate_config(strategy, strategy.default_config(), X, y, "binary",
+                                     splits, return_oof=True, sample_weight=sample_weight,
+                                     fold_cache=cache)
+            assert shared.fold_scores == fresh.fold_scores
+            np.testing.assert_array_equal(shared.oof_predictions, fresh.oof_predictions)
+    # Logistic regression and the SVM share the scaled folds, the forest has its
+    # own: 2 recipes x 3 folds were preprocessed, every other fold was reused.
+    assert cache.hits == 8 * 3 - 2 * 3

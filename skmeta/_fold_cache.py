@@ -1,0 +1,74 @@
+"""Preprocessed folds, shared by the evaluations of one search.
+
+The strategies of a portfolio share a handful of preprocessing recipes
+(:data:`~skmeta.strategies.PREPROCESSING_KINDS`), and a search evaluates many
+configurations on the same folds: without sharing, every fold of every
+proposal imputes, encodes and scales its rows again, which on a few hundred
+rows costs as much as fitting a linear model. A :class:`FoldCache` fits each
+recipe once per fold and hands out the fitted preprocessor with the
+transformed training and test rows; the numbers are those a fresh pipeline
+would compute (the preprocessing never sees the target nor the weights).
+
+A cache belongs to one search (one ``X`` and one list of folds) and lives in
+its process: evaluations in worker processes preprocess for themselves.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sklearn.utils import _safe_indexing
+
+from skmeta.strategies.preprocessing import TabularPreprocessor
+
+__all__ = ["FoldCache"]
+
+#: Folds whose training rows hold more cells than this are not kept.
+MAX_CACHED_CELLS = 5_000_000
+
+
+class FoldCache:
+    """Fitted preprocessors and transformed rows by (fold, recipe).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta._fold_cache import FoldCache
+    >>> from skmeta.strategies import TabularPreprocessor
+    >>> X = np.arange(12.0).reshape(6, 2)
+    >>> train, test = np.arange(4), np.arange(4, 6)
+    >>> cache = FoldCache()
+    >>> first = cache.transform(TabularPreprocessor(scale=True), X, train, test)
+    >>> again = cache.transform(TabularPreprocessor(scale=True), X, train, test)
+    >>> again[0] is first[0], cache.hits
+    (True, 1)
+    """
+
+    def __init__(self):
+        self._entries = {}
+        self.hits = 0
+
+    @staticmethod
+    def handles(preprocessor):
+        """Whether a preprocessing step can be shared (skmeta's own)."""
+        return type(preprocessor) is TabularPreprocessor
+
+    def transform(self, preprocessor, X, train, test):
+        """``(fitted preprocessor, transformed train rows, transformed test
+        rows, seconds spent)`` for an unfitted ``preprocessor``; the seconds
+        are 0 when the fold was already preprocessed so."""
+        key = (id(X), id(train), id(test),
+               tuple(sorted(preprocessor.get_params(deep=False).items())))
+        entry = self._entries.get(key)
+        # The arrays are kept with the entry, so their ids cannot be reused.
+        if entry is not None and entry[0] is X and entry[1] is train and entry[2] is test:
+            self.hits += 1
+            return entry[3], entry[4], entry[5], 0.0
+        start = time.perf_counter()
+        transformed_train = preprocessor.fit_transform(_safe_indexing(X, train))
+        transformed_test = preprocessor.transform(_safe_indexing(X, test))
+        seconds = time.perf_counter() - start
+        if len(train) * max(X.shape[1], 1) <= MAX_CACHED_CELLS:
+            self._entries[key] = (X, train, test, preprocessor, transformed_train,
+                                  transformed_test)
+        return preprocessor, transformed_train, transformed_test, seconds
