@@ -4,9 +4,10 @@ In each of ``--runs`` fresh interpreters: time ``MetaClassifier(n_evaluations=1,
 random_state=0).fit`` on breast_cancer three times; the one-off is the first
 fit's wall time minus the second's (the third shows how much a warm fit
 varies). In another fresh interpreter per run: the start-up alone, building
-the default meta-learner (reading the shipped knowledge base) and reading (or
-fitting) its classification meta-models. ``--fit-meta-models`` fits them as before the shipped file existed
-(:func:`skmeta.selection.shipped.disabled`). Medians are printed. Needs no
+the default meta-learner (from the shipped meta-models file alone, see
+:mod:`skmeta.shipped_learner`) and reading its classification meta-models.
+``--fit-meta-models`` reads the shipped knowledge base and fits them, as
+before the shipped file existed (:func:`skmeta.selection.shipped.disabled`). Medians are printed. Needs no
 corpus.
 
 Usage::

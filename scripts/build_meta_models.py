@@ -4,9 +4,12 @@ Fits the performance and cost models of every task family exactly as
 ``MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)`` does
 (the learner the estimators use by default), then writes them to
 ``skmeta/data/meta_models.npz`` (see :mod:`skmeta.selection.shipped` for the
-format). Rerun it after ``scripts/build_knowledge_base.py``, and after any
-change to how meta-models are fitted (bump ``skmeta.learner.SETTINGS_VERSION``
-then): ``tests/test_shipped_models.py`` fails until the file is current.
+format), with the rest of what that learner derives from the knowledge base
+(:func:`skmeta.shipped_learner.learner_state`), so that it can be built
+without loading the knowledge base. Rerun it after
+``scripts/build_knowledge_base.py``, and after any change to how meta-models
+are fitted (bump ``skmeta.learner.SETTINGS_VERSION`` then):
+``tests/test_shipped_models.py`` fails until the file is current.
 
 Usage::
 
@@ -23,6 +26,7 @@ from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION
 from skmeta.selection import shipped
+from skmeta.shipped_learner import learner_state
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "skmeta" / "data" / shipped.FILENAME
@@ -38,11 +42,13 @@ def build(output=OUTPUT):
                      "cost": learner.cost_models_[family]}
             for family in list(learner.performance_models_)
         }
+        state = learner_state(learner)
     fitted = time.perf_counter() - start
     header = shipped.save_meta_models(
         output, models, random_state=learner.random_state,
         settings_version=SETTINGS_VERSION,
         knowledge_base_signature=shipped.knowledge_base_signature(),
+        learner_state=state,
     )
     size = Path(output).stat().st_size
     print(f"fitted {sorted(models)} in {fitted:.1f} s; wrote {output} "

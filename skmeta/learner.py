@@ -163,6 +163,26 @@ RACING_VERSION = 1
 SETTINGS_VERSION = 5
 
 
+def reusable(stored, version, n_datasets):
+    """Whether a stored learned value (adjuster settings, racing policy) applies.
+
+    It does while it was learned by the same ``version`` of the way it is
+    learned, on at most ``n_datasets`` datasets and at least
+    ``1 / (1 + RELEARN_GROWTH)`` of them.
+
+    Examples
+    --------
+    >>> from skmeta.learner import reusable
+    >>> reusable({"version": 1, "n_datasets": 100}, 1, 110)
+    True
+    >>> reusable({"version": 1, "n_datasets": 100}, 1, 130), reusable(None, 1, 100)
+    (False, False)
+    """
+    return (stored is not None and stored.get("version") == version
+            and stored.get("n_datasets", 0) <= n_datasets
+            <= stored.get("n_datasets", 0) * (1 + RELEARN_GROWTH))
+
+
 def _progress_bar(done, total, rate):
     """A one-line text progress bar with the rate and the time left.
 
@@ -257,6 +277,30 @@ def _metafeatures_of(dataset, max_rows, random_state):
     )
 
 
+class _LoadedOnFirstRead:
+    """The shipped knowledge base as an attribute, loaded when first read.
+
+    For ``knowledge_base`` and ``knowledge_base_`` of a learner built from
+    the shipped file alone (:mod:`skmeta.shipped_learner`, which sets
+    ``_lazy_knowledge_base``). A non-data descriptor: the value set on any
+    other learner is an instance attribute, found first, and so is the
+    knowledge base once loaded.
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if not instance.__dict__.get("_lazy_knowledge_base", False):
+            raise AttributeError(
+                f"{type(instance).__name__!r} object has no attribute {self.name!r}")
+        kb = KnowledgeBase.default()
+        instance.__dict__[self.name] = kb
+        return kb
+
+
 class MetaLearner(BaseEstimator):
     """Meta-train on a collection of datasets, then recommend for new ones.
 
@@ -293,6 +337,10 @@ class MetaLearner(BaseEstimator):
     Attributes
     ----------
     knowledge_base_ : KnowledgeBase
+        The one the meta-models learned from. The learner the estimators
+        use by default is built from the shipped meta-models file alone
+        (:mod:`skmeta.shipped_learner`): its (shipped) knowledge base is
+        loaded when this is first read.
     dataset_ids_ : list of str
         Fingerprints of the datasets of the last ``fit``.
     training_ids_ : dict
@@ -331,6 +379,10 @@ class MetaLearner(BaseEstimator):
     >>> meta.recommend(X, y, k=2).columns.tolist()
     ['strategy', 'config', 'predicted_score', 'nearest_datasets']
     """
+
+    # Instance attributes but for a learner built from the shipped file alone.
+    knowledge_base = _LoadedOnFirstRead()
+    knowledge_base_ = _LoadedOnFirstRead()
 
     def __init__(
         self,
@@ -388,6 +440,13 @@ class MetaLearner(BaseEstimator):
             raise ValueError(
                 f"cv must be an integer >= 2 (folds) or a splitter, got {cv!r}."
             )
+
+    def _shipped_summary(self):
+        """:meth:`KnowledgeBase.summary <skmeta.knowledge.KnowledgeBase.summary>`
+        of the shipped knowledge base for a learner built from the shipped file
+        alone (without loading it), else None."""
+        shipped = getattr(self, "_shipped", None)
+        return None if shipped is None else shipped["summary"]
 
     def _log(self, message):
         if self.verbose:
@@ -499,6 +558,7 @@ class MetaLearner(BaseEstimator):
         return len(pending), n_reused
 
     def _fit_meta_models(self, kb, exclude=(), adjuster_settings=None):
+        self._shipped = None  # skmeta.shipped_learner: what it read from the file
         self.nearest_, self.training_ids_ = {}, {}
         self.performance_models_ = _LazyModels()
         self.cost_models_ = _LazyModels()
@@ -528,14 +588,9 @@ class MetaLearner(BaseEstimator):
                     f"Causes: {causes}"
                 )
             portfolio = self._family_portfolio(family)
-            self.performance_models_[family] = _PendingModel(
-                PerformanceModel(portfolio, random_state=self.random_state,
-                                 n_jobs=self.n_jobs), table, runs,
-            )
-            self.cost_models_[family] = _PendingModel(
-                CostModel(portfolio, random_state=self.random_state, n_jobs=self.n_jobs),
-                table, timed,
-            )
+            performance, cost = self._unfitted_models(family)
+            self.performance_models_[family] = _PendingModel(performance, table, runs)
+            self.cost_models_[family] = _PendingModel(cost, table, timed)
             self.nearest_[family] = NearestDatasets().fit(table)
             self.training_ids_[family] = sorted(set(runs["dataset_id"]))
             unique = runs.drop_duplicates(subset=["strategy", "config_key"])
@@ -566,6 +621,34 @@ class MetaLearner(BaseEstimator):
         table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
         return main_protocol(timed), table, timed
 
+    def _unfitted_models(self, family):
+        """The performance and cost models of a family, before fitting."""
+        portfolio = self._family_portfolio(family)
+        return (PerformanceModel(portfolio, random_state=self.random_state,
+                                 n_jobs=self.n_jobs),
+                CostModel(portfolio, random_state=self.random_state, n_jobs=self.n_jobs))
+
+    def _family_inputs(self, family):
+        """What a family's meta-models learn from, out of the whole knowledge base.
+
+        For a learner built without its knowledge base
+        (:mod:`skmeta.shipped_learner`), which loads it now.
+
+        Returns
+        -------
+        runs, table, timed : DataFrame
+            As ``_family_data`` gives them.
+        rows : dict
+            Training dataset id -> number of rows.
+        """
+        kb = self.knowledge_base_
+        evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
+        datasets = kb.datasets()
+        runs, table, timed = self._family_data(family, evaluations, datasets,
+                                               kb.metafeatures())
+        rows = datasets.loc[datasets.index.isin(self.training_ids_[family]), "n_samples"]
+        return runs, table, timed, rows.to_dict()
+
     def _family_portfolio(self, family):
         return resolve_portfolio(self.portfolio,
                                  "regression" if family == "regression" else "multiclass")
@@ -585,9 +668,7 @@ class MetaLearner(BaseEstimator):
         stored = (kb.get_property(f"adjuster_settings.{family}")
                   if use_stored and not force else None)
         ids = self.training_ids_[family]
-        if (stored is not None and stored.get("version") == SETTINGS_VERSION
-                and stored.get("n_datasets", 0) <= len(ids)
-                <= stored.get("n_datasets", 0) * (1 + RELEARN_GROWTH)):
+        if reusable(stored, SETTINGS_VERSION, len(ids)):
             self.adjuster_settings_[family] = AdjusterSettings(**stored["settings"])
             return
         if len(ids) < MIN_DATASETS_TO_LEARN_SETTINGS:
@@ -714,6 +795,10 @@ class MetaLearner(BaseEstimator):
         check_is_fitted(self, "performance_models_")
         data = getattr(self, "_racing_data", {})
         policies = getattr(self, "racing_policies_", {})
+        if (relearn and family not in data and family in self.training_ids_
+                and getattr(self, "_shipped", None) is not None):
+            runs, _, _, rows = self._family_inputs(family)
+            data[family] = (self.knowledge_base_, runs, rows, True)
         if family in data and (relearn or family not in policies):
             kb, runs, rows, use_stored = data[family]
             policies[family] = self._learn_racing(kb, family, runs, rows, use_stored,
@@ -723,9 +808,7 @@ class MetaLearner(BaseEstimator):
     def _learn_racing(self, kb, family, runs, rows, use_stored, relearn):
         key = f"racing_policy.{family}"
         stored = kb.get_property(key) if use_stored and not relearn else None
-        if (stored is not None and stored.get("version") == RACING_VERSION
-                and stored.get("n_datasets", 0) <= len(rows)
-                <= stored.get("n_datasets", 0) * (1 + RELEARN_GROWTH)):
+        if reusable(stored, RACING_VERSION, len(rows)):
             return RacingPolicy.from_dict(stored["policy"])
         if len(rows) < MIN_DATASETS_TO_LEARN_SETTINGS:
             return RacingPolicy()
@@ -882,7 +965,9 @@ class MetaLearner(BaseEstimator):
             metafeatures, strategies, configs
         )
         ids, distances = self.nearest_[family].kneighbors(metafeatures, exclude=exclude)
-        names = self.knowledge_base_.datasets()["name"]
+        shipped = getattr(self, "_shipped", None)
+        names = (self.knowledge_base_.datasets()["name"] if shipped is None
+                 else shipped["dataset_names"])
         reason = ", ".join(f"{names.get(i, i)} ({d:.2f})" for i, d in zip(ids, distances))
         table = pd.DataFrame({
             "strategy": strategies,
@@ -1036,10 +1121,16 @@ def _learner_for_path(path, create=False):
 
 @functools.lru_cache(maxsize=1)
 def _default_meta_learner():
-    # Built once per process; its meta-models are read from the shipped file
-    # (fitted only if it is stale). Every core helps a fit: a forest grows the
-    # same trees whatever its n_jobs, so recommendations do not depend on it.
-    return MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
+    # Built once per process, from the shipped meta-models file alone while it
+    # is current; else from the knowledge base, its meta-models read from that
+    # file (fitted only if it is stale). Every core helps a fit: a forest grows
+    # the same trees whatever its n_jobs, so recommendations do not depend on it.
+    from skmeta.shipped_learner import shipped_meta_learner
+
+    learner = shipped_meta_learner(n_jobs=-1)
+    if learner is None:
+        learner = MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
+    return learner
 
 
 class _ShippedModel(_PendingModel):

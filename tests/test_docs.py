@@ -19,8 +19,9 @@ DOCS = ROOT / "docs"
 API_MODULES = [
     "skmeta", "skmeta.datasets", "skmeta.dates", "skmeta.metafeatures", "skmeta.strategies",
     "skmeta.knowledge", "skmeta.evaluation", "skmeta.selection", "skmeta.adjust",
-    "skmeta.search",
-    "skmeta.learner", "skmeta.estimators", "skmeta.ensemble", "skmeta.guard",
+    "skmeta.search", "skmeta.racing",
+    "skmeta.learner", "skmeta.shipped_learner", "skmeta.estimators", "skmeta.ensemble",
+    "skmeta.guard",
     "skmeta.plotting",
     "skmeta.cli",
 ]

@@ -1,10 +1,17 @@
 """The meta-models shipped with skmeta: forests as arrays, the file, its use."""
 
+import copy
 import json
+import os
+import pickle
+import subprocess
+import sys
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.ensemble import ExtraTreesRegressor
 
@@ -13,6 +20,7 @@ from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION, _ShippedModel
 from skmeta.selection import CostModel, PerformanceModel, shipped
 from skmeta.selection.forest_arrays import ForestArrays
+from skmeta.shipped_learner import shipped_meta_learner
 
 # -- ForestArrays -------------------------------------------------------------
 
@@ -131,7 +139,8 @@ def test_shipped_meta_models_are_current():
 
 def test_shipped_file_is_small_and_loads_without_pickle():
     path = shipped.shipped_models_path()
-    # 11.9 MB for the 236-task knowledge base (the forests grew with it).
+    # 12.1 MB for the 236-task knowledge base (the forests grew with it; the
+    # learner's state is 0.2 MB).
     assert path.stat().st_size < 15e6
     with np.load(path, allow_pickle=False) as npz:
         header = json.loads(npz["header"].tobytes())
@@ -290,6 +299,214 @@ def test_the_build_script_reproduces_the_shipped_file(tmp_path, capsys):
     hint = (f"skmeta/data/{shipped.FILENAME} is not what {shipped.BUILD_SCRIPT} builds "
             f"from this code: run python {shipped.BUILD_SCRIPT}")
     assert header["families"] == stored["families"], hint
+    assert header["learner"] == stored["learner"], hint
     assert sorted(built) == sorted(shipped_arrays), hint
     for name, values in built.items():
         assert np.array_equal(values, shipped_arrays[name]), f"{name}: {hint}"
+
+
+# -- the default learner, built from the file alone ---------------------------
+
+
+@pytest.fixture(scope="module")
+def from_file():
+    learner = shipped_meta_learner(n_jobs=-1)
+    assert learner is not None, f"run python {shipped.BUILD_SCRIPT}"
+    return learner
+
+
+def test_the_default_learner_is_built_without_loading_the_knowledge_base():
+    code = (
+        "import sys; from sklearn.datasets import load_iris\n"
+        "from skmeta.learner import resolve_meta_learner\n"
+        "learner = resolve_meta_learner(None)\n"
+        "learner.recommend(*load_iris(return_X_y=True), k=3)\n"
+        "learner.warm_start('multiclass', learner.metafeatures_of("
+        "__import__('skmeta').Dataset(*load_iris(return_X_y=True))), [])\n"
+        "learner.adjuster_settings('regression'), learner.racing_policy('regression')\n"
+        "import skmeta.knowledge.shipped as kb\n"
+        "print(len(kb._LOADED), 'knowledge_base_' in vars(learner))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONWARNINGS="error::UserWarning"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "False"]
+
+
+def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
+                                                                     loaded_and_fitted):
+    loaded, _ = loaded_and_fitted
+    hint = f"the learner state is stale: run python {shipped.BUILD_SCRIPT}"
+    assert from_file.get_params(deep=False).keys() == loaded.get_params(deep=False).keys()
+    assert list(from_file.performance_models_) == list(loaded.performance_models_)
+    for family in loaded.performance_models_:
+        assert from_file.training_ids_[family] == loaded.training_ids_[family], hint
+        # The same candidates in the same order, their keys too (they are printed).
+        assert ([(s, list(c.items())) for s, c in from_file.candidates_[family]]
+                == [(s, list(c.items())) for s, c in loaded.candidates_[family]]), hint
+        a, b = from_file.nearest_[family], loaded.nearest_[family]
+        assert a.dataset_ids_ == b.dataset_ids_ and a.n_neighbors == b.n_neighbors, hint
+        assert a.scaler_.columns_ == b.scaler_.columns_, hint
+        for name in ("points_",):
+            assert np.array_equal(getattr(a, name), getattr(b, name)), hint
+        for name in ("log_columns_", "median_", "scale_"):
+            assert np.array_equal(getattr(a.scaler_, name), getattr(b.scaler_, name)), hint
+        assert from_file.adjuster_settings(family) == loaded.adjuster_settings(family)
+        assert from_file.racing_policy(family) == loaded.racing_policy(family)
+        assert (from_file.performance_models_[family]
+                is loaded.performance_models_[family])  # read once per process
+    kb = KnowledgeBase.default()
+    assert from_file._shipped["dataset_names"] == kb.datasets()["name"].to_dict(), hint
+    assert from_file._shipped_summary() == kb.summary(), hint
+    assert loaded._shipped_summary() is None
+
+
+def test_the_learner_from_the_file_recommends_and_warm_starts_the_same(from_file,
+                                                                      loaded_and_fitted):
+    from skmeta import Dataset
+    from skmeta.strategies import default_portfolio
+
+    loaded, _ = loaded_and_fitted
+    for X, y in (load_breast_cancer(return_X_y=True), load_diabetes(return_X_y=True)):
+        a = from_file.recommend(X, y, k=1000)
+        pd.testing.assert_frame_equal(a, loaded.recommend(X, y, k=1000))
+        dataset = Dataset(X, y)
+        meta = from_file.metafeatures_of(dataset)
+        portfolio = default_portfolio(dataset.task)
+        start, again = (learner.warm_start(dataset.task, meta, portfolio, cost_weight=0.3)
+                        for learner in (from_file, loaded))
+        np.testing.assert_array_equal(start.prior, again.prior)
+        assert start.first == again.first
+        names, configs = a["strategy"].tolist(), a["config"].tolist()
+        np.testing.assert_array_equal(
+            from_file.predicted_seconds(dataset.task, meta, names, configs),
+            loaded.predicted_seconds(dataset.task, meta, names, configs))
+
+
+def test_the_learner_from_the_file_loads_its_knowledge_base_on_first_read():
+    learner = shipped_meta_learner()
+    assert "knowledge_base_" not in vars(learner) and "knowledge_base" not in vars(learner)
+    assert learner.knowledge_base_ is KnowledgeBase.default()
+    assert learner.get_params()["knowledge_base"] is KnowledgeBase.default()
+    assert clone(learner) is learner and copy.deepcopy(learner) is learner
+    # Unfitted learners have no such attribute, as before.
+    assert not hasattr(MetaLearner(), "knowledge_base_")
+    assert MetaLearner().knowledge_base is None
+
+
+def test_the_learner_from_the_file_pickles(from_file):
+    X, y = load_iris(return_X_y=True)
+    expected = from_file.recommend(X, y)
+    fresh = pickle.loads(pickle.dumps(shipped_meta_learner()))
+    assert "knowledge_base_" not in vars(fresh)
+    pd.testing.assert_frame_equal(fresh.recommend(X, y), expected)
+    again = pickle.loads(pickle.dumps(from_file))
+    pd.testing.assert_frame_equal(again.recommend(X, y), expected)
+    assert again.knowledge_base_ is KnowledgeBase.default()
+
+
+def test_the_cli_describes_the_knowledge_base_without_loading_it(from_file,
+                                                                loaded_and_fitted):
+    from skmeta.cli.knowledge_bases import _describe_learners_knowledge_base
+
+    learner = shipped_meta_learner()
+    text = _describe_learners_knowledge_base(learner)
+    assert "knowledge_base_" not in vars(learner)
+    assert text == _describe_learners_knowledge_base(loaded_and_fitted[0])
+    assert text.startswith("the shipped knowledge base: ")
+
+
+def test_the_learner_from_the_file_relearns_from_its_knowledge_base(from_file,
+                                                                   loaded_and_fitted):
+    learner = shipped_meta_learner()
+    policy = learner.racing_policy("regression", relearn=True)
+    assert policy == loaded_and_fitted[0].racing_policy("regression", relearn=True)
+    assert "knowledge_base_" in vars(learner)
+
+
+@pytest.fixture(scope="module")
+def shipped_arrays():
+    with np.load(shipped.shipped_models_path(), allow_pickle=False) as npz:
+        arrays = dict(npz)
+    return json.loads(arrays.pop("header").tobytes()), arrays
+
+
+def _write(path, header, arrays):
+    encoded = json.dumps(header).encode()
+    np.savez(path, header=np.frombuffer(encoded, dtype=np.uint8), **arrays)
+    return path
+
+
+def _use_file(monkeypatch, path):
+    monkeypatch.setattr(shipped, "shipped_models_path", lambda: path)
+
+
+def test_a_stale_or_damaged_file_builds_the_learner_from_the_knowledge_base(
+        tmp_path, monkeypatch, shipped_arrays):
+    header, arrays = shipped_arrays
+    # The file as shipped is used.
+    _use_file(monkeypatch, _write(tmp_path / "same.npz", header, arrays))
+    assert shipped_meta_learner() is not None
+    stale = copy.deepcopy(header)
+    stale["knowledge_base_signature"] = "sha256:0"
+    old = dict(copy.deepcopy(header), format_version=1)
+    no_state = {k: v for k, v in header.items() if k != "learner"}
+    relearn = copy.deepcopy(header)
+    relearn["learner"]["properties"]["adjuster_settings.regression"]["version"] = -1
+    tampered = copy.deepcopy(header)
+    candidates = tampered["learner"]["families"]["classification"]["candidates"]
+    candidates[0][1] = json.dumps({"n_neighbors": "all"})
+    damaged = dict(arrays)
+    damaged["learner/regression/nearest/points"] = arrays[
+        "learner/regression/nearest/points"][:-1]
+    variants = {"stale": (stale, arrays), "old": (old, arrays),
+                "no_state": (no_state, arrays), "relearn": (relearn, arrays),
+                "tampered": (tampered, arrays), "damaged": (header, damaged)}
+    for name, (content, values) in variants.items():
+        _use_file(monkeypatch, _write(tmp_path / f"{name}.npz", content, values))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # quietly: the fallback says why
+            assert shipped_meta_learner() is None, name
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip file")
+    _use_file(monkeypatch, broken)
+    assert shipped_meta_learner() is None
+    # Another portfolio or seed is not the default learner.
+    monkeypatch.undo()
+    assert shipped_meta_learner(random_state=1) is None
+    assert shipped_meta_learner(portfolio=["ridge", "knn"]) is None
+
+
+def test_the_default_learner_falls_back_to_the_knowledge_base(tmp_path, monkeypatch,
+                                                              shipped_arrays):
+    from skmeta.learner import _default_meta_learner
+
+    header, arrays = shipped_arrays
+    stale = dict(copy.deepcopy(header), settings_version=-1)
+    _use_file(monkeypatch, _write(tmp_path / "stale.npz", stale, arrays))
+    _default_meta_learner.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="SETTINGS_VERSION"):
+            learner = _default_meta_learner()
+        assert learner._shipped_summary() is None
+        assert "knowledge_base_" in vars(learner)
+    finally:
+        _default_meta_learner.cache_clear()
+
+
+def test_an_unreadable_shipped_model_is_fitted_from_the_knowledge_base(
+        tmp_path, monkeypatch, shipped_arrays, loaded_and_fitted):
+    header, arrays = shipped_arrays
+    damaged = dict(arrays)
+    damaged["regression/cost/forest/right"] = arrays["regression/cost/forest/right"][:-1]
+    _use_file(monkeypatch, _write(tmp_path / "damaged.npz", header, damaged))
+    learner = shipped_meta_learner(n_jobs=-1)
+    with pytest.warns(UserWarning, match="fitting it instead"):
+        model = learner.cost_models_["regression"]
+    assert isinstance(model.forest_, ExtraTreesRegressor)
+    fitted = loaded_and_fitted[1].cost_models_["regression"]
+    meta = KnowledgeBase.default().metafeatures().iloc[0]
+    strategies = [s for s, _ in learner.candidates_["regression"]]
+    configs = [c for _, c in learner.candidates_["regression"]]
+    np.testing.assert_array_equal(model.predict(meta, strategies, configs),
+                                  fitted.predict(meta, strategies, configs))

@@ -11,7 +11,7 @@ from skmeta.cli.errors import (
     EXIT_OK,
 )
 from skmeta.cli.knowledge_bases import (
-    _describe_knowledge_base,
+    _describe_learners_knowledge_base,
     _meta_learner,
 )
 from skmeta.cli.printing import (
@@ -91,7 +91,7 @@ def _cmd_demo(args):
     }))
 
     print(f"\n2. What the knowledge base recommends "
-          f"({_describe_knowledge_base(learner.knowledge_base_)})")
+          f"({_describe_learners_knowledge_base(learner)})")
     ranked = learner.recommend(data.X, data.y, k=5, metafeatures=metafeatures)
     _print_recommendations(ranked)
 
@@ -138,7 +138,7 @@ def _cmd_recommend(args):
     ranked = learner.recommend(dataset.X, dataset.y, k=args.k, task=dataset.task)
     print(f"{dataset.name}: {dataset.task}, {dataset.n_samples} rows, "
           f"{dataset.n_features} features")
-    print(f"top {len(ranked)} of {_describe_knowledge_base(learner.knowledge_base_)} "
+    print(f"top {len(ranked)} of {_describe_learners_knowledge_base(learner)} "
           "(predicted: 1 = best stored configuration of similar datasets, 0 = median)")
     _print_recommendations(ranked)
     return EXIT_OK

@@ -23,13 +23,28 @@ def _open_knowledge_base(path, *, create=False):
     return open_knowledge_base_path(path, create=create)
 
 
+SHIPPED_NAME = "the shipped knowledge base"
+
+
 def _kb_name(kb, path):
-    return "the shipped knowledge base" if kb.read_only else str(path)
+    return SHIPPED_NAME if kb.read_only else str(path)
 
 
 def _describe_knowledge_base(kb):
     summary = kb.summary()
-    where = _kb_name(kb, summary["path"] or "memory")
+    return _describe(_kb_name(kb, summary["path"] or "memory"), summary)
+
+
+def _describe_learners_knowledge_base(learner):
+    """:func:`_describe_knowledge_base` of a learner's knowledge base, without
+    loading the shipped one when the learner was built without it."""
+    summary = learner._shipped_summary()
+    if summary is None:
+        return _describe_knowledge_base(learner.knowledge_base_)
+    return _describe(SHIPPED_NAME, summary)
+
+
+def _describe(where, summary):
     return (f"{where}: {summary['n_datasets']} datasets, "
             f"{summary['n_evaluations']} evaluations")
 

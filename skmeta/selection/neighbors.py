@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from skmeta.selection.forest_arrays import prefixed, unprefixed
+
 __all__ = ["MetaFeatureScaler", "NearestDatasets"]
 
 _CLIP = 5.0
@@ -151,6 +153,56 @@ class NearestDatasets:
         self.scaler_ = MetaFeatureScaler().fit(table)
         self.points_ = self.scaler_.transform(table)
         return self
+
+    def to_arrays(self):
+        """The fitted state as a JSON-able header and numpy arrays.
+
+        Returns
+        -------
+        header : dict
+            ``n_neighbors``, ``dataset_ids`` and the scaler's header.
+        arrays : dict of str to ndarray
+            ``points`` (the scaled stored datasets) and the scaler's arrays
+            (``scaler/...``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmeta.selection import NearestDatasets
+        >>> table = pd.DataFrame({"a": [0.0, 1.0, 10.0]}, index=["x", "y", "z"])
+        >>> nearest = NearestDatasets(n_neighbors=2).fit(table)
+        >>> copy = NearestDatasets.from_arrays(*nearest.to_arrays())
+        >>> copy.kneighbors(pd.Series({"a": 0.2}))[0]
+        ['x', 'y']
+        """
+        scaler_header, scaler_arrays = self.scaler_.to_arrays()
+        header = {"n_neighbors": int(self.n_neighbors),
+                  "dataset_ids": [str(i) for i in self.dataset_ids_],
+                  "scaler": scaler_header}
+        arrays = {"points": np.asarray(self.points_, np.float64),
+                  **prefixed("scaler", scaler_arrays)}
+        return header, arrays
+
+    @classmethod
+    def from_arrays(cls, header, arrays):
+        """A fitted NearestDatasets from :meth:`to_arrays`'s output.
+
+        Raises
+        ------
+        ValueError
+            If the points do not have one row per dataset and one column per
+            scaled meta-feature.
+        """
+        nearest = cls(n_neighbors=header["n_neighbors"])
+        nearest.dataset_ids_ = list(header["dataset_ids"])
+        nearest.scaler_ = MetaFeatureScaler.from_arrays(header["scaler"],
+                                                        unprefixed("scaler", arrays))
+        nearest.points_ = np.asarray(arrays["points"], np.float64)
+        shape = (len(nearest.dataset_ids_), len(nearest.scaler_.columns_))
+        if nearest.points_.shape != shape:
+            raise ValueError(f"the points must have the shape {shape}, not "
+                             f"{nearest.points_.shape}.")
+        return nearest
 
     def distances(self, metafeatures):
         """Distance from one dataset's meta-features to every stored dataset."""

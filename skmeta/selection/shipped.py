@@ -14,14 +14,19 @@ fitted, in a safe, versioned format that needs no pickle:
   of the shipped knowledge base it was fitted from), ``random_state``, the
   portfolio's strategy ``spaces``, and per task family the headers of the
   models (parameters, strategy names, meta-feature columns, shared-grid
-  keys, timed strategies);
+  keys, timed strategies), and ``learner``: the JSON part of what the
+  default learner derives from the knowledge base besides the models (see
+  :mod:`skmeta.shipped_learner`);
 - every other entry is an array named ``<family>/<model>/<part>/<name>``,
   e.g. ``classification/performance/forest/threshold`` (see
-  :class:`~skmeta.selection.forest_arrays.ForestArrays` for a forest's).
+  :class:`~skmeta.selection.forest_arrays.ForestArrays` for a forest's), or
+  ``learner/<name>`` for the learner's arrays (its nearest datasets).
 
 :class:`~skmeta.MetaLearner` reads it instead of fitting when it is built
 for the shipped knowledge base with default parameters and the header
-matches; otherwise it fits, and warns if the file is stale. Rebuild the file
+matches; otherwise it fits, and warns if the file is stale. The learner the
+estimators use by default is built from this file alone while it is current
+(:mod:`skmeta.shipped_learner`). Rebuild the file
 with :data:`BUILD_SCRIPT` whenever the knowledge base or the way meta-models
 are fitted changes (a test fails until then).
 """
@@ -63,7 +68,8 @@ BUILD_SCRIPT = "scripts/build_meta_models.py"
 #: Format name recorded in the header.
 FORMAT = "skmeta.meta_models"
 #: Version of the file layout; a file of another version is not read.
-FORMAT_VERSION = 1
+#: 2: the ``learner`` state (:mod:`skmeta.shipped_learner`).
+FORMAT_VERSION = 2
 
 _KINDS = {"performance": PerformanceModel, "cost": CostModel}
 #: What reading a damaged archive can raise.
@@ -143,7 +149,7 @@ def _spaces(portfolios):
 
 
 def save_meta_models(path, models, *, random_state, settings_version,
-                     knowledge_base_signature, extra=None):
+                     knowledge_base_signature, learner_state=None, extra=None):
     """Write fitted meta-models to one compressed ``.npz`` (no pickle).
 
     Parameters
@@ -158,6 +164,9 @@ def save_meta_models(path, models, *, random_state, settings_version,
         :data:`skmeta.learner.SETTINGS_VERSION`.
     knowledge_base_signature : str
         Of the knowledge base they were fitted from.
+    learner_state : (dict, dict of str to ndarray), optional
+        The rest of what the learner derives from the knowledge base, as a
+        JSON-able header and arrays (:func:`skmeta.shipped_learner.learner_state`).
     extra : dict, optional
         More JSON-able header entries (informational).
 
@@ -190,6 +199,9 @@ def save_meta_models(path, models, *, random_state, settings_version,
             model_header, model_arrays = by_kind[kind].to_arrays()
             header["families"][family][kind] = model_header
             arrays.update(prefixed(f"{family}/{kind}", model_arrays))
+    if learner_state is not None:
+        header["learner"] = learner_state[0]
+        arrays.update(prefixed("learner", learner_state[1]))
     encoded = json.dumps(header, sort_keys=True).encode()
     np.savez_compressed(path, header=np.frombuffer(encoded, dtype=np.uint8), **arrays)
     return header
@@ -312,6 +324,25 @@ class ShippedModels:
                                      f"be read ({type(exc).__name__}: {exc})") from None
                 _CACHE[key] = model
             return model
+
+    def learner_state(self):
+        """The learner's state: its header and arrays, or None if the file has none.
+
+        Raises
+        ------
+        ValueError
+            If the arrays cannot be read.
+        """
+        if "learner" not in self.header:
+            return None
+        try:
+            with np.load(self.path, allow_pickle=False) as npz:
+                arrays = {name: npz[f"learner/{name}"]
+                          for name in unprefixed("learner", dict.fromkeys(npz.files))}
+        except _READ_ERRORS as exc:
+            raise ValueError(f"{self.path}: the learner's state cannot be read "
+                             f"({type(exc).__name__}: {exc})") from None
+        return self.header["learner"], arrays
 
     def _read(self, family, kind, portfolio):
         header = self.header["families"][family][kind]
