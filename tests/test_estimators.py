@@ -323,3 +323,18 @@ def test_ensemble_selection_scores_as_the_metrics_do(task, scoring):
     score = _scorer(y, task, scoring, classes)
     for p in predictions:
         assert score(p) == pytest.approx(score_predictions(y, p, task, scoring, classes))
+
+
+def test_auto_folds_are_five_for_classification_and_three_for_regression():
+    from skmeta.estimators import AUTO_FOLDS
+
+    X, y = make_classification(200, 5, random_state=0)
+    clf = MetaClassifier(n_evaluations=2, random_state=0).fit(X, y)
+    Xr, yr = make_regression(200, 5, noise=1.0, random_state=0)
+    reg = MetaRegressor(n_evaluations=2, random_state=0).fit(Xr, yr)
+    assert clf.cv == reg.cv == "auto"
+    assert (clf.n_splits_, reg.n_splits_) == (AUTO_FOLDS["classification"],
+                                              AUTO_FOLDS["regression"]) == (5, 3)
+    assert set(reg.trace_["n_folds"]) <= {1, 3}
+    assert MetaRegressor(n_evaluations=2, cv=4, random_state=0).fit(Xr, yr).n_splits_ == 4
+    assert MetaRegressor(n_evaluations=1, random_state=0).fit(Xr, yr).n_splits_ is None

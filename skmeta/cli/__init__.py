@@ -98,7 +98,7 @@ def _check_numbers(args):
     """Range checks of numeric options (their types argparse checked)."""
     for dest, (bound, strict) in _NUMBER_RULES.items():
         value = getattr(args, dest, None)
-        if value is None:
+        if value is None or isinstance(value, str):  # None or "auto"
             continue
         option = "-k" if dest == "k" else "--" + dest.replace("_", "-")
         ok = value > bound if strict else value >= bound

@@ -106,9 +106,10 @@ def _cmd_demo(args):
     clf.fit(X_train, y_train)
     seconds = time.perf_counter() - start
     scoring = check_scoring_name(None, data.task)
+    protocol = (f"{clf.n_splits_}-fold {scoring}" if clf.n_splits_
+                else "one fit, no cross-validation")
     print(f"\n3. Adapting to {len(X_train)} training rows: MetaClassifier, "
-          f"{args.n_evaluations} evaluations of {clf.cv}-fold {scoring} "
-          f"({seconds:.1f} s)")
+          f"{args.n_evaluations} evaluations of {protocol} ({seconds:.1f} s)")
     _print_table(_trace_table(clf.trace_), digits={"seconds": 2})
     _print_fitted(clf, scoring)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import sys
@@ -155,6 +156,17 @@ def _cmd_predict(args):
     return EXIT_OK
 
 
+def _folds(text):
+    """``--cv``: "auto" or a number of folds."""
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected 'auto' or a number of folds, got {text!r}") from None
+
+
 def _add_fit(commands):
     parser = commands.add_parser(
         "fit",
@@ -174,8 +186,9 @@ def _add_fit(commands):
                         help="cross-validated evaluations of the search (default: 10)")
     parser.add_argument("--time-budget", type=float, metavar="S",
                         help="stop starting evaluations after S seconds")
-    parser.add_argument("--cv", type=int, default=5, metavar="K",
-                        help="cross-validation folds (default: 5)")
+    parser.add_argument("--cv", type=_folds, default="auto", metavar="K",
+                        help="cross-validation folds (default: auto, 5 for "
+                             "classification and 3 for regression)")
     parser.add_argument("--scoring", help="the metric to maximize (default: balanced_"
                         "accuracy for classification, r2 for regression)")
     parser.add_argument("--ensemble-size", type=int, default=10, metavar="E",
