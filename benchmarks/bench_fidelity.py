@@ -16,6 +16,10 @@ The cheap protocols are "fold 0" (the first fold of the main protocol, what
 skmeta's fold race scores first), "1,000 rows" (3-fold on the subsample) and
 "1,000 rows, fold 0".
 
+Then the racing policy learned from the same fold scores
+(:func:`skmeta.racing.learn_racing_policy`): per task family and size class,
+the replayed objective of every promotion margin and the one chosen.
+
 Usage::
 
     python benchmarks/bench_fidelity.py [--kb FILE.sqlite|FILE.json.gz]
@@ -32,6 +36,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from skmeta.knowledge import KnowledgeBase
+from skmeta.racing import learn_racing_policy
 from skmeta.selection import main_protocol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,6 +133,27 @@ def main(argv=None):
               "regret: main normalized score lost (mean) picking the best of the "
               "cheap top 1 / top 3; cost: cheap / main fit seconds (median)")
         print(summary.to_string())
+        print_racing_policies(kb)
+
+
+def print_racing_policies(kb):
+    """The racing policy learned per task family, with the replayed objective
+    of every margin (``skmeta.racing.learn_racing_policy``, as a learner of
+    the whole knowledge base learns it)."""
+    evaluations = main_protocol(kb.evaluations())
+    datasets = kb.datasets()
+    rows = datasets["n_samples"].to_dict()
+    print("\nRacing policies, by replay of races on the stored fold scores "
+          "(objective: mean of the regret after 10 evaluations and within 5, 10, 20 "
+          "median evaluation times; the chosen margin is the smallest within one "
+          "standard error of the best)")
+    for family, tasks in (("classification", ("binary", "multiclass")),
+                          ("regression", ("regression",))):
+        ids = datasets.index[datasets["task"].isin(tasks)]
+        policy, results = learn_racing_policy(
+            evaluations[evaluations["dataset_id"].isin(ids)], rows)
+        print(f"{family}: {policy}")
+        print(results.to_string(index=False))
 
 
 if __name__ == "__main__":
