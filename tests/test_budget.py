@@ -168,3 +168,25 @@ def test_the_cost_model_grows_past_the_largest_timed_size():
     growth = seconds[1] - seconds[0]  # log2 seconds
     np.testing.assert_allclose(growth, [2.0 * 2, 1.0 * 2], atol=1e-9)
     assert isinstance(pd.Series(seconds[0]).iloc[0], float)
+
+
+def test_a_strategy_timed_on_fewer_rows_grows_past_its_own_largest_size():
+    # The shipped knowledge base times the kernel SVM on at most 5,000 rows
+    # and the other strategies on up to 20,000: at 20,000 rows the SVM is
+    # predicted by its quadratic growth from 5,000, not by the trees.
+    kb = KnowledgeBase.default()
+    datasets, runs = kb.datasets(), kb.evaluations()
+    ids = datasets.index[datasets["task"] != "regression"]
+    model = CostModel(default_portfolio("binary"), n_estimators=10, random_state=0)
+    model.fit(kb.metafeatures().loc[ids], runs[runs["dataset_id"].isin(ids)])
+    svm_largest = 10 ** model.max_log_rows_by_strategy_["svm_rbf"]
+    assert svm_largest < 10 ** model.max_log_rows_
+    meta = kb.metafeatures().loc[ids[0]].copy()
+    seconds = []
+    for rows in (svm_largest, 4 * svm_largest):
+        meta["n_rows"] = rows
+        seconds.append(model.predict(meta, ["svm_rbf"], [{"C": 1.0, "gamma": 0.05}])[0])
+    assert seconds[1] - seconds[0] == pytest.approx(2.0 * 2)
+    copy = CostModel.from_arrays(model.portfolio, *model.to_arrays())
+    assert copy.predict(meta, ["svm_rbf"], [{"C": 1.0, "gamma": 0.05}])[0] == pytest.approx(
+        seconds[1])

@@ -104,8 +104,11 @@ class CostModel:
     timed_strategies_ : set of str
         Strategies with successful timed evaluations (the others get NaN).
     max_log_rows_ : float or None
-        ``log10`` of the most rows a timed evaluation used; larger datasets
-        are predicted by :data:`ROW_EXPONENTS` from there.
+        ``log10`` of the most rows a timed evaluation used.
+    max_log_rows_by_strategy_ : dict
+        The same per strategy: a strategy's larger datasets are predicted by
+        :data:`ROW_EXPONENTS` from its own largest timed evaluation (the
+        knowledge base times some strategies on more rows than others).
 
     Examples
     --------
@@ -156,6 +159,7 @@ class CostModel:
         self.timed_strategies_ = set(runs["strategy"])
         self.forest_ = None
         self.max_log_rows_ = None
+        self.max_log_rows_by_strategy_ = {}
         if runs.empty:
             return self
         n_rows = metafeatures.get("n_rows", pd.Series(np.nan, index=metafeatures.index))
@@ -167,6 +171,10 @@ class CostModel:
         design = self._design(size, runs["strategy"].tolist(), runs["config"].tolist())
         seconds = (runs["fit_seconds"] + runs["predict_seconds"]).to_numpy(float)
         self.max_log_rows_ = float(max(row[0] for row in size))
+        log_rows = pd.Series([row[0] for row in size], index=runs.index)
+        self.max_log_rows_by_strategy_ = {
+            name: float(value) for name, value in log_rows.groupby(runs["strategy"]).max().items()
+        }
         self.forest_ = ExtraTreesRegressor(
             n_estimators=self.n_estimators, min_samples_leaf=3,
             random_state=self.random_state, n_jobs=self.n_jobs,
@@ -210,6 +218,7 @@ class CostModel:
             "portfolio": [s.name for s in self.portfolio],
             "timed_strategies": sorted(self.timed_strategies_),
             "max_log_rows": self.max_log_rows_,
+            "max_log_rows_by_strategy": self.max_log_rows_by_strategy_,
         }
         arrays = {}
         if self.forest_ is not None:
@@ -238,6 +247,7 @@ class CostModel:
                     random_state=header["random_state"])
         model.timed_strategies_ = set(header["timed_strategies"])
         model.max_log_rows_ = header.get("max_log_rows")
+        model.max_log_rows_by_strategy_ = dict(header.get("max_log_rows_by_strategy") or {})
         forest = unprefixed("forest", arrays)
         model.forest_ = ForestArrays.from_arrays(forest) if forest else None
         return model
@@ -262,15 +272,16 @@ class CostModel:
         if self.forest_ is None or not rows:
             return predicted
         log_rows = _log_rows(metafeatures.get("n_rows", np.nan))
-        beyond = 0.0
-        if self.max_log_rows_ is not None and log_rows > self.max_log_rows_:
-            # Trees do not extrapolate: past the largest timed evaluation,
-            # cost grows as a power of the rows (ROW_EXPONENTS).
-            beyond = (log_rows - self.max_log_rows_) * np.log2(10.0)
-            log_rows = self.max_log_rows_
-        size = [log_rows, *_shape_features(metafeatures)]
+        shape = _shape_features(metafeatures)
         names = [strategies[j] for j in rows]
-        design = self._design([size] * len(rows), names, [configs[j] for j in rows])
-        growth = np.array([ROW_EXPONENTS.get(name, 1.0) for name in names]) * beyond
-        predicted[rows] = self.forest_.predict(design) + growth
+        sizes, growth = [], []
+        for name in names:
+            # Trees do not extrapolate: past the strategy's largest timed
+            # evaluation, cost grows as a power of the rows (ROW_EXPONENTS).
+            cap = getattr(self, "max_log_rows_by_strategy_", {}).get(name, self.max_log_rows_)
+            beyond = 0.0 if cap is None or log_rows <= cap else log_rows - cap
+            sizes.append([log_rows - beyond, *shape])
+            growth.append(ROW_EXPONENTS.get(name, 1.0) * beyond * np.log2(10.0))
+        design = self._design(sizes, names, [configs[j] for j in rows])
+        predicted[rows] = self.forest_.predict(design) + np.array(growth)
         return predicted
