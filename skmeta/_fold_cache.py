@@ -23,8 +23,9 @@ from skmeta.strategies.preprocessing import TabularPreprocessor
 
 __all__ = ["FoldCache"]
 
-#: Folds whose training rows hold more cells than this are not kept.
-MAX_CACHED_CELLS = 5_000_000
+#: Cells (rows x input columns) a cache keeps at most, over all its folds
+#: (about 160 MB of float64); folds past it are preprocessed but not kept.
+MAX_CACHED_CELLS = 20_000_000
 
 
 class FoldCache:
@@ -46,6 +47,7 @@ class FoldCache:
 
     def __init__(self):
         self._entries = {}
+        self._cells = 0
         self.hits = 0
 
     @staticmethod
@@ -68,7 +70,9 @@ class FoldCache:
         transformed_train = preprocessor.fit_transform(_safe_indexing(X, train))
         transformed_test = preprocessor.transform(_safe_indexing(X, test))
         seconds = time.perf_counter() - start
-        if len(train) * max(X.shape[1], 1) <= MAX_CACHED_CELLS:
+        cells = (len(train) + len(test)) * max(X.shape[1], 1)
+        if self._cells + cells <= MAX_CACHED_CELLS:
+            self._cells += cells
             self._entries[key] = (X, train, test, preprocessor, transformed_train,
                                   transformed_test)
         return preprocessor, transformed_train, transformed_test, seconds

@@ -143,3 +143,17 @@ def test_a_fold_cache_shares_preprocessing_without_changing_scores():
     # Logistic regression and the SVM share the scaled folds, the forest has its
     # own: 2 recipes x 3 folds were preprocessed, every other fold was reused.
     assert cache.hits == 8 * 3 - 2 * 3
+
+
+def test_a_fold_cache_keeps_no_more_than_its_cells(monkeypatch):
+    import skmeta._fold_cache as fold_cache
+    from skmeta.strategies import TabularPreprocessor
+
+    X = np.random.default_rng(0).normal(size=(100, 4))
+    folds = [(np.arange(50), np.arange(50, 100)), (np.arange(50, 100), np.arange(50))]
+    monkeypatch.setattr(fold_cache, "MAX_CACHED_CELLS", 100 * 4)  # one fold's worth
+    cache = fold_cache.FoldCache()
+    for _ in range(2):
+        for train, test in folds:
+            cache.transform(TabularPreprocessor(scale=True), X, train, test)
+    assert cache.hits == 1  # the first fold was kept, the second not
