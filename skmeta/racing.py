@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from skmeta.search import FIRST_BATCH_MARGIN
+from skmeta.adjust.replay import TIME_BUDGETS
+from skmeta.search import first_batch_threshold, promotion_threshold
 from skmeta.selection.cost import evaluated_rows
 
 __all__ = [
@@ -62,9 +63,6 @@ RACE_LENGTH, RACE_EVALUATIONS, RACE_BATCH = 30, 10, 2
 
 #: Stored configurations a dataset needs to be replayed.
 MIN_CONFIGURATIONS = 12
-
-#: Time budgets of the objective, in median evaluation seconds.
-TIME_BUDGETS = (5, 10, 20)
 
 
 
@@ -165,12 +163,9 @@ def replay_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_EVA
         batch = list(order[start:start + batch_size])
         reference = max(complete, key=lambda i: means[i]) if complete else None
         if reference is None:
-            first_best = scores[batch, 0].max()
-            threshold = first_best - FIRST_BATCH_MARGIN * max(1.0, abs(first_best))
+            threshold = first_batch_threshold(scores[batch, 0].max())
         else:
-            spread = max(float(np.std(scores[reference])),
-                         1e-3 * max(1.0, abs(scores[reference, 0])))
-            threshold = scores[reference, 0] - margin * spread
+            threshold = promotion_threshold(scores[reference], margin)
         for i in batch:
             spent += fold_seconds[i]
             if scores[i, 0] >= threshold:

@@ -44,7 +44,7 @@ from skmeta._fold_cache import FoldCache
 from skmeta._isolation import start_up_seconds, worker_ready
 from skmeta.evaluation import EvaluationResult, evaluate_config, merge_fold_results
 
-__all__ = ["Clock", "FoldRace", "Record"]
+__all__ = ["Clock", "FoldRace", "Record", "first_batch_threshold", "promotion_threshold"]
 
 #: A fold predicted to need more than this fraction of the time left runs in
 #: a worker process that can be killed at the deadline.
@@ -69,6 +69,27 @@ FINAL_SHARE = 0.05
 #: Refit seconds are predicted from fold timings with this margin (fit time
 #: grows a little faster than the rows).
 REFIT_MARGIN = 1.3
+
+
+def first_batch_threshold(best_first_fold):
+    """The lowest first-fold score promoted before any candidate is complete:
+    :data:`FIRST_BATCH_MARGIN` (relative) below the batch's best first fold."""
+    return best_first_fold - FIRST_BATCH_MARGIN * max(1.0, abs(best_first_fold))
+
+
+def promotion_threshold(reference_fold_scores, margin):
+    """The lowest first-fold score promoted against a complete reference:
+    ``margin`` of its fold-to-fold standard deviations below its first fold.
+
+    Examples
+    --------
+    >>> from skmeta.search import promotion_threshold
+    >>> round(promotion_threshold([0.8, 0.7, 0.9], margin=1.0), 4)
+    0.7184
+    """
+    first = reference_fold_scores[0]
+    spread = max(float(np.std(reference_fold_scores)), 1e-3 * max(1.0, abs(first)))
+    return first - margin * spread
 
 
 class Clock:
@@ -380,11 +401,11 @@ class FoldRace:
         if len(self.splits) == 1:
             return True
         if reference is None:
-            best = max(r.fold_scores[0] for r in batch if r.ok)
-            return first.fold_scores[0] >= best - FIRST_BATCH_MARGIN * max(1.0, abs(best))
-        scores = reference.result.fold_scores
-        spread = max(float(np.std(scores)), 1e-3 * max(1.0, abs(scores[0])))
-        return first.fold_scores[0] >= scores[0] - self.promotion_margin * spread
+            threshold = first_batch_threshold(max(r.fold_scores[0] for r in batch if r.ok))
+        else:
+            threshold = promotion_threshold(reference.result.fold_scores,
+                                            self.promotion_margin)
+        return first.fold_scores[0] >= threshold
 
     def __call__(self, proposals, seconds_left=None):
         reference = self.best()

@@ -278,7 +278,7 @@ class CostModel:
         for name in names:
             # Trees do not extrapolate: past the strategy's largest timed
             # evaluation, cost grows as a power of the rows (ROW_EXPONENTS).
-            cap = getattr(self, "max_log_rows_by_strategy_", {}).get(name, self.max_log_rows_)
+            cap = self.max_log_rows_by_strategy_.get(name, self.max_log_rows_)
             beyond = 0.0 if cap is None or log_rows <= cap else log_rows - cap
             sizes.append([log_rows - beyond, *shape])
             growth.append(ROW_EXPONENTS.get(name, 1.0) * beyond * np.log2(10.0))
