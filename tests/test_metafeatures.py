@@ -705,6 +705,21 @@ def test_logistic_regression_is_scikit_learns_solved_exactly():
         _learners.logistic_regression(X, np.arange(len(y)) % 3, X, "multiclass")
 
 
+@pytest.mark.parametrize("loader", [load_wine, load_breast_cancer, load_diabetes])
+def test_extra_trees_are_scikit_learns_forest(loader):
+    X, y = loader(return_X_y=True)
+    task = "regression" if loader is load_diabetes else "multiclass"
+    forest = ExtraTreesRegressor if task == "regression" else ExtraTreesClassifier
+    train = np.arange(len(y)) % 3 != 0
+    if task != "regression":
+        train &= y != 0  # a class the training rows lack
+    for seed in (0, 12345):
+        theirs = forest(5, random_state=seed).fit(X[train], y[train]).predict(X)
+        ours = _learners.extra_trees(X[train], y[train], X, task, seed=seed)
+        np.testing.assert_array_equal(ours, theirs)
+        assert ours.dtype == theirs.dtype
+
+
 def test_nearest_neighbours_need_k_training_rows():
     X = np.arange(8.0).reshape(4, 2)
     with pytest.raises(ValueError, match="5 neighbours"):

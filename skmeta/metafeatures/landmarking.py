@@ -50,13 +50,13 @@ from functools import partial
 import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skmeta.metafeatures._learners import (
     decision_stump,
     decision_tree,
+    extra_trees,
     logistic_regression,
     naive_bayes,
     nearest_neighbour,
@@ -99,10 +99,10 @@ def _fit_predict(model, X_train, y_train, X_test, task):
 
 
 #: name -> (classifier, regressor or None, description). The names are those
-#: of the default portfolio's strategies; a model with a ``random_state`` gets
-#: one from the group's generator. A function is a learner of ``_learners``
-#: (the scikit-learn model's decision rule without its per-call overhead, which
-#: costs more than the fit on a few hundred rows).
+#: of the default portfolio's strategies; a model with a ``random_state``, or a
+#: learner of :data:`SEEDED`, gets a seed from the group's generator. A function
+#: is a learner of ``_learners`` (the scikit-learn model's decision rule without
+#: its per-call overhead, which costs more than the fit on a few hundred rows).
 MODEL_LEARNERS = {
     "knn": (partial(nearest_neighbours, k=5), partial(nearest_neighbours, k=5),
             "5-nearest-neighbours model"),
@@ -116,9 +116,11 @@ MODEL_LEARNERS = {
                 "linear model on Nystroem features of an RBF kernel (a cheap RBF SVM)"),
     # Five trees rank datasets as ten do (Spearman 0.99 over the corpus, as
     # close as two seeds of ten) at half the cost.
-    "extra_trees": (ExtraTreesClassifier(5), ExtraTreesRegressor(5),
+    "extra_trees": (partial(extra_trees, n_trees=5), partial(extra_trees, n_trees=5),
                     "extra-trees forest of 5 trees"),
 }
+#: The function learners of MODEL_LEARNERS that take a ``seed``.
+SEEDED = frozenset({"extra_trees"})
 
 _KINDS = {
     "score": "accuracy (R² for regression) of a {learner}, {how}",
@@ -234,6 +236,8 @@ def _model_landmarks(X, y, task, rng, folds, n_folds):
                 if "random_state" in model.get_params():
                     model.set_params(random_state=int(rng.integers(2**31 - 1)))
                 model = partial(_fit_predict, model)
+            elif name in SEEDED:
+                model = partial(model, seed=int(rng.integers(2**31 - 1)))
             out[f"lm_{name}.score"], out[f"lm_{name}.fit_seconds"] = _cross_validate(
                 model, X, y, task, folds, n_folds, errors=(ValueError,))
     return out
