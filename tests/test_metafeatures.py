@@ -720,6 +720,32 @@ def test_extra_trees_are_scikit_learns_forest(loader):
         assert ours.dtype == theirs.dtype
 
 
+@pytest.mark.parametrize("loader", [load_wine, load_iris])
+def test_multinomial_logistic_regression_is_scikit_learns(loader):
+    X, y = loader(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    train = np.arange(len(y)) % 3 != 0
+    theirs = LogisticRegression(max_iter=300).fit(X[train], y[train])
+    # Not a tight solver: the same lbfgs path, so the same predictions everywhere,
+    # including the rows that a converged fit would classify otherwise.
+    ours = _learners.multinomial_logistic_regression(X[train], y[train], X,
+                                                     "multiclass")
+    np.testing.assert_array_equal(ours, theirs.predict(X))
+    names = np.array(["a", "b", "c"])  # any labels
+    np.testing.assert_array_equal(
+        _learners.multinomial_logistic_regression(X[train], names[y[train]], X,
+                                                  "multiclass"), names[ours])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning
+        early = LogisticRegression(max_iter=2).fit(X[train], y[train])
+        np.testing.assert_array_equal(
+            _learners.multinomial_logistic_regression(X[train], y[train], X,
+                                                      "multiclass", max_iter=2),
+            early.predict(X))
+    with pytest.raises(ValueError, match="two classes"):
+        _learners.multinomial_logistic_regression(X, np.zeros(len(y)), X, "multiclass")
+
+
 def test_nearest_neighbours_need_k_training_rows():
     X = np.arange(8.0).reshape(4, 2)
     with pytest.raises(ValueError, match="5 neighbours"):

@@ -13,8 +13,9 @@ random subset of the encoded features).
   tree; numpy implementations) and model landmarkers (:data:`MODEL_LEARNERS`:
   small versions of the default portfolio's learners: 5-NN and two-class
   logistic regression in numpy, scikit-learn's multinomial logistic
-  regression and extra trees, and a linear model on Nystroem features of the
-  RBF kernel standing in for the RBF SVM) are evaluated by ``n_folds``-fold
+  regression and extra trees without their estimators' overhead, and a
+  linear model on Nystroem features of the RBF kernel standing in for the RBF
+  SVM) are evaluated by ``n_folds``-fold
   cross-validation on those rows, stratified for classification, their score
   computed once on the out-of-fold predictions of all folds.
 
@@ -44,20 +45,17 @@ and sd of fold accuracies, so their values differ from these.
 from __future__ import annotations
 
 import time
-import warnings
 from functools import partial
 
 import numpy as np
 from sklearn import config_context
-from sklearn.base import BaseEstimator, clone
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from skmeta.metafeatures._learners import (
     decision_stump,
     decision_tree,
     extra_trees,
     logistic_regression,
+    multinomial_logistic_regression,
     naive_bayes,
     nearest_neighbour,
     nearest_neighbours,
@@ -84,32 +82,22 @@ LEARNERS = {
 }
 
 
-def _binary_or_multinomial(model, X_train, y_train, X_test, task):
+def _binary_or_multinomial(X_train, y_train, X_test, task):
     """Logistic regression: Newton's method for two classes, else scikit-learn's."""
     if len(np.unique(y_train)) == 2:
         return logistic_regression(X_train, y_train, X_test, task)
-    return _fit_predict(clone(model), X_train, y_train, X_test, task)
-
-
-def _fit_predict(model, X_train, y_train, X_test, task):
-    """Fit ``model`` itself (a fit starts afresh) and predict."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X_train, y_train).predict(X_test)
+    return multinomial_logistic_regression(X_train, y_train, X_test, task)
 
 
 #: name -> (classifier, regressor or None, description). The names are those
-#: of the default portfolio's strategies; a model with a ``random_state``, or a
-#: learner of :data:`SEEDED`, gets a seed from the group's generator. A function
-#: is a learner of ``_learners`` (the scikit-learn model's decision rule without
-#: its per-call overhead, which costs more than the fit on a few hundred rows).
+#: of the default portfolio's strategies; a learner of :data:`SEEDED` gets a
+#: seed from the group's generator. Each is a learner of ``_learners``: the
+#: scikit-learn model's decision rule (or its own fit) without its per-call
+#: overhead, which costs more than the fit on a few hundred rows.
 MODEL_LEARNERS = {
     "knn": (partial(nearest_neighbours, k=5), partial(nearest_neighbours, k=5),
             "5-nearest-neighbours model"),
-    "logistic_regression": (
-        partial(_binary_or_multinomial, LogisticRegression(max_iter=300)), None,
-        "logistic regression (C=1)",
-    ),
+    "logistic_regression": (_binary_or_multinomial, None, "logistic regression (C=1)"),
     # The portfolio's RBF SVM, as a linear model on 100 Nystroem components of
     # its kernel.
     "svm_rbf": (rbf_svm, rbf_svm,
@@ -231,12 +219,7 @@ def _model_landmarks(X, y, task, rng, folds, n_folds):
             model = regressor if task == "regression" else classifier
             if model is None:
                 continue
-            if isinstance(model, BaseEstimator):
-                model = clone(model)  # one copy for the folds, not shared
-                if "random_state" in model.get_params():
-                    model.set_params(random_state=int(rng.integers(2**31 - 1)))
-                model = partial(_fit_predict, model)
-            elif name in SEEDED:
+            if name in SEEDED:
                 model = partial(model, seed=int(rng.integers(2**31 - 1)))
             out[f"lm_{name}.score"], out[f"lm_{name}.fit_seconds"] = _cross_validate(
                 model, X, y, task, folds, n_folds, errors=(ValueError,))
