@@ -369,18 +369,22 @@ def _grow(x_sorted, order, y, n_classes, depth):
     and column ``j`` of ``x_sorted`` their values of feature ``j``.
     """
     node_y = y[order[:, 0]]
-    leaf = (np.argmax(np.bincount(node_y, minlength=n_classes)) if n_classes
-            else node_y.mean(),)
     if depth == 0 or len(node_y) < 2 or np.all(node_y == node_y[0]):
-        return leaf
+        return _leaf(node_y, n_classes)
     split = _best_split(x_sorted, y[order], n_classes)
     if split is None:
-        return leaf
+        return _leaf(node_y, n_classes)
     feature, threshold = split
     goes_left = np.zeros(len(y), dtype=bool)
     goes_left[order[:, feature][x_sorted[:, feature] <= threshold]] = True
+    if depth == 1:  # leaves below: their targets suffice, in the same row order
+        first = order[:, 0]
+        left = goes_left[first]
+        return (feature, threshold, _leaf(y[first[left]], n_classes),
+                _leaf(y[first[~left]], n_classes))
+    left = goes_left[order]
     children = []
-    for side in (goes_left[order], ~goes_left[order]):
+    for side in (left, ~left):
         size = int(side[:, 0].sum())
         children.append(_grow(
             x_sorted.T[side.T].reshape(-1, size).T,
@@ -388,6 +392,12 @@ def _grow(x_sorted, order, y, n_classes, depth):
             y, n_classes, depth - 1,
         ))
     return (feature, threshold, *children)
+
+
+def _leaf(node_y, n_classes):
+    """A leaf: the node's most frequent class (the first of tied ones) or mean."""
+    return (np.argmax(np.bincount(node_y, minlength=n_classes)) if n_classes
+            else node_y.mean(),)
 
 
 def _best_split(x_sorted, y_sorted, n_classes):
