@@ -42,6 +42,7 @@ from skmeta.metafeatures import (
     landmarking,
     metafeature_names,
 )
+from skmeta.metafeatures._summary import SUMMARIES, summarize
 from skmeta.metafeatures._table import MAX_CELLS, build_table, subsample_rows
 from skmeta.metafeatures.landmarking import (
     MAX_LANDMARK_ROWS,
@@ -744,6 +745,22 @@ def test_multinomial_logistic_regression_is_scikit_learns(loader):
             early.predict(X))
     with pytest.raises(ValueError, match="two classes"):
         _learners.multinomial_logistic_regression(X, np.zeros(len(y)), X, "multiclass")
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 13, 100, 4950])
+def test_summaries_are_numpys_statistics(n):
+    rng = np.random.default_rng(n)
+    for scale in (1e-6, 1.0, 1e6):
+        values = rng.standard_cauchy(n) * scale
+        values[::3] = np.round(values[::3])  # ties
+        with_undefined = rng.permutation(np.concatenate([values, [np.nan, np.inf]]))
+        summary = summarize("x", with_undefined)
+        values = with_undefined[np.isfinite(with_undefined)]  # in that order
+        quartiles = np.percentile(values, [0, 25, 50, 75, 100])
+        expected = [values.mean(), values.std(ddof=1) if n > 1 else np.nan, *quartiles]
+        # Bit for bit: summaries are meta-features of the stored knowledge base.
+        np.testing.assert_array_equal([summary[f"x.{s}"] for s in SUMMARIES],
+                                      expected)
 
 
 def test_nearest_neighbours_need_k_training_rows():
