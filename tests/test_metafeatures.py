@@ -48,6 +48,7 @@ from skmeta.metafeatures.landmarking import (
     MAX_LANDMARK_ROWS,
     MODEL_LEARNERS,
     fold_ids,
+    fold_splits,
     model_landmarks,
 )
 
@@ -606,6 +607,19 @@ def test_regression_model_landmarks_score_the_standardized_target():
     rescaled = model_landmarks(X, y * 1000.0, "regression", np.random.default_rng(1))
     for name in ("knn", "svm_rbf"):
         assert rescaled[f"lm_{name}.score"] == pytest.approx(values[f"lm_{name}.score"])
+
+
+def test_fold_splits_are_shared_read_only_parts_of_the_folds():
+    X = np.arange(40.0).reshape(10, 4)
+    folds, n_folds = fold_ids(np.arange(10) % 2, "binary", 3, np.random.default_rng(0))
+    splits = fold_splits(X, folds, n_folds)
+    assert len(splits) == n_folds == 3
+    for fold, (test, X_train, X_test) in enumerate(splits):
+        np.testing.assert_array_equal(test, folds == fold)
+        np.testing.assert_array_equal(X_train, X[folds != fold])
+        np.testing.assert_array_equal(X_test, X[folds == fold])
+        with pytest.raises(ValueError, match="read-only"):
+            X_train[0, 0] = 1.0  # the next landmarker gets the same rows
 
 
 def test_landmark_gaps_measure_the_distance_to_the_best_landmarker():

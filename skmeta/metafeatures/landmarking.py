@@ -158,9 +158,9 @@ def compute(table, y, task, rng, *, n_folds=3):
         return out
     X, y = within_budget(X, y, task, rng, MAX_LANDMARK_ROWS, MIN_LANDMARK_ROWS,
                          MAX_LANDMARK_CELLS)
-    folds, n_folds = fold_ids(y, task, n_folds, rng)
-    out.update(_quick_landmarks(X, y, task, folds, n_folds))
-    out.update(_model_landmarks(X, y, task, rng, folds, n_folds))
+    splits = fold_splits(X, *fold_ids(y, task, n_folds, rng))
+    out.update(_quick_landmarks(X, y, task, splits))
+    out.update(_model_landmarks(X, y, task, rng, splits))
     scores = {key: value for key, value in out.items() if key.endswith(".score")}
     if not np.all(np.isnan(list(scores.values()))):
         best = np.nanmax(list(scores.values()))
@@ -169,13 +169,13 @@ def compute(table, y, task, rng, *, n_folds=3):
     return out
 
 
-def _quick_landmarks(X, y, task, folds, n_folds):
+def _quick_landmarks(X, y, task, splits):
     out = {}
     for name, (learner, tasks, _) in LEARNERS.items():
         if tasks == "classification" and task == "regression":
             continue
         out[f"lm_{name}.score"], out[f"lm_{name}.fit_seconds"] = _cross_validate(
-            learner, X, y, task, folds, n_folds)
+            learner, X, y, task, splits)
     return out
 
 
@@ -203,11 +203,11 @@ def model_landmarks(X, y, task, rng, *, n_folds=3):
     NaN for a learner that cannot be fitted (such as 5-NN on fewer than 5
     rows).
     """
-    folds, n_folds = fold_ids(y, task, n_folds, rng)
-    return _model_landmarks(X, y, task, rng, folds, n_folds)
+    splits = fold_splits(X, *fold_ids(y, task, n_folds, rng))
+    return _model_landmarks(X, y, task, rng, splits)
 
 
-def _model_landmarks(X, y, task, rng, folds, n_folds):
+def _model_landmarks(X, y, task, rng, splits):
     if task == "regression":
         # The SVM's epsilon is in target units: the score must not depend on them.
         y = (y - y.mean()) / (y.std() or 1.0)
@@ -222,27 +222,41 @@ def _model_landmarks(X, y, task, rng, folds, n_folds):
             if name in SEEDED:
                 model = partial(model, seed=int(rng.integers(2**31 - 1)))
             out[f"lm_{name}.score"], out[f"lm_{name}.fit_seconds"] = _cross_validate(
-                model, X, y, task, folds, n_folds, errors=(ValueError,))
+                model, X, y, task, splits, errors=(ValueError,))
     return out
 
 
-def _cross_validate(learner, X, y, task, folds, n_folds, errors=()):
+def _cross_validate(learner, X, y, task, splits, errors=()):
     """Score of the out-of-fold predictions, and mean seconds per fold.
 
-    The score is NaN if a fold raises one of ``errors`` (e.g. fewer training
-    rows than neighbours).
+    ``splits`` are :func:`fold_splits` of ``X``. The score is NaN if a fold
+    raises one of ``errors`` (e.g. fewer training rows than neighbours).
     """
     prediction = np.empty_like(y)
     seconds = []
-    for fold in range(n_folds):
-        test = folds == fold
+    for test, X_train, X_test in splits:
         start = time.perf_counter()
         try:
-            prediction[test] = learner(X[~test], y[~test], X[test], task)
+            prediction[test] = learner(X_train, y[~test], X_test, task)
         except errors:
             return np.nan, float(np.mean([*seconds, time.perf_counter() - start]))
         seconds.append(time.perf_counter() - start)
     return score(y, prediction, task), float(np.mean(seconds))
+
+
+def fold_splits(X, folds, n_folds):
+    """Each fold's test rows (a mask) and training and test parts of ``X``.
+
+    Made once for all the landmarkers, read-only (a learner must not change
+    the rows the next one is given).
+    """
+    splits = []
+    for fold in range(n_folds):
+        test = folds == fold
+        X_train, X_test = X[~test], X[test]
+        X_train.flags.writeable = X_test.flags.writeable = False
+        splits.append((test, X_train, X_test))
+    return splits
 
 
 def fold_ids(y, task, n_folds, rng):
