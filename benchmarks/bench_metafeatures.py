@@ -52,7 +52,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT / ".." / "shared" / "corpus"
 N_QUICK = 12
 #: The columns of pymfe's result in a results table.
 PYMFE_COLUMNS = ("pymfe_status", "pymfe_seconds", "pymfe_values", "pymfe_finite",
@@ -169,8 +170,14 @@ def main(argv=None):
     parser.add_argument("--csv", type=Path, help="also write the results to a CSV")
     args = parser.parse_args(argv)
 
+    # This checkout's skmeta, not whichever one is installed (an editable
+    # install of another work tree would be measured instead).
+    sys.path.insert(0, str(ROOT))
+    import skmeta
     from skmeta.datasets import load_csv
     from skmeta.metafeatures import extract_dataset_metafeatures, extract_metafeatures
+
+    print(f"skmeta from {Path(skmeta.__file__).parent}")
 
     manifest = pd.read_csv(args.corpus / "manifest.csv")
     chosen = select(manifest, args.datasets, args.quick)
@@ -184,7 +191,8 @@ def main(argv=None):
     if needs_pymfe and not args.skip_pymfe:
         runner = PymfeRunner(args.pymfe_timeout)
     warm_up = np.random.default_rng(0).normal(size=(50, 3))
-    extract_metafeatures(warm_up, np.arange(50) % 2)
+    for target in (np.arange(50) % 2, np.arange(50) % 3, warm_up[:, 0] ** 2):
+        extract_metafeatures(warm_up, target)  # each task's code paths
 
     header = (f"{'dataset':42s} {'task':10s} {'rows':>6s} {'cols':>4s} "
               f"{'skmeta_s':>9s} {'pymfe_s':>9s} {'ratio':>8s} {'values sk/pm':>13s}")
