@@ -60,9 +60,10 @@ Large data
     subsampling; at most 1 million cells are analysed (wider data uses fewer
     rows, at least 1,000, and beyond 1,000 columns a random subset of
     columns). Pairwise measures and PCA use at most 100 features (a random
-    subset beyond). So the extraction takes about a tenth of a second whatever
-    the size (0.2 s at most on the corpus, one core), plus validating the
-    input when the dataset is built (a few seconds for 1,000,000 x 50).
+    subset beyond). So the extraction takes a few hundredths of a second on a
+    few hundred rows and at most about 0.2 s whatever the size (on the corpus,
+    one core), plus validating the input when the dataset is built (a few
+    seconds for 1,000,000 x 50).
 Determinism
     Equal ``random_state``, equal values, except the ``*.fit_seconds``
     timings.
