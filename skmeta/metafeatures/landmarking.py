@@ -15,9 +15,9 @@ random subset of the encoded features).
   logistic regression in numpy, scikit-learn's multinomial logistic
   regression and extra trees without their estimators' overhead, and a
   linear model on Nystroem features of the RBF kernel standing in for the RBF
-  SVM) are evaluated by ``n_folds``-fold
-  cross-validation on those rows, stratified for classification, their score
-  computed once on the out-of-fold predictions of all folds.
+  SVM) are evaluated by ``n_folds``-fold cross-validation on those rows,
+  stratified for classification, their score computed once on the
+  out-of-fold predictions of all folds (each fold's rows split once for all).
 
 The model landmarkers need the rows: which of them wins, and by how much,
 carries the recommendation quality, and on a few hundred rows it lost much of
