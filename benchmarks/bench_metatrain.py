@@ -24,7 +24,8 @@
 Usage::
 
     python benchmarks/bench_metatrain.py [--corpus DIR] [--kb FILE.json.gz|FILE.sqlite]
-        [--skip-throughput] [--skip-quality] [--ceiling]
+        [--skip-throughput] [--skip-quality] [--seed 0]
+        [--families classification,regression] [--ceiling]
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def _family(name, origin):
     return name
 
 
-def quality(kb, corpus):
+def quality(kb, corpus, seed=0, families=("classification", "regression")):
     manifest = pd.read_csv(Path(corpus) / "manifest.csv").set_index("name")
     datasets = kb.datasets()
     # Scores compared within each dataset's main protocol, as the learner does.
@@ -103,7 +104,7 @@ def quality(kb, corpus):
     metafeatures = kb.metafeatures()
     runs = runs.assign(normalized=normalized_scores(runs))
     rows = []
-    for family in ("classification", "regression"):
+    for family in families:
         tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
         ids = datasets.index[datasets["task"].isin(tasks)]
         portfolio = resolve_portfolio("default", tasks[-1])
@@ -117,7 +118,7 @@ def quality(kb, corpus):
             train_ids = [i for i in ids if groups[i] != groups[held_out]]
             train = family_runs[family_runs["dataset_id"].isin(train_ids)]
             test = family_runs[family_runs["dataset_id"] == held_out]
-            model = PerformanceModel(portfolio, random_state=0)
+            model = PerformanceModel(portfolio, random_state=seed)
             model.fit(table.loc[train_ids], train)
             candidates = test.drop_duplicates(subset=["strategy", "config_key"])
             predicted = model.predict(table.loc[held_out], candidates["strategy"].tolist(),
@@ -157,11 +158,11 @@ def quality(kb, corpus):
         print(f"{family}: {len(part)} datasets; mean normalized score: top-1 "
               f"{part['top1'].mean():.3f}, nearest-10 {part['knn'].mean():.3f}, "
               f"SBS {part['sbs'].mean():.3f}, VBS {part['vbs'].mean():.3f}; "
-              f"SBS-VBS gap closed: top-1 {closed(part, 'top1'):.2f} "
-              f"(target >= 0.55), nearest-10 {closed(part, 'knn'):.2f}")
+              f"SBS-VBS gap closed: top-1 {closed(part, 'top1'):.3f} "
+              f"(target >= 0.55), nearest-10 {closed(part, 'knn'):.3f}")
     print(f"overall ({len(results)} datasets): SBS-VBS gap closed by the top-1 "
-          f"recommendation: {closed(results, 'top1'):.2f} (target >= 0.6); by the "
-          f"nearest-10 average: {closed(results, 'knn'):.2f}")
+          f"recommendation: {closed(results, 'top1'):.3f} (target >= 0.6); by the "
+          f"nearest-10 average: {closed(results, 'knn'):.3f}")
     return results
 
 
@@ -233,6 +234,10 @@ def main(argv=None):
     parser.add_argument("--kb", type=Path, help="knowledge base (default: the shipped one)")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random_state of the quality run's performance models")
+    parser.add_argument("--families", default="classification,regression",
+                        help="task families of the quality run (comma-separated)")
     parser.add_argument("--ceiling", action="store_true",
                         help="also print the noise ceiling of the quality measure")
     args = parser.parse_args(argv)
@@ -240,7 +245,8 @@ def main(argv=None):
         throughput(args.corpus)
     if not args.skip_quality:
         kb = open_kb(args.kb)
-        results = quality(kb, args.corpus)
+        results = quality(kb, args.corpus, seed=args.seed,
+                          families=args.families.split(","))
         if args.ceiling:
             noise_ceiling(kb, results)
 

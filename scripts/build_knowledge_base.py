@@ -31,12 +31,19 @@ Usage::
         [--datasets a,b] [--start-from skmeta/data/knowledge_base.json.gz]
     python scripts/build_knowledge_base.py --relearn-settings
     python scripts/build_knowledge_base.py --relearn-racing
+    python scripts/build_knowledge_base.py --refresh-metafeatures [--corpus DIR]
 
 ``--relearn-settings`` meta-learns the adjuster settings again on the
 exported knowledge base (after a change to how they are learned, that is to
 ``skmeta.learner.SETTINGS_VERSION``) and exports it again, without
 evaluating anything; ``--relearn-racing`` does the same for the racing
 policy (``skmeta.racing``, ``skmeta.learner.RACING_VERSION``).
+
+``--refresh-metafeatures`` extracts the meta-features of every dataset of the
+exported knowledge base again, from the corpus dataset of the same name and
+as the build does (after a change to the extraction), and exports it again,
+without evaluating anything. Rebuild the shipped meta-models afterwards
+(``scripts/build_meta_models.py``).
 """
 
 from __future__ import annotations
@@ -105,6 +112,34 @@ def relearn_racing(path):
     print(f"exported to {path} after {time.perf_counter() - start:.0f} s")
 
 
+def refresh_metafeatures(path, corpus):
+    """Extract the meta-features of an exported knowledge base's datasets again.
+
+    Each stored dataset is matched by name with a corpus dataset, which must
+    have the stored fingerprint (the evaluations were run on that data).
+    """
+    start = time.perf_counter()
+    kb = KnowledgeBase.from_json(path)
+    stored = kb.datasets()
+    manifest = pd.read_csv(Path(corpus) / "manifest.csv")
+    unknown = sorted(set(stored["name"]) - set(manifest["name"]))
+    if unknown:
+        raise SystemExit(f"stored datasets missing from {corpus}: {unknown}")
+    datasets = {d.name: d for d in load_corpus(corpus, stored["name"].tolist())}
+    changed = sorted(name for dataset_id, name in stored["name"].items()
+                     if datasets[name].fingerprint != dataset_id)
+    if changed:
+        raise SystemExit(f"corpus datasets that differ from the stored ones: {changed}")
+    extractor = MetaLearner(random_state=0)  # the build's extraction
+    for dataset_id, row in stored.iterrows():
+        values = extractor.metafeatures_of(datasets[row["name"]])
+        kb.add_dataset(dataset_id, row["name"], row["task"], values,
+                       row["n_samples"], row["n_features"])
+    kb.export_json(path)
+    print(f"meta-features of {len(stored)} datasets extracted again; exported to "
+          f"{path} after {time.perf_counter() - start:.0f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -122,6 +157,9 @@ def main(argv=None):
                         help="learn the racing policies of --output again and re-export it")
     parser.add_argument("--relearn-settings", action="store_true",
                         help="only learn the adjuster settings again on --output")
+    parser.add_argument("--refresh-metafeatures", action="store_true",
+                        help="only extract the meta-features of --output's datasets "
+                             "again, from --corpus")
     args = parser.parse_args(argv)
     unknown = set(args.phases.split(",")) - set(PHASES)
     if unknown:
@@ -130,6 +168,8 @@ def main(argv=None):
         return relearn_settings(args.output, args.n_jobs)
     if args.relearn_racing:
         return relearn_racing(args.output)
+    if args.refresh_metafeatures:
+        return refresh_metafeatures(args.output, args.corpus)
 
     args.work.parent.mkdir(parents=True, exist_ok=True)
     if args.start_from is not None and not args.work.exists():

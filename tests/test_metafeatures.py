@@ -1,8 +1,11 @@
 """Tests of skmeta.metafeatures: names, inputs, edge cases, subsampling,
 determinism, the transformer contract, validation and hand-computed values."""
 
+import functools
+import json
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,10 +17,17 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_
 from sklearn.decomposition import PCA
 from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, RidgeClassifier
+from sklearn.kernel_approximation import Nystroem
+from sklearn.linear_model import (
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+    RidgeClassifier,
+)
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
-from sklearn.svm import SVC, SVR
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import SVC, LinearSVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skmeta import Dataset, load_penguins
@@ -29,10 +39,18 @@ from skmeta.metafeatures import (
     describe_metafeatures,
     extract_dataset_metafeatures,
     extract_metafeatures,
+    landmarking,
     metafeature_names,
 )
-from skmeta.metafeatures._table import build_table, subsample_rows
-from skmeta.metafeatures.landmarking import MODEL_LEARNERS, fold_ids, model_landmarks
+from skmeta.metafeatures._summary import SUMMARIES, summarize
+from skmeta.metafeatures._table import MAX_CELLS, build_table, subsample_rows
+from skmeta.metafeatures.landmarking import (
+    MAX_LANDMARK_ROWS,
+    MODEL_LEARNERS,
+    fold_ids,
+    fold_splits,
+    model_landmarks,
+)
 
 
 def _without_timings(values):
@@ -55,7 +73,8 @@ def _no_warnings():
 # -- names -----------------------------------------------------------------
 
 LEARNERS_FOR_CLASSIFICATION = [
-    name for name in metafeature_names("binary", "landmarking") if name.endswith(".score")
+    name for name in metafeature_names("binary", "landmarking")
+    if name.endswith(".score")
 ]
 
 
@@ -291,6 +310,76 @@ def test_extraction_subsamples_above_max_rows():
     assert values["mean.mean"] == pytest.approx(full["mean.mean"], abs=0.1)
 
 
+def _recorded_landmark_shapes(monkeypatch):
+    """The shape of every matrix a landmarker is cross-validated on, in order."""
+    shapes = []
+    cross_validate = landmarking._cross_validate
+
+    def recording(learner, X, *args, **kwargs):
+        shapes.append(X.shape)
+        return cross_validate(learner, X, *args, **kwargs)
+
+    monkeypatch.setattr(landmarking, "_cross_validate", recording)
+    return shapes
+
+
+@pytest.mark.parametrize(("shape", "expected"), [
+    ((20_000, 20), (landmarking.MAX_LANDMARK_ROWS, 20)),
+    # Wide: fewer rows down to the minimum, then a subset of the columns.
+    ((3_000, 400), (landmarking.MIN_LANDMARK_ROWS, 200)),
+])
+def test_landmarkers_run_within_their_row_and_cell_budgets(monkeypatch, shape,
+                                                           expected):
+    shapes = _recorded_landmark_shapes(monkeypatch)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=shape)
+    y = (X[:, 0] + rng.normal(size=shape[0]) > 0).astype(int)
+    values = extract_metafeatures(X, y, groups="landmarking", random_state=0)
+    # Every learner, quick or model, once on the same rows: the gaps compare
+    # the learners, not the rows.
+    assert shapes == [expected] * (len(landmarking.LEARNERS) + len(MODEL_LEARNERS))
+    gaps = values.filter(like=".gap")
+    assert gaps.min() == 0.0 and (gaps >= 0).all()
+    assert np.prod(expected) <= landmarking.MAX_LANDMARK_CELLS
+
+
+def test_wide_tables_are_analysed_within_the_cell_budget():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3_000, 400))
+    values = extract_metafeatures(X, X[:, 0] > 0, groups="general", random_state=0)
+    assert values.attrs["n_rows_analysed"] == MAX_CELLS // 400
+    assert values["n_rows"] == 3_000
+
+
+def test_small_tables_keep_their_values():
+    """Below every row budget the cheaper extraction gives the values it gave
+    (but for the model landmarkers and the gaps, see the file's ``_about``)."""
+    path = Path(__file__).parent / "data" / "small_table_metafeatures.json"
+    expected = json.loads(path.read_text())
+    datasets = [Dataset(*load_wine(return_X_y=True), name="wine"),
+                Dataset(*load_diabetes(return_X_y=True), name="diabetes"),
+                load_penguins()]
+    for dataset in datasets:
+        reference = pd.Series(expected[dataset.name], dtype=float)
+        values = extract_dataset_metafeatures(dataset, random_state=0)
+        np.testing.assert_allclose(values[reference.index], reference, rtol=1e-9,
+                                   atol=1e-12, err_msg=dataset.name)
+
+
+def test_a_large_table_is_extracted_deterministically():
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.normal(size=(20_000, 20)))
+    X[3] = X[3].mask(rng.random(20_000) < 0.1)
+    X[4] = pd.Series(rng.choice(["a", "b", "c"], size=20_000))
+    y = np.where(X[0] + rng.normal(size=20_000) > 0, "yes", "no")
+    first = extract_metafeatures(X, y, random_state=3)
+    again = extract_metafeatures(X, y, random_state=3)
+    pd.testing.assert_series_equal(_without_timings(first), _without_timings(again))
+    other = extract_metafeatures(X, y, random_state=4)  # other subsamples
+    assert not _without_timings(other).equals(_without_timings(first))
+    assert first.attrs["n_rows_analysed"] == 10_000
+
+
 # -- determinism and the transformer ---------------------------------------
 
 
@@ -477,18 +566,27 @@ def _seed_like_the_extractor(model, rng):
     return model
 
 
-def test_model_landmarks_cross_validate_scikit_learn_models():
-    X, y = load_breast_cancer(return_X_y=True)
-    values = model_landmarks(X, y, "binary", np.random.default_rng(0), n_folds=3)
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine])
+def test_model_landmarks_cross_validate_scikit_learn_models(loader):
+    X, y = loader(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # as the encoded matrix
+    X, y = X[:MAX_LANDMARK_ROWS], y[:MAX_LANDMARK_ROWS]  # no subsample
+    task = "binary" if len(np.unique(y)) == 2 else "multiclass"
+    values = model_landmarks(X, y, task, np.random.default_rng(0), n_folds=3)
     rng = np.random.default_rng(0)
-    folds, _ = fold_ids(y, "binary", 3, rng)  # 569 rows: no subsample
-    models = [("knn", KNeighborsClassifier(5)),
-              ("logistic_regression", LogisticRegression(max_iter=300)),
-              ("svm_rbf", SVC()), ("extra_trees", ExtraTreesClassifier(10))]
+    folds, _ = fold_ids(y, task, 3, rng)
+    # Two classes: solved exactly by Newton's method, so against a tight lbfgs.
+    logistic = (LogisticRegression(tol=1e-10, max_iter=10_000) if task == "binary"
+                else LogisticRegression(max_iter=300))
+    models = [("knn", KNeighborsClassifier(5)), ("logistic_regression", logistic),
+              ("extra_trees", _seed_like_the_extractor(ExtraTreesClassifier(5), rng))]
     for name, model in models:
-        prediction = _cross_validated(_seed_like_the_extractor(model, rng), X, y, folds)
-        assert values[f"lm_{name}.score"] == pytest.approx(np.mean(prediction == y)), name
+        accuracy = np.mean(_cross_validated(model, X, y, folds) == y)
+        assert values[f"lm_{name}.score"] == pytest.approx(accuracy), name
         assert values[f"lm_{name}.fit_seconds"] > 0
+    # The RBF SVM's stand-in scores about as the SVM does.
+    svm = np.mean(_cross_validated(SVC(), X, y, folds) == y)
+    assert values["lm_svm_rbf.score"] == pytest.approx(svm, abs=0.03)
     assert set(values) == {f"lm_{name}.{kind}" for name in MODEL_LEARNERS
                            for kind in ("score", "fit_seconds")}
 
@@ -499,8 +597,8 @@ def test_regression_model_landmarks_score_the_standardized_target():
     rng = np.random.default_rng(1)
     folds, _ = fold_ids(y, "regression", 3, rng)
     z = (y - y.mean()) / y.std()
-    for name, model in [("knn", KNeighborsRegressor(5)), ("svm_rbf", SVR()),
-                        ("extra_trees", ExtraTreesRegressor(10))]:
+    for name, model in [("knn", KNeighborsRegressor(5)),
+                        ("extra_trees", ExtraTreesRegressor(5))]:
         prediction = _cross_validated(_seed_like_the_extractor(model, rng), X, z, folds)
         r2 = 1 - np.sum((z - prediction) ** 2) / np.sum((z - z.mean()) ** 2)
         assert values[f"lm_{name}.score"] == pytest.approx(r2), name
@@ -509,6 +607,19 @@ def test_regression_model_landmarks_score_the_standardized_target():
     rescaled = model_landmarks(X, y * 1000.0, "regression", np.random.default_rng(1))
     for name in ("knn", "svm_rbf"):
         assert rescaled[f"lm_{name}.score"] == pytest.approx(values[f"lm_{name}.score"])
+
+
+def test_fold_splits_are_shared_read_only_parts_of_the_folds():
+    X = np.arange(40.0).reshape(10, 4)
+    folds, n_folds = fold_ids(np.arange(10) % 2, "binary", 3, np.random.default_rng(0))
+    splits = fold_splits(X, folds, n_folds)
+    assert len(splits) == n_folds == 3
+    for fold, (test, X_train, X_test) in enumerate(splits):
+        np.testing.assert_array_equal(test, folds == fold)
+        np.testing.assert_array_equal(X_train, X[folds != fold])
+        np.testing.assert_array_equal(X_test, X[folds == fold])
+        with pytest.raises(ValueError, match="read-only"):
+            X_train[0, 0] = 1.0  # the next landmarker gets the same rows
 
 
 def test_landmark_gaps_measure_the_distance_to_the_best_landmarker():
@@ -540,12 +651,15 @@ def test_learners_predict_as_scikit_learn(loader):
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     task = "regression" if loader is load_diabetes else "multiclass"
     folds, n_folds = fold_ids(y, task, 3, np.random.default_rng(0))
+    five_nn = functools.partial(_learners.nearest_neighbours, k=5)
     if task == "regression":
         pairs = [(_learners.nearest_neighbour, [KNeighborsRegressor(1)]),
+                 (five_nn, [KNeighborsRegressor(5)]),
                  (_learners.decision_stump, [DecisionTreeRegressor(max_depth=1)]),
                  (_learners.ridge, [Ridge(1.0)])]
     else:
         pairs = [(_learners.nearest_neighbour, [KNeighborsClassifier(1)]),
+                 (five_nn, [KNeighborsClassifier(5)]),
                  (_learners.naive_bayes, [GaussianNB()]),
                  (_learners.ridge, [RidgeClassifier(1.0)])]
     # scikit-learn breaks ties between equally good splits at random: ours must
@@ -562,7 +676,111 @@ def test_learners_predict_as_scikit_learn(loader):
             for i, model in enumerate(models):
                 theirs[i, test] = model.fit(X[~test], y[~test]).predict(X[test])
         same = np.isclose(theirs, ours, rtol=1e-9, atol=1e-9).all(axis=1)
-        assert same.any(), learner.__name__
+        assert same.any(), models[0]
+
+
+@pytest.mark.parametrize("loader", [load_wine, load_diabetes])
+def test_rbf_svm_is_a_linear_model_on_scikit_learns_nystroem_features(loader):
+    X, y = loader(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    task = "regression" if loader is load_diabetes else "multiclass"
+    if task == "regression":
+        y = (y - y.mean()) / y.std()  # as the model landmarkers' target
+    train = np.arange(len(y)) % 3 != 0
+    # Every training row a centre: the map is exact whichever rows are drawn,
+    # and the linear models do not depend on the basis of the features.
+    n_train = int(train.sum())
+    ours = _learners.rbf_svm(X[train], y[train], X[~train], task, n_components=n_train)
+    gamma = 1.0 / (X.shape[1] * X[train].var())
+    features = Nystroem(gamma=gamma, n_components=n_train, random_state=0)
+    if task == "regression":
+        linear = LinearSVR(epsilon=0.1, C=1.0, loss="epsilon_insensitive",
+                           max_iter=100_000, tol=1e-8, random_state=0)
+    else:
+        linear = RidgeClassifier(1.0)
+    theirs = make_pipeline(features, linear).fit(X[train], y[train]).predict(X[~train])
+    if task == "regression":  # liblinear stops after 200 passes
+        np.testing.assert_allclose(ours, theirs, atol=0.05)
+    else:
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_logistic_regression_is_scikit_learns_solved_exactly():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    train = np.arange(len(y)) % 3 != 0
+    ours = _learners.logistic_regression(X[train], y[train], X[~train], "binary")
+    exact = LogisticRegression(tol=1e-10, max_iter=10_000).fit(X[train], y[train])
+    np.testing.assert_array_equal(ours, exact.predict(X[~train]))
+    labels = np.where(y == 1, "yes", "no")  # any two labels
+    np.testing.assert_array_equal(
+        _learners.logistic_regression(X[train], labels[train], X[~train], "binary"),
+        np.where(ours == 1, "yes", "no"))
+    with pytest.raises(ValueError, match="two classes"):
+        _learners.logistic_regression(X, np.arange(len(y)) % 3, X, "multiclass")
+
+
+@pytest.mark.parametrize("loader", [load_wine, load_breast_cancer, load_diabetes])
+def test_extra_trees_are_scikit_learns_forest(loader):
+    X, y = loader(return_X_y=True)
+    task = "regression" if loader is load_diabetes else "multiclass"
+    forest = ExtraTreesRegressor if task == "regression" else ExtraTreesClassifier
+    train = np.arange(len(y)) % 3 != 0
+    if task != "regression":
+        train &= y != 0  # a class the training rows lack
+    for seed in (0, 12345):
+        theirs = forest(5, random_state=seed).fit(X[train], y[train]).predict(X)
+        ours = _learners.extra_trees(X[train], y[train], X, task, seed=seed)
+        np.testing.assert_array_equal(ours, theirs)
+        assert ours.dtype == theirs.dtype
+
+
+@pytest.mark.parametrize("loader", [load_wine, load_iris])
+def test_multinomial_logistic_regression_is_scikit_learns(loader):
+    X, y = loader(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    train = np.arange(len(y)) % 3 != 0
+    theirs = LogisticRegression(max_iter=300).fit(X[train], y[train])
+    # Not a tight solver: the same lbfgs path, so the same predictions everywhere,
+    # including the rows that a converged fit would classify otherwise.
+    ours = _learners.multinomial_logistic_regression(X[train], y[train], X,
+                                                     "multiclass")
+    np.testing.assert_array_equal(ours, theirs.predict(X))
+    names = np.array(["a", "b", "c"])  # any labels
+    np.testing.assert_array_equal(
+        _learners.multinomial_logistic_regression(X[train], names[y[train]], X,
+                                                  "multiclass"), names[ours])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning
+        early = LogisticRegression(max_iter=2).fit(X[train], y[train])
+        np.testing.assert_array_equal(
+            _learners.multinomial_logistic_regression(X[train], y[train], X,
+                                                      "multiclass", max_iter=2),
+            early.predict(X))
+    with pytest.raises(ValueError, match="two classes"):
+        _learners.multinomial_logistic_regression(X, np.zeros(len(y)), X, "multiclass")
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 13, 100, 4950])
+def test_summaries_are_numpys_statistics(n):
+    rng = np.random.default_rng(n)
+    for scale in (1e-6, 1.0, 1e6):
+        values = rng.standard_cauchy(n) * scale
+        values[::3] = np.round(values[::3])  # ties
+        with_undefined = rng.permutation(np.concatenate([values, [np.nan, np.inf]]))
+        summary = summarize("x", with_undefined)
+        values = with_undefined[np.isfinite(with_undefined)]  # in that order
+        quartiles = np.percentile(values, [0, 25, 50, 75, 100])
+        expected = [values.mean(), values.std(ddof=1) if n > 1 else np.nan, *quartiles]
+        # Bit for bit: summaries are meta-features of the stored knowledge base.
+        np.testing.assert_array_equal([summary[f"x.{s}"] for s in SUMMARIES],
+                                      expected)
+
+
+def test_nearest_neighbours_need_k_training_rows():
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match="5 neighbours"):
+        _learners.nearest_neighbours(X, np.arange(4) % 2, X, "binary", k=5)
 
 
 def test_info_theory_values_by_hand():
