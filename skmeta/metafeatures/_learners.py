@@ -209,11 +209,19 @@ def multinomial_logistic_regression(X_train, y_train, X_test, task, C=1.0,
     classes, codes = np.unique(y_train, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(f"at least two classes needed, got {len(classes)}.")
-    if HalfMultinomialLoss is None:  # pragma: no cover
-        model = LogisticRegression(C=C, max_iter=max_iter)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return model.fit(X_train, y_train).predict(X_test)
+    if HalfMultinomialLoss is not None:
+        try:
+            return _multinomial_fit_predict(X_train, codes, classes, X_test, C, max_iter)
+        except (TypeError, AttributeError):  # pragma: no cover - a changed private API
+            pass
+    model = LogisticRegression(C=C, max_iter=max_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X_train, y_train).predict(X_test)
+
+
+def _multinomial_fit_predict(X_train, codes, classes, X_test, C, max_iter):
+    """:func:`multinomial_logistic_regression` by scikit-learn's private loss."""
     target = codes.astype(np.float64)
     n_rows, n_features = X_train.shape
     n_classes = len(classes)
@@ -308,9 +316,17 @@ def extra_trees(X_train, y_train, X_test, task, n_trees=5, seed=0):
     >>> extra_trees(X, y, np.array([[0.5], [11.5]]), "binary").tolist()
     [0, 1]
     """
-    if Tree is None:  # pragma: no cover
-        forest = ExtraTreesRegressor if task == "regression" else ExtraTreesClassifier
-        return forest(n_trees, random_state=seed).fit(X_train, y_train).predict(X_test)
+    if Tree is not None:
+        try:
+            return _grown_extra_trees(X_train, y_train, X_test, task, n_trees, seed)
+        except (TypeError, AttributeError):  # pragma: no cover - a changed private API
+            pass
+    forest = ExtraTreesRegressor if task == "regression" else ExtraTreesClassifier
+    return forest(n_trees, random_state=seed).fit(X_train, y_train).predict(X_test)
+
+
+def _grown_extra_trees(X_train, y_train, X_test, task, n_trees, seed):
+    """:func:`extra_trees` by scikit-learn's private tree builder."""
     X_train = np.asarray(X_train, dtype=np.float32)
     X_test = np.asarray(X_test, dtype=np.float32)
     n_rows, n_features = X_train.shape
