@@ -109,17 +109,26 @@ _QUARTILES = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
 
 
 def _quartiles(ordered):
-    """``np.percentile(ordered, [0, 25, 50, 75, 100])`` of sorted values.
+    """``np.percentile(ordered, [0, 25, 50, 75, 100])`` of sorted values."""
+    return sorted_quantiles(ordered[:, None], _QUARTILES, np.array([len(ordered)]))[:, 0]
 
-    numpy's linear method, operation for operation (the same values), without
-    its general machinery, which costs more than the sort on a few values.
+
+def sorted_quantiles(ordered, q, n_observed):
+    """Quantiles ``q`` of each column of ``ordered``, sorted along axis 0.
+
+    Column ``j``'s values are its first ``n_observed[j]`` rows (NaNs sort
+    last); a column without values gives garbage, to be masked by the caller.
+    numpy's linear method, operation for operation (the same values as
+    ``np.quantile``), without its general machinery, which costs more than the
+    sort on a few values.
     """
-    virtual = (len(ordered) - 1) * _QUARTILES
+    last = np.maximum(n_observed - 1, 0)
+    virtual = (n_observed - 1) * np.asarray(q, dtype=float)[:, None]
     below = np.floor(virtual)
     gamma = virtual - below
-    below = below.astype(np.intp)
-    low = ordered[below]
-    high = ordered[np.minimum(below + 1, len(ordered) - 1)]
+    below = np.minimum(below.astype(np.intp), last)
+    low = np.take_along_axis(ordered, np.maximum(below, 0), axis=0)
+    high = np.take_along_axis(ordered, np.minimum(below + 1, last), axis=0)
     difference = high - low
     return np.where(gamma >= 0.5, high - difference * (1 - gamma),
                     low + difference * gamma)
