@@ -85,10 +85,13 @@ AUTO_FOLDS = {"classification": 5, "regression": 3}
 #: scikit-learn estimator checks that fail by design (see the Notes of
 #: :class:`MetaClassifier`).
 EXPECTED_FAILED_CHECKS = {
-    check: ("a weight of 2 is not the same as a repeated row: the repeated "
-            "row changes the cross-validation folds, and so the search")
-    for check in ("check_sample_weight_equivalence_on_dense_data",
-                  "check_sample_weight_equivalence_on_sparse_data")
+    **{check: ("a weight of 2 is not the same as a repeated row: the repeated "
+               "row changes the cross-validation folds, and so the search")
+       for check in ("check_sample_weight_equivalence_on_dense_data",
+                     "check_sample_weight_equivalence_on_sparse_data")},
+    "check_dataframe_column_names_consistency": (
+        "columns are matched by name at predict, so the same columns in "
+        "another order are put back in order instead of refused"),
 }
 
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
@@ -248,6 +251,9 @@ class _BaseMetaEstimator(BaseEstimator):
         table = check_features(table)
         warn_if_all_missing(table)
         self._feature_columns = _columns_of(table)
+        # The names of a DataFrame's columns, whatever their type, to match
+        # predict's columns by (scikit-learn records string names only).
+        self._fit_column_names = _columns_of(X)
         return table, column_or_1d(y, warn=True)
 
     # -- fit -----------------------------------------------------------------
@@ -665,6 +671,7 @@ class _BaseMetaEstimator(BaseEstimator):
     def _transform_input(self, X):
         check_is_fitted(self, "estimator_")
         check_column_names(X)
+        X = _in_fit_order(X, getattr(self, "_fit_column_names", None))
         table = _as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         table = _by_position(table, X, getattr(self, "_feature_columns", None),
@@ -704,6 +711,45 @@ def _log_odds(proba):
 def _columns_of(table):
     """The column names a DataFrame had at fit (None for a sparse matrix)."""
     return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
+
+
+def _in_fit_order(X, names):
+    """A DataFrame's columns put in the order of fit, matched by name.
+
+    Whenever fit saw a DataFrame (``names``), a DataFrame at predict is
+    matched by its column names, whatever their type (scikit-learn matches
+    string names only, and refuses them in another order).
+
+    Raises
+    ------
+    ValueError
+        If a column seen at fit is missing, or one not seen at fit is there.
+    """
+    if names is None or not isinstance(X, pd.DataFrame):
+        return X
+    given = list(X.columns)
+    if given == list(names):
+        return X
+    position = {name: i for i, name in enumerate(given)}
+    missing = [name for name in names if name not in position]
+    unknown = [name for name in given if name not in set(names)]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"lacks column(s) {_few(missing)} seen at fit")
+        if unknown:
+            problems.append(f"has column(s) {_few(unknown)} not seen at fit")
+        raise ValueError(
+            f"X {' and '.join(problems)}; pass the columns the model was fitted "
+            "on (in any order)."
+        )
+    return X.iloc[:, [position[name] for name in names]]
+
+
+def _few(names, shown=5):
+    """A list of names for a message, cut after ``shown``."""
+    text = repr(list(names[:shown]))
+    return text if len(names) <= shown else text[:-1] + ", ...]"
 
 
 def _by_position(table, X, columns, named):
@@ -901,6 +947,13 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     ``check_sample_weight_equivalence_on_dense_data`` and
     ``check_sample_weight_equivalence_on_sparse_data`` (as for scikit-learn's
     own searches over folds).
+
+    A DataFrame's columns are matched by name at ``predict`` whenever ``fit``
+    saw a DataFrame, whatever the names' type (integers, tuples): the same
+    columns in another order are put back in the order of ``fit``, and
+    missing or unknown ones are refused. scikit-learn refuses string names in
+    another order, so ``check_dataframe_column_names_consistency`` is
+    expected to fail.
 
     Examples
     --------

@@ -1,0 +1,107 @@
+"""Inputs to fit and predict that used to give silent wrong results.
+
+Columns are matched by name whenever ``fit`` saw names, whatever their type;
+sample weights are normalised so that uniform weights are no weights, and
+weights that leave nothing to learn are refused; class labels that are
+unambiguous are accepted whatever holds them; the adjuster's softmax stays a
+probability distribution for any setting its constraints accept.
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skmeta import MetaClassifier, MetaRegressor
+
+from .helpers import classification_data, regression_data
+
+#: Column names of each kind a fit accepts: strings, integers, tuples, and
+#: a mix of non-string types.
+NAMES = {
+    "str": ["f0", "f1", "f2", "f3", "f4"],
+    "int": [0, 1, 2, 3, 4],
+    "tuple": [("a", 0), ("a", 1), ("b", 0), ("b", 1), ("c", 0)],
+    "mixed": [10, ("a", 1), 2.5, -1, (0, "z")],
+}
+
+
+def _estimator(kind, learner, **params):
+    cls = MetaClassifier if kind == "classifier" else MetaRegressor
+    params = {"knowledge_base": learner, "n_evaluations": 2, "cv": 2,
+              "random_state": 0, **params}
+    return cls(**params)
+
+
+def _data(kind, names):
+    X, y = (classification_data if kind == "classifier" else regression_data)(120)
+    return X.set_axis(NAMES[names], axis=1), y
+
+
+@pytest.fixture(scope="module")
+def fitted(learner):
+    """(kind, names) -> (estimator, X, y), fitted once per module."""
+    cache = {}
+
+    def get(kind, names):
+        if (kind, names) not in cache:
+            X, y = _data(kind, names)
+            cache[kind, names] = (_estimator(kind, learner).fit(X, y), X, y)
+        return cache[kind, names]
+    return get
+
+
+# -- columns are matched by name -------------------------------------------------------
+
+def _outputs(model, X, y):
+    """Everything a fitted model computes from X, by method name."""
+    methods = ["predict", "predict_proba", "decision_function"]
+    outputs = {m: getattr(model, m)(X) for m in methods if hasattr(model, m)}
+    outputs["score"] = model.score(X, y)
+    return outputs
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+@pytest.mark.parametrize("names", list(NAMES))
+def test_reordered_columns_are_matched_by_name(fitted, kind, names):
+    model, X, y = fitted(kind, names)
+    expected = _outputs(model, X, y)
+    shuffled = X[[X.columns[i] for i in (3, 0, 4, 2, 1)]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no feature-name warning either
+        got = _outputs(model, shuffled, y)
+    for method, values in expected.items():
+        np.testing.assert_array_equal(got[method], values, err_msg=method)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+@pytest.mark.parametrize("names", ["int", "tuple", "mixed"])
+def test_columns_that_do_not_match_by_name_are_refused(fitted, kind, names):
+    model, X, y = fitted(kind, names)
+    first, last = X.columns[0], X.columns[-1]
+    renamed = X.set_axis([77, *X.columns[1:]], axis=1)
+    for method in ("predict", "score"):
+        call = getattr(model, method)
+        args = (y,) if method == "score" else ()
+        with pytest.raises(ValueError, match=(
+                rf"X lacks column\(s\) \[{_re(first)}\] seen at fit and has column\(s\) "
+                r"\[77\] not seen at fit; pass the columns the model was fitted "
+                r"on \(in any order\)")):
+            call(renamed, *args)
+    with pytest.raises(ValueError, match=rf"X lacks column\(s\) \[{_re(last)}\] seen "
+                                         r"at fit; pass"):
+        model.predict(X.drop(columns=[last]))
+    with pytest.raises(ValueError, match=r"has column\(s\) \[99\] not seen at fit"):
+        model.predict(pd.concat([X, pd.DataFrame({99: np.zeros(len(X))})], axis=1))
+
+
+def _re(name):
+    """A column name as the error shows it, as a regular expression."""
+    return re.escape(repr(name.item() if isinstance(name, np.generic) else name))
+
+
+def test_an_array_after_integer_names_is_taken_by_position(fitted):
+    model, X, y = fitted("classifier", "int")
+    np.testing.assert_array_equal(model.predict(X.to_numpy()), model.predict(X))
