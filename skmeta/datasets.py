@@ -36,6 +36,7 @@ __all__ = [
     "Dataset",
     "as_datasets",
     "check_class_labels",
+    "check_class_weights",
     "check_column_names",
     "check_features",
     "check_sample_weight",
@@ -472,10 +473,14 @@ def check_target(y, n_samples, task=None):
 
 
 def check_sample_weight(sample_weight, n_samples):
-    """Validate per-row weights; None when there are none (or all are 1).
+    """Validate per-row weights and scale them to a mean of 1; None when
+    there are none (or all are equal).
 
-    Weights equal to 1 everywhere are the same as no weights, and are
-    treated as none, so that the result is identical to an unweighted fit.
+    Only the ratios of weights matter: they are divided by their mean (by
+    their largest first, so that neither 1e308 nor 1e-300 overflows or
+    underflows on the way). Equal weights everywhere are the same as no
+    weights, and are treated as none, so that the result is identical to an
+    unweighted fit.
 
     Parameters
     ----------
@@ -490,14 +495,14 @@ def check_sample_weight(sample_weight, n_samples):
     ------
     ValueError
         If the weights are not one number per row, or are missing (NaN),
-        infinite, negative or all zero.
+        infinite, negative, or zero on every row but one (or all).
 
     Examples
     --------
     >>> from skmeta.datasets import check_sample_weight
     >>> check_sample_weight([1, 2, 1], 3)
-    array([1., 2., 1.])
-    >>> check_sample_weight([1, 1, 1], 3) is None
+    array([0.75, 1.5 , 0.75])
+    >>> check_sample_weight([1e308, 1e308, 1e308], 3) is None
     True
     """
     if sample_weight is None:
@@ -532,9 +537,43 @@ def check_sample_weight(sample_weight, n_samples):
         )
     if not weights.any():
         raise ValueError("sample_weight is zero for every row; nothing would be learned.")
+    positive = np.flatnonzero(weights)
+    if len(positive) == 1:
+        raise ValueError(
+            f"sample_weight is non-zero on a single row (row {positive[0]}), so "
+            "the model would learn from that row alone; give at least two rows a "
+            "positive weight."
+        )
+    weights = weights / weights.max()
+    weights = weights / weights.mean()
     if (weights == 1).all():
         return None
     return weights
+
+
+def check_class_weights(sample_weight, y):
+    """Refuse weights that are zero on every row of a class.
+
+    A class of no weight cannot be learned, yet it is still a class of
+    ``y``: a search would score a model that never predicts it.
+
+    Raises
+    ------
+    ValueError
+        Naming the first such class.
+    """
+    if sample_weight is None:
+        return
+    classes, codes = np.unique(y, return_inverse=True)
+    totals = np.bincount(codes, weights=sample_weight, minlength=len(classes))
+    counts = np.bincount(codes, minlength=len(classes))
+    for label, total, count in zip(classes.tolist(), totals, counts, strict=True):
+        if total == 0:
+            raise ValueError(
+                f"sample_weight is zero on every row of class {label!r} ({count} "
+                "rows), so no model can learn it; give those rows a positive "
+                "weight, or drop them (and the class) from X and y."
+            )
 
 
 def _check_xy(X, y, task):
@@ -597,6 +636,8 @@ class Dataset:
             raise ValueError(f"name must be a non-empty string, got {self.name!r}.")
         self.X, self.y, self.task = _check_xy(self.X, self.y, self.task)
         self.sample_weight = check_sample_weight(self.sample_weight, len(self.y))
+        if self.task != "regression":
+            check_class_weights(self.sample_weight, self.y)
 
     @property
     def fingerprint(self):

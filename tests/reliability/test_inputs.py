@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skmeta import MetaClassifier, MetaRegressor
+from skmeta import Dataset, KnowledgeBase, MetaClassifier, MetaRegressor
+from skmeta.knowledge import WEIGHTED_CV_SUFFIX
 
 from .helpers import classification_data, regression_data
 
@@ -105,3 +106,74 @@ def _re(name):
 def test_an_array_after_integer_names_is_taken_by_position(fitted):
     model, X, y = fitted("classifier", "int")
     np.testing.assert_array_equal(model.predict(X.to_numpy()), model.predict(X))
+
+
+# -- sample weights --------------------------------------------------------------------
+
+def _fit_classifier(learner, X, y, sample_weight=None, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow on the way
+        return _estimator("classifier", learner, **params).fit(
+            X, y, sample_weight=sample_weight)
+
+
+def _same_fit(first, second, X, rtol=0.0):
+    """The same search and model (to rounding of the weights, with ``rtol``)."""
+    pd.testing.assert_frame_equal(first.trace_[["strategy", "score"]],
+                                  second.trace_[["strategy", "score"]],
+                                  check_exact=not rtol, rtol=rtol)
+    np.testing.assert_allclose(first.predict_proba(X), second.predict_proba(X),
+                               rtol=rtol, atol=0)
+
+
+@pytest.mark.parametrize("value", [1e308, 1e-300, 5e-324, 7.0])
+def test_uniform_weights_are_no_weights(learner, value):
+    X, y = classification_data(120)
+    plain = _fit_classifier(learner, X, y)
+    weighted = _fit_classifier(learner, X, y, np.full(len(y), value))
+    _same_fit(weighted, plain, X)
+    assert weighted.best_score_ > 0.6
+
+
+def test_weights_are_scale_free(learner):
+    X, y = classification_data(120)
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    reference = _fit_classifier(learner, X, y, weights)
+    for scale in (1e300, 1e-300):
+        _same_fit(_fit_classifier(learner, X, y, weights * scale), reference, X,
+                  rtol=1e-9)
+
+
+def test_a_class_without_weight_is_refused(learner):
+    X, y = classification_data(120)
+    labels = np.where(y == 1, "yes", "no")
+    weights = np.where(labels == "yes", 0.0, 1.0)
+    message = (r"sample_weight is zero on every row of class 'yes' \(\d+ rows\), so "
+               r"no model can learn it; give those rows a positive weight, or drop them")
+    with pytest.raises(ValueError, match=message):
+        _fit_classifier(learner, X, labels, weights)
+    with pytest.raises(ValueError, match=message):
+        Dataset(X, labels, sample_weight=weights)
+
+
+def test_weights_on_a_single_row_are_refused(learner):
+    X, y = regression_data(60)
+    weights = np.zeros(len(y))
+    weights[7] = 3.0
+    message = r"sample_weight is non-zero on a single row \(row 7\)"
+    with pytest.raises(ValueError, match=message):
+        _estimator("regressor", learner).fit(X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match=message):
+        Dataset(X, y, sample_weight=weights)
+
+
+@pytest.mark.filterwarnings("ignore:the knowledge base has no classification")
+def test_uniform_weights_are_stored_as_unweighted_experience(learner, tmp_path):
+    X, y = classification_data(120)
+    kb = tmp_path / "kb.sqlite"
+    _fit_classifier(learner, X, y, np.full(len(y), 1e-300), knowledge_base=str(kb),
+                    update_knowledge=True, portfolio=["logistic_regression"])
+    stored = KnowledgeBase(kb).evaluations()
+    assert len(stored) and np.isfinite(stored["score"]).all()
+    assert not stored["cv"].str.endswith(WEIGHTED_CV_SUFFIX).any()
+    assert Dataset(X, y, sample_weight=np.full(len(y), 1e308)).sample_weight is None
