@@ -164,10 +164,7 @@ class StrategyAdjuster:
 
     def ask(self, n=1):
         """Propose ``n`` candidates from the current policy."""
-        pi = self.policy.probabilities()
-        if self.failed.any() and not self.failed.all():
-            pi = np.where(self.failed, 0.0, pi)
-            pi /= pi.sum()
+        pi = self._without_failed(self.policy.probabilities())
         proposals = []
         for _ in range(n):
             if self.step > 0 and not self.succeeded and self.fallbacks:
@@ -187,6 +184,15 @@ class StrategyAdjuster:
             )
         self.step += 1
         return proposals
+
+    def _without_failed(self, pi):
+        """``pi`` over the strategies that have not failed (all, if all have)."""
+        if not self.failed.any() or self.failed.all():
+            return pi
+        kept = np.where(self.failed, 0.0, pi)
+        if kept.sum() == 0:  # a greedy policy put all its mass on failed ones
+            kept = (~self.failed).astype(float)
+        return kept / kept.sum()
 
     def tell(self, proposal, score):
         """Learn from one evaluated proposal (``score`` None if it failed)."""

@@ -20,9 +20,23 @@ __all__ = ["SoftmaxPolicy", "softmax"]
 #: Advantage given to a failed evaluation (error or timeout).
 FAILURE_ADVANTAGE = -2.0
 
+#: Preferences are kept within +-this: an infinite one would make the next
+#: update (infinity minus infinity) NaN.
+LARGEST_PREFERENCE = np.finfo(float).max
+
+
+def _finite(preferences):
+    """``preferences`` with infinities (and overflows) at the largest float."""
+    return np.clip(preferences, -LARGEST_PREFERENCE, LARGEST_PREFERENCE)
+
 
 def softmax(preferences, temperature=1.0):
     """Numerically stable softmax of ``preferences / temperature``.
+
+    Where dividing by the temperature overflows, the largest preference is
+    subtracted first, so that no temperature the estimators accept (1e-320
+    or 1e308) and no preference (infinite ones tie at the top) makes a
+    probability NaN.
 
     Examples
     --------
@@ -32,8 +46,12 @@ def softmax(preferences, temperature=1.0):
     >>> bool(softmax([1.0, 0.0], temperature=0.01)[0] > 0.99)
     True
     """
-    z = np.asarray(preferences, dtype=float) / temperature
-    z = np.exp(z - z.max())
+    h = _finite(np.asarray(preferences, dtype=float))
+    with np.errstate(over="ignore"):
+        z = h / temperature
+        if not np.isfinite(z).all():  # overflowed: the best at 0, others to -inf
+            z = (h - h.max()) / temperature
+        z = np.exp(z - z.max())
     return z / z.sum()
 
 
@@ -66,7 +84,8 @@ class SoftmaxPolicy:
         prior = np.asarray(prior, dtype=float)
         if prior.ndim != 1 or len(prior) == 0:
             raise ValueError("prior must be a non-empty 1-d array.")
-        self.preferences = prior_weight * np.nan_to_num(prior, nan=0.0)
+        with np.errstate(over="ignore"):
+            self.preferences = _finite(prior_weight * _finite(np.nan_to_num(prior)))
         self.temperature = temperature
         self.learning_rate = learning_rate
         self.scores = []
@@ -93,9 +112,12 @@ class SoftmaxPolicy:
         pi = self.probabilities()
         indicator = np.zeros_like(pi)
         indicator[chosen] = 1.0
-        self.preferences = self.preferences + self.learning_rate * advantage * (
-            indicator - pi
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            step = self.learning_rate * advantage * (indicator - pi)
+            # A huge learning rate overflows to infinity, and infinity times
+            # the zero change of a strategy of no probability is NaN: none.
+            step = np.where(np.isnan(step), 0.0, step)
+            self.preferences = _finite(self.preferences + step)
         if score is not None and np.isfinite(score):
             self.scores.append(float(score))
         return advantage

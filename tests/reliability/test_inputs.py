@@ -15,7 +15,10 @@ import pandas as pd
 import pytest
 
 from skmeta import Dataset, KnowledgeBase, MetaClassifier, MetaRegressor
+from skmeta.adjust import AdjusterSettings, StrategyAdjuster
+from skmeta.adjust.policy import SoftmaxPolicy, softmax
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX
+from skmeta.strategies import default_portfolio
 
 from .helpers import classification_data, regression_data
 
@@ -177,3 +180,47 @@ def test_uniform_weights_are_stored_as_unweighted_experience(learner, tmp_path):
     assert len(stored) and np.isfinite(stored["score"]).all()
     assert not stored["cv"].str.endswith(WEIGHTED_CV_SUFFIX).any()
     assert Dataset(X, y, sample_weight=np.full(len(y), 1e308)).sample_weight is None
+
+
+# -- the adjuster's settings -----------------------------------------------------------
+
+def test_softmax_is_a_distribution_for_extreme_inputs():
+    cases = [([1e308, -1e308, 0.0], 1e-320), ([np.inf, 0.0, np.inf], 1.0),
+             ([-np.inf, 0.0, 1.0], 1e300), ([1e308, 1e308], 1e-300)]
+    for preferences, temperature in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            pi = softmax(preferences, temperature)
+        assert np.isfinite(pi).all() and pi.sum() == pytest.approx(1.0), pi
+    assert softmax([np.inf, 0.0, np.inf]).tolist() == [0.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("settings", [
+    {"temperature": 1e-320}, {"temperature": 1e308}, {"prior_weight": 1e308},
+    {"learning_rate": 1e308}, {"learning_rate": 1e308, "prior_weight": 1e308},
+])
+def test_extreme_adjuster_settings_still_search(learner, settings):
+    X, y = classification_data(120)
+    model = _fit_classifier(learner, X, y, n_evaluations=6, **settings)
+    assert len(model.trace_) == 6
+    assert np.isfinite(model.strategy_probabilities_).all()
+    policy = SoftmaxPolicy([2.0, -1.0, 0.5], settings.get("prior_weight", 1.0),
+                           settings.get("temperature", 1.0),
+                           settings.get("learning_rate", 1.0))
+    for chosen, score in enumerate([0.9, 0.1, 0.5, None, 0.7]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            policy.update(chosen % 3, score)
+        assert np.isfinite(policy.preferences).all()
+        assert policy.probabilities().sum() == pytest.approx(1.0)
+
+
+def test_a_greedy_policy_whose_pick_failed_picks_another():
+    strategies = default_portfolio("binary")[:3]
+    settings = AdjusterSettings(temperature=1e-320)
+    adjuster = StrategyAdjuster(strategies, [1.0, 0.0, 0.0], {}, settings,
+                                random_state=0)
+    [first] = adjuster.ask(1)
+    adjuster.tell(first, None)  # all of pi was on it
+    chosen = {p.strategy_index for p in adjuster.ask(4)}
+    assert first.strategy_index not in chosen
