@@ -41,11 +41,14 @@ __all__ = [
     "check_features",
     "check_sample_weight",
     "check_target",
+    "check_target_frame",
+    "check_target_magnitude",
     "infer_task",
     "load_csv",
     "load_folder",
     "load_penguins",
     "read_csv_table",
+    "unbox_class_labels",
 ]
 
 
@@ -206,8 +209,9 @@ def check_column_names(X):
     Raises
     ------
     TypeError
-        If ``X`` is a dict or a list of dicts (records; make a DataFrame),
-        or a DataFrame whose column names mix strings and other types.
+        If ``X`` is a dict, a list of dicts (records) or a structured array
+        (make a DataFrame), or a DataFrame whose column names mix strings
+        and other types.
     ValueError
         If a DataFrame has duplicate column names.
     """
@@ -223,14 +227,17 @@ def check_column_names(X):
             "X is a list of dicts (records); make it a DataFrame first: "
             "pd.DataFrame(X), whose columns are the dicts' keys."
         )
+    if isinstance(X, np.ndarray) and X.dtype.names:
+        raise TypeError(
+            f"X is a numpy structured array (fields {list(X.dtype.names)[:5]}); "
+            "make it a DataFrame first: pd.DataFrame(X), whose columns are "
+            "its fields."
+        )
     if not isinstance(X, pd.DataFrame):
         return
-    duplicated = X.columns[X.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise ValueError(
-            f"X has duplicate column names: {duplicated}; give every column a "
-            "unique name (e.g. X.columns = [f'c{i}' for i in range(X.shape[1])])."
-        )
+    _refuse_duplicate_names(X, "X has duplicate column names:", "give every column "
+                            "a unique name (e.g. X.columns = [f'c{i}' for i in "
+                            "range(X.shape[1])]).")
     kinds = sorted({type(c).__name__ for c in X.columns})
     if len(kinds) > 1 and "str" in kinds:
         raise TypeError(
@@ -267,15 +274,20 @@ def check_class_labels(y):
     Raises
     ------
     ValueError
-        If a label is missing, or the labels mix numbers and strings.
+        If a label is missing or a tuple, the labels mix numbers and strings
+        (or booleans and other numbers), or ``y`` is a DataFrame with
+        duplicate column names.
     """
     if y is None or isinstance(y, (str, bytes)):
         return
+    check_target_frame(y)
     if isinstance(y, (pd.Series, pd.DataFrame)):
         values = y.to_numpy(dtype=object).ravel()
     else:
         # A list as it is: np.asarray would make np.nan among strings 'nan'.
         array = np.asarray(y, dtype=object if isinstance(y, (list, tuple)) else None)
+        if isinstance(y, (list, tuple)) and array.ndim == 2 and array.shape[1] > 1:
+            raise _tuple_labels_error(y[0])  # numpy made each tuple a row
         if array.dtype.kind in "US":
             marked = int(np.sum(array.astype(str) == "nan"))
             if marked:
@@ -297,13 +309,89 @@ def check_class_labels(y):
         )
     kinds = {}
     for value in values:
-        kinds.setdefault(_value_kind(value), value)
-        if "string" in kinds and "number" in kinds:
-            raise ValueError(
-                f"y mixes numbers and strings as class labels (e.g. "
-                f"{_short_repr(kinds['number'])} and {_short_repr(kinds['string'])}); "
-                "make them one type, e.g. y.astype(str)."
-            )
+        kinds.setdefault(_label_kind(value), value)
+    if "container" in kinds:
+        raise _tuple_labels_error(kinds["container"])
+    number = kinds.get("number", kinds.get("boolean"))
+    if "string" in kinds and number is not None:
+        raise ValueError(
+            f"y mixes numbers and strings as class labels (e.g. "
+            f"{_short_repr(number)} and {_short_repr(kinds['string'])}); "
+            "make them one type, e.g. y.astype(str)."
+        )
+    if "boolean" in kinds and "number" in kinds:
+        raise ValueError(
+            f"y mixes booleans and numbers as class labels (e.g. "
+            f"{_short_repr(kinds['boolean'])} and {_short_repr(kinds['number'])}), "
+            "and True is also the number 1; make them one type, e.g. "
+            "y.astype(int) or y.astype(str)."
+        )
+
+
+def _label_kind(value):
+    """What a class label is: missing, string, number, boolean or container."""
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (tuple, list, set, dict, np.ndarray)):
+        return "container"
+    return _value_kind(value)
+
+
+def _tuple_labels_error(example):
+    return ValueError(
+        f"y holds {type(example).__name__}s as class labels (e.g. "
+        f"{_short_repr(example)}); a class label must be one string, number or "
+        "boolean: join the parts into one, e.g. "
+        "y = ['_'.join(map(str, label)) for label in y]."
+    )
+
+
+def _duplicate_names(frame):
+    """The column names a DataFrame has more than once."""
+    return frame.columns[frame.columns.duplicated()].unique().tolist()
+
+
+def _refuse_duplicate_names(frame, problem, fix):
+    """Raise ``problem [names]; fix`` if ``frame`` repeats a column name."""
+    duplicated = _duplicate_names(frame)
+    if duplicated:
+        raise ValueError(f"{problem} {duplicated}; {fix}")
+
+
+def check_target_frame(y):
+    """Refuse a DataFrame ``y`` with duplicate column names.
+
+    pandas' own error for it (a DuplicateError) does not say that ``y``
+    must be one column.
+    """
+    if isinstance(y, pd.DataFrame):
+        _refuse_duplicate_names(
+            y, f"y is a DataFrame of {y.shape[1]} columns with duplicate names",
+            "the target is one column: pass it alone, e.g. y.iloc[:, 0].")
+
+
+#: pandas' kinds of an object array whose values are plain numbers or booleans.
+_PLAIN_LABEL_KINDS = ("integer", "boolean", "floating", "mixed-integer-float")
+
+
+def unbox_class_labels(y):
+    """Class labels held as Python objects, as the numbers or booleans they are.
+
+    scikit-learn calls an object array of integers or booleans an unknown
+    label type; its values are labels all the same, and keep their type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta.datasets import unbox_class_labels
+    >>> unbox_class_labels(np.array([1, 0, 1], dtype=object)).dtype
+    dtype('int64')
+    """
+    y = np.asarray(y)
+    if (y.dtype == object and len(y)
+            and pd.api.types.infer_dtype(y, skipna=False) in _PLAIN_LABEL_KINDS):
+        return np.array(y.tolist())
+    return y
 
 
 def _short_repr(value):
@@ -352,6 +440,11 @@ def check_features(X, *, allow_nan=True, numeric_columns=None):
             raise TypeError(f"sparse X must be numeric, got dtype {X.dtype}.")
         if not np.all(np.isfinite(X.data[~np.isnan(X.data)])):
             raise ValueError("X contains infinite values; replace them first.")
+        huge = np.abs(np.nan_to_num(X.data)) > MAX_FEATURE_MAGNITUDE
+        if huge.any():
+            columns = np.unique(X.indices[huge]).tolist()
+            raise _too_large(f"sparse X holds values too large to compute with in "
+                             f"columns {columns[:10]}", X.data, "those columns")
         return X
     check_column_names(X)
     if isinstance(X, (str, bytes, dict)) or not hasattr(X, "__len__"):
@@ -378,7 +471,7 @@ def check_features(X, *, allow_nan=True, numeric_columns=None):
             f"X is empty: it has shape {frame.shape}; at least one row and "
             "one column are required."
         )
-    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    duplicated = _duplicate_names(frame)
     if duplicated:
         raise ValueError(f"X has duplicate column names: {duplicated}.")
     frame = _numbers_from_text(frame, numeric_columns)
@@ -395,16 +488,30 @@ def check_features(X, *, allow_nan=True, numeric_columns=None):
         huge = np.abs(np.nan_to_num(values)) > MAX_FEATURE_MAGNITUDE
         if huge.any():
             columns = numeric.columns[huge.any(axis=0)].tolist()
-            largest = float(np.nanmax(np.abs(values)))
-            raise ValueError(
-                f"X holds values too large to compute with in columns {columns} "
-                f"(up to {largest:.3g}; at most {MAX_FEATURE_MAGNITUDE:g}, since "
-                "squaring more overflows to infinity); rescale those columns, "
-                "e.g. divide by a power of ten or take a log."
-            )
+            raise _too_large(f"X holds values too large to compute with in columns "
+                             f"{columns}", values, "those columns")
         if not allow_nan and np.isnan(values).any():
             raise ValueError("X contains missing values (NaN).")
     return frame
+
+
+def _too_large(problem, values, what):
+    """The error for values beyond :data:`MAX_FEATURE_MAGNITUDE`."""
+    largest = float(np.nanmax(np.abs(values)))
+    return ValueError(
+        f"{problem} (up to {largest:.3g}; at most {MAX_FEATURE_MAGNITUDE:g}, since "
+        f"squaring more overflows to infinity); rescale {what}, e.g. divide by a "
+        "power of ten or take a log."
+    )
+
+
+def check_target_magnitude(y):
+    """Refuse a numeric target beyond :data:`MAX_FEATURE_MAGNITUDE`.
+
+    Its squared errors would overflow to infinity, and every score be NaN.
+    """
+    if (np.abs(y) > MAX_FEATURE_MAGNITUDE).any():
+        raise _too_large("y holds values too large to compute with", y, "y")
 
 
 def check_target(y, n_samples, task=None):
@@ -469,7 +576,9 @@ def check_target(y, n_samples, task=None):
         )
     if series.nunique() < 2:
         raise ValueError("y is constant; there is nothing to learn.")
-    return series.to_numpy(dtype=float), task
+    values = series.to_numpy(dtype=float)
+    check_target_magnitude(values)
+    return values, task
 
 
 def check_sample_weight(sample_weight, n_samples):

@@ -48,6 +48,9 @@ from skmeta.datasets import (
     check_column_names,
     check_features,
     check_sample_weight,
+    check_target_frame,
+    check_target_magnitude,
+    unbox_class_labels,
     warn_if_all_missing,
 )
 from skmeta.dates import DateTimeEncoder, has_date_columns
@@ -246,6 +249,7 @@ class _BaseMetaEstimator(BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         check_column_names(X)  # before scikit-learn misreports these
+        check_target_frame(y)
         table = _as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
         table = check_features(table)
@@ -974,7 +978,7 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         return super()._prepare(X, y)
 
     def _dataset(self, table, y, sample_weight=None):
-        y = np.asarray(y)
+        y = unbox_class_labels(y)
         if y.dtype == object and pd.isna(y).any():
             raise ValueError(
                 f"y contains {int(pd.isna(y).sum())} missing labels (None or NaN); "
@@ -1059,6 +1063,7 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                 f"are not numbers (e.g. {np.asarray(y, dtype=object)[0]!r}); use "
                 "MetaClassifier for class labels."
             ) from None
+        check_target_magnitude(y)
         return Dataset(table, y, name="fit", task="regression",
                        sample_weight=sample_weight)
 

@@ -692,6 +692,100 @@ CASES += [
          CliError, r"cannot write .*m\.csv: the folder .*/no does not exist"),
 ]
 
+
+def _sparse(X, scale_column=None, scale=1.0):
+    import scipy.sparse as sp
+
+    values = np.asarray(X, dtype=float).copy()
+    if scale_column is not None:
+        values[:, scale_column] *= scale
+    return sp.csr_matrix(values)
+
+
+def _huge_target(sparse=False):
+    def call(env):
+        X, y = regression_data()
+        return MetaRegressor(knowledge_base=env.learner, n_evaluations=2, cv=2).fit(
+            _sparse(X) if sparse else X, y * 1e300)
+    return call
+
+
+def _weights_on(rows):
+    def call(env):
+        weights = np.zeros(len(env.y))
+        weights[rows(env)] = 2.0
+        return _classifier(env).fit(env.X, env.y, sample_weight=weights)
+    return call
+
+
+def _integer_names_then(X):
+    def call(env):
+        fitted = _classifier(env).fit(env.X.set_axis(range(5), axis=1), env.y)
+        return fitted.predict(X(env))
+    return call
+
+
+# Issue 22 (inputs): values, labels, weights and column names that gave another
+# library's message, or a wrong one.
+CASES += [
+    Case("sparse X beyond the magnitude limit",
+         _fit(X=lambda env: _sparse(env.X, 1, 1e200)),
+         ValueError, r"sparse X holds values too large to compute with in columns "
+                     r"\[1\] \(up to [\d.]+e\+200; at most 1e\+150.*rescale those"),
+    Case("sparse X beyond the magnitude limit (Dataset)",
+         lambda env: Dataset(_sparse(env.X, 4, -1e160), env.y),
+         ValueError, r"sparse X holds values too large to compute with in columns \[4\]"),
+    Case("y beyond the magnitude limit (regressor)", _huge_target(),
+         ValueError, r"y holds values too large to compute with \(up to .*; at most "
+                     r"1e\+150.*\); rescale y"),
+    Case("y beyond the magnitude limit with sparse X (regressor)",
+         _huge_target(sparse=True),
+         ValueError, r"y holds values too large to compute with"),
+    Case("y beyond the magnitude limit (Dataset)",
+         lambda env: Dataset(*regression_data()[:1], regression_data()[1] * 1e200),
+         ValueError, r"y holds values too large to compute with"),
+    Case("y: a DataFrame with duplicate column names",
+         _fit(y=lambda env: pd.DataFrame(np.c_[env.y, env.y], columns=["t", "t"])),
+         ValueError, r"y is a DataFrame of 2 columns with duplicate names \['t'\]; the "
+                     r"target is one column: pass it alone, e.g\. y\.iloc\[:, 0\]"),
+    Case("y: a DataFrame with duplicate column names (regressor)",
+         lambda env: MetaRegressor(knowledge_base=env.learner).fit(
+             env.X, pd.DataFrame(np.c_[env.y, env.y], columns=["t", "t"])),
+         ValueError, r"y is a DataFrame of 2 columns with duplicate names"),
+    Case("y: tuple labels in a list",
+         _fit(y=lambda env: [("a", int(v)) for v in env.y]),
+         ValueError, r"y holds tuples as class labels \(e\.g\. \('a', [01]\)\); a class "
+                     r"label must be one string, number or boolean: join the parts"),
+    Case("y: tuple labels in a Series",
+         _fit(y=lambda env: pd.Series([("a", int(v)) for v in env.y])),
+         ValueError, r"y holds tuples as class labels"),
+    Case("y: object labels mixing booleans and numbers",
+         _fit(y=lambda env: np.array([True if v else 2 for v in env.y], dtype=object)),
+         ValueError, r"y mixes booleans and numbers as class labels \(e\.g\. (True and 2|"
+                     r"2 and True)\).*y\.astype\(int\)"),
+    Case("X is a numpy structured array",
+         _fit(X=lambda env: env.X.to_records(index=False)),
+         TypeError, r"X is a numpy structured array \(fields \['f0', .*\]\); make it a "
+                    r"DataFrame first: pd\.DataFrame\(X\)"),
+    Case("predict: a numpy structured array",
+         _predict(lambda env: env.X.to_records(index=False)),
+         TypeError, r"X is a numpy structured array"),
+    Case("sample_weight non-zero on a single row", _weights_on(lambda env: [5]),
+         ValueError, r"sample_weight is non-zero on a single row \(row 5\), so the "
+                     r"model would learn from that row alone; give at least two rows"),
+    Case("sample_weight zero on every row of a class",
+         _weights_on(lambda env: np.flatnonzero(env.y == 0)),
+         ValueError, r"sample_weight is zero on every row of class 1 \(\d+ rows\), so "
+                     r"no model can learn it; give those rows a positive weight"),
+    Case("predict: integer column names not seen at fit",
+         _integer_names_then(lambda env: env.X.set_axis(range(1, 6), axis=1)),
+         ValueError, r"X lacks column\(s\) \[0\] seen at fit and has column\(s\) \[5\] "
+                     r"not seen at fit; pass the columns the model was fitted on"),
+    Case("predict: integer column names, one missing",
+         _integer_names_then(lambda env: env.X.set_axis(range(5), axis=1)[[4, 3, 2, 1]]),
+         ValueError, r"X lacks column\(s\) \[0\] seen at fit; pass the columns"),
+]
+
 ERRORS = (ValueError, TypeError, FileNotFoundError, UserWarning, CliError)
 
 

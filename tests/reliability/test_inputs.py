@@ -182,6 +182,19 @@ def test_uniform_weights_are_stored_as_unweighted_experience(learner, tmp_path):
     assert Dataset(X, y, sample_weight=np.full(len(y), 1e308)).sample_weight is None
 
 
+# -- class labels ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("labels", ["int", "bool"])
+def test_numbers_or_booleans_in_an_object_series_are_labels(learner, labels):
+    X, y = classification_data(120)
+    y = y.astype(bool) if labels == "bool" else y * 3 + 1
+    plain = _estimator("classifier", learner).fit(X, y)
+    boxed = _estimator("classifier", learner).fit(X, pd.Series(y, dtype=object))
+    np.testing.assert_array_equal(boxed.classes_, plain.classes_)
+    assert boxed.classes_.dtype == plain.classes_.dtype
+    np.testing.assert_array_equal(boxed.predict(X), plain.predict(X))
+
+
 # -- the adjuster's settings -----------------------------------------------------------
 
 def test_softmax_is_a_distribution_for_extreme_inputs():
