@@ -244,7 +244,7 @@ def test_predict_checks_its_input(learner):
     data = load_penguins()
     clf = MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2,
                          random_state=0).fit(data.X, data.y)
-    with pytest.raises(ValueError, match="feature names"):
+    with pytest.raises(ValueError, match=r"X lacks column\(s\) \['island'\] seen at fit"):
         clf.predict(data.X.drop(columns="island"))
     with pytest.raises(ValueError, match="features"):
         MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2, random_state=0) \
