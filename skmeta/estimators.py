@@ -269,7 +269,8 @@ class _BaseMetaEstimator(BaseEstimator):
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             DataFrames may hold categorical (string or category) columns and
-            missing values. A column of strings whose every non-missing value
+            missing values; their columns are matched by name at ``predict``
+            (any order, names of any type). A column of strings whose every non-missing value
             parses as a number (``"1.5"``) holds numbers, at ``fit`` and at
             ``predict`` alike; see :func:`~skmeta.datasets.check_features`.
             Datetime columns (naive or time-zone aware) become numeric parts
@@ -283,8 +284,10 @@ class _BaseMetaEstimator(BaseEstimator):
             fit, the weighted metric of every fold, the ensemble selection
             and the final refit. Strategies whose learner cannot take weights
             (k-nearest neighbours) are left out of the search (see
-            ``skipped_strategies_``). All weights equal to 1 are the same as
-            none. With metadata routing, request them with
+            ``skipped_strategies_``). Only their ratios count: they are
+            scaled to a mean of 1, so equal weights are the same as none.
+            Weights zero on every row of a class, or on all rows but one,
+            are refused. With metadata routing, request them with
             ``set_fit_request(sample_weight=True)``.
         groups : array-like of shape (n_samples,), optional
             Group labels for a group-aware ``cv`` splitter (e.g.

@@ -211,6 +211,7 @@ def test_softmax_is_a_distribution_for_extreme_inputs():
 @pytest.mark.parametrize("settings", [
     {"temperature": 1e-320}, {"temperature": 1e308}, {"prior_weight": 1e308},
     {"learning_rate": 1e308}, {"learning_rate": 1e308, "prior_weight": 1e308},
+    {"cost_weight": 1e308}, {"step_size": 5e-324},
 ])
 def test_extreme_adjuster_settings_still_search(learner, settings):
     X, y = classification_data(120)
