@@ -738,8 +738,9 @@ def _in_fit_order(X, names):
     if given == list(names):
         return X
     position = {name: i for i, name in enumerate(given)}
+    seen = set(names)
     missing = [name for name in names if name not in position]
-    unknown = [name for name in given if name not in set(names)]
+    unknown = [name for name in given if name not in seen]
     if missing or unknown:
         problems = []
         if missing:
