@@ -781,7 +781,8 @@ def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
     return Dataset(X, y, name=name, task=task, sample_weight=weights)
 
 
-def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
+def load_folder(path, target="target", *, pattern="*.csv*", tasks=None,
+                na_values=None):
     """Load every CSV file in a folder as a list of datasets, sorted by name.
 
     Parameters
@@ -795,6 +796,8 @@ def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
     tasks : dict, optional
         Dataset name to task type, for targets whose type inference would
         guess wrong (e.g. a manifest's ``task`` column).
+    na_values : str or list of str, optional
+        Texts that are missing values besides empty cells (see :func:`load_csv`).
 
     Returns
     -------
@@ -813,7 +816,8 @@ def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
     datasets = []
     for file in files:
         name = file.name.removesuffix(".gz").removesuffix(".csv")
-        datasets.append(load_csv(file, target, name=name, task=tasks.get(name)))
+        datasets.append(load_csv(file, target, name=name, task=tasks.get(name),
+                                 na_values=na_values))
     return datasets
 
 

@@ -21,6 +21,7 @@ from skmeta.cli.printing import (
 from skmeta.cli.reading import (
     _add_dates_option,
     _add_na_values_option,
+    _check_kb_is_not_data,
     _load_folder,
     _portfolio,
 )
@@ -48,6 +49,7 @@ def _cmd_metatrain(args):
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
+    _check_kb_is_not_data(args.kb, args.folder)
     kb = _open_knowledge_base(args.kb, create=True)
     learner = MetaLearner(knowledge_base=kb, **_learner_params(args))
     start = time.perf_counter()
@@ -95,6 +97,7 @@ def _cmd_evaluate(args):
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
+    _check_kb_is_not_data(args.kb, args.folder)
     kb = _open_knowledge_base(args.kb)
     described = _describe_knowledge_base(kb)
     if kb.read_only:  # the shipped one: evaluate() stores results, so copy it

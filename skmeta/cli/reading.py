@@ -197,6 +197,12 @@ def _check_output(path, *, option="-o", inputs=(), force=False):
     return path
 
 
+def _check_kb_is_not_data(kb, folder):
+    """Refuse a ``--kb`` to write into that is one of the folder's CSV files."""
+    if kb is not None:
+        _check_not_an_input(kb, "--kb", [_data_input(file) for file in _csv_files(folder)])
+
+
 def _add_force_option(parser, what="an output"):
     parser.add_argument("--force", action="store_true",
                         help=f"replace {what} that exists")

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 from cli_runner import run_cli
 
-from skmeta import KnowledgeBase, MetaClassifier, load_csv
+from skmeta import KnowledgeBase, MetaClassifier, load_csv, load_folder
 from skmeta.cli import build_parser
 from skmeta.cli.model_files import _save_model
 
@@ -53,6 +53,8 @@ def files(learner, tmp_path_factory):
     X, y = classification_data()
     csv = root / "data.csv"
     X.assign(label=y).to_csv(csv, index=False)
+    (root / "folder").mkdir()
+    X.assign(label=y).to_csv(root / "folder" / "a.csv", index=False)
     model = root / "model.joblib"
     joblib.dump(MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
                                ensemble_size=1, random_state=0).fit(X, y), model)
@@ -221,6 +223,14 @@ WRITES_OVER_INPUTS = {
     "metafeatures -o the data": (
         ["metafeatures", "{csv}", "--target", "label", "-o", "{csv}", "--force"],
         r"\(-o\): it is the data this command reads"),
+    "metatrain --kb one of its CSV files": (
+        ["metatrain", "{root}/folder", "--kb", "{root}/folder/a.csv", "--target",
+         "label"],
+        r"a\.csv \(--kb\): it is the data this command reads"),
+    "evaluate --kb one of its CSV files": (
+        ["evaluate", "{root}/folder", "--kb", "{root}/folder/a.csv", "--target",
+         "label"],
+        r"a\.csv \(--kb\): it is the data this command reads"),
     "kb import into the file imported": (
         ["kb", "import", "{root}/kb_export.json", "--kb", "{root}/kb_export.json"],
         r"\(--kb\): it is the file this command imports"),
@@ -357,6 +367,8 @@ def test_na_values_adds_missing_tokens(tmp_path):
     dataset = load_csv(path, target="region", na_values=["null", "n/a"])
     assert dataset.X["market"].isna().sum() == 30
     assert sorted(set(dataset.y)) == ["EU", "NA"]
+    [from_folder] = load_folder(tmp_path, target="region", na_values="null")
+    assert from_folder.X["market"].isna().sum() == 20
 
 
 def test_numbers_with_missing_markers_are_named_in_a_warning(tmp_path):
