@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -16,8 +17,9 @@ def atomic_path(path):
     ``path``'s name, so that writers choosing a format by the suffix
     (``.gz``, ``.skops``, ``.png``) choose the same. When the block ends
     without error, the file is flushed to disk and renamed over ``path`` in
-    one step (:func:`os.replace`); when it fails, the temporary file is
-    removed and ``path`` is left as it was.
+    one step (:func:`os.replace`), keeping the permissions of the file it
+    replaces; when it fails, the temporary file is removed and ``path`` is
+    left as it was.
 
     Yields
     ------
@@ -28,6 +30,8 @@ def atomic_path(path):
     try:
         yield temporary
         _flush_to_disk(temporary)
+        if path.exists():  # a private model stays private
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

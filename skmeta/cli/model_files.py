@@ -164,7 +164,7 @@ def _import_trusted_modules():
     skops uses it) and the skmeta modules of :data:`_SKOPS_SKMETA_MODULES`;
     the modules of the types a fitted model holds are imported with them.
     """
-    from sklearn.utils.discovery import all_estimators
+    from sklearn.utils import all_estimators
 
     import numpy.random  # noqa: F401
 

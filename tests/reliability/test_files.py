@@ -277,10 +277,12 @@ def test_an_existing_output_needs_force(files, tmp_path, argv):
 def test_force_replaces_an_existing_output(files, tmp_path):
     old = tmp_path / "predictions.csv"
     old.write_text("keep me\n")
+    old.chmod(0o600)
     code, _, err = run_cli(["predict", files["model"], files["csv"], "-o", old,
                             "--force"])
     assert code == 0, err
     assert pd.read_csv(old).shape == (90, 1)
+    assert old.stat().st_mode & 0o777 == 0o600  # its permissions are kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["predictions.csv"]
 
 
