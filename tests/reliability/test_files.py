@@ -274,6 +274,15 @@ def test_an_existing_output_needs_force(files, tmp_path, argv):
     assert old.read_text() == "keep me\n" and not new.exists()
 
 
+def test_an_unknown_plot_format_stops_before_the_search(files, tmp_path):
+    model = tmp_path / "m.joblib"
+    code, out, err = run_cli(["fit", files["csv"], "--target", "label", "--kb",
+                              files["kb"], "-o", model, "--plot", tmp_path / "fit.xyz"])
+    assert code == 1 and out == "" and not model.exists()
+    assert err.startswith(f"skmeta fit: error: --plot {tmp_path / 'fit.xyz'}: unknown "
+                          "image format 'xyz'; end the name in one of ")
+
+
 def test_force_replaces_an_existing_output(files, tmp_path):
     old = tmp_path / "predictions.csv"
     old.write_text("keep me\n")
