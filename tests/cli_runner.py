@@ -16,7 +16,8 @@ def run_cli(argv):
 
 
 #: The warning ``skmeta predict`` prints before it loads a joblib file.
-PICKLE_WARNING = re.compile(r"^skmeta predict: warning: .* is a joblib file, a pickle: ")
+PICKLE_WARNING = re.compile(
+    r"^skmeta predict: warning: .* is a joblib file, a pickle: ")
 
 
 def without_pickle_warning(err):

@@ -119,7 +119,8 @@ def _cmd_kb_import(args):
     from skmeta.knowledge.exchange import read_document, validate_document
 
     source = Path(args.file)
-    _check_not_an_input(args.kb, "--kb", [Input(source, "the file this command imports")])
+    _check_not_an_input(args.kb, "--kb",
+                        [Input(source, "the file this command imports")])
     document = read_document(source)
     # Validate before opening: a bad file must not leave a new empty database.
     validate_document(document, str(source))

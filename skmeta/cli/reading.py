@@ -135,8 +135,9 @@ def _kb_inputs(kb):
         return []
     sides = [f"{base}{suffix}" for base in (str(kb), os.path.realpath(kb))
              for suffix in ("-wal", "-shm", "-journal")]
+    side_file = "a side file of the knowledge base (--kb)"
     return [Input(kb, "the knowledge base (--kb)"),
-            *(Input(side, "a side file of the knowledge base (--kb)") for side in sides)]
+            *(Input(side, side_file) for side in sides)]
 
 
 def _same_file(first, second):
@@ -200,7 +201,8 @@ def _check_output(path, *, option="-o", inputs=(), force=False):
 def _check_kb_is_not_data(kb, folder):
     """Refuse a ``--kb`` to write into that is one of the folder's CSV files."""
     if kb is not None:
-        _check_not_an_input(kb, "--kb", [_data_input(file) for file in _csv_files(folder)])
+        data = [_data_input(file) for file in _csv_files(folder)]
+        _check_not_an_input(kb, "--kb", data)
 
 
 def _add_force_option(parser, what="an output"):

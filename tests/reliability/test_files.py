@@ -67,7 +67,7 @@ def _fingerprints(root):
             if path.is_file()}
 
 
-# -- 1. model files from elsewhere ---------------------------------------------------
+# -- 1. model files from elsewhere -------------------------------------------------
 
 def _crafted_skops(path, module):
     """A real .skops file of a scaler whose type claims to live in ``module``."""
@@ -173,7 +173,7 @@ def test_a_skops_file_gets_no_pickle_warning(files, tmp_path):
     assert code == 0 and err == ""
 
 
-# -- 2. outputs against inputs --------------------------------------------------------
+# -- 2. outputs against inputs ------------------------------------------------------
 
 def _links(root):
     """A symbolic and a hard link to the data, and a symbolic one to the kb."""
@@ -192,8 +192,10 @@ WRITES_OVER_INPUTS = {
         ["fit", "{csv}", "--target", "label", "--kb", "{kb}", "-o", "{kb}"],
         r"kb\.sqlite \(-o\): it is the knowledge base \(--kb\); choose another -o"),
     "fit -o a link to the knowledge base": (
-        ["fit", "{csv}", "--target", "label", "--kb", "{kb}", "-o", "{root}/kb_link.sqlite"],
-        r"kb_link\.sqlite \(-o\): it is the knowledge base \(--kb\), the same file as .*kb\.sqlite"),
+        ["fit", "{csv}", "--target", "label", "--kb", "{kb}",
+         "-o", "{root}/kb_link.sqlite"],
+        r"kb_link\.sqlite \(-o\): it is the knowledge base \(--kb\), the same file "
+        r"as .*kb\.sqlite"),
     "fit -o the knowledge base's write-ahead log": (
         ["fit", "{csv}", "--target", "label", "--kb", "{kb}", "-o", "{kb}-wal"],
         r"\(-o\): it is a side file of the knowledge base \(--kb\)"),
@@ -295,7 +297,7 @@ def test_force_replaces_an_existing_output(files, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["predictions.csv"]
 
 
-# -- 3. whole files or none -------------------------------------------------------------
+# -- 3. whole files or none --------------------------------------------------------
 
 class _Unpicklable:
     def __reduce__(self):
@@ -346,13 +348,14 @@ def test_outputs_are_written_whole(files, tmp_path):
                             files["kb"], "-o", model, *FAST_FIT])
     assert code == 0, err
     assert model.read_bytes()[:2] == b"\x1f\x8b"  # compressed, as the name says
-    code, _, err = run_cli(["predict", model, files["csv"], "-o", tmp_path / "p.csv.gz"])
+    code, _, err = run_cli(["predict", model, files["csv"],
+                            "-o", tmp_path / "p.csv.gz"])
     assert code == 0, err
     assert len(pd.read_csv(tmp_path / "p.csv.gz")) == 90
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.joblib.gz", "p.csv.gz"]
 
 
-# -- 8. which CSV fields are missing ----------------------------------------------------
+# -- 8. which CSV fields are missing -----------------------------------------------
 
 REGIONS = ["NA", "EU", "NA", "EU", "NA", "EU"] * 10
 
