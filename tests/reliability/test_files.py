@@ -343,11 +343,13 @@ def test_a_full_disk_while_writing_predictions_leaves_the_old_file(files, tmp_pa
 
 
 def test_outputs_are_written_whole(files, tmp_path):
-    model = tmp_path / "m.joblib.gz"
+    model, plot = tmp_path / "m.joblib.gz", tmp_path / "trace"
     code, _, err = run_cli(["fit", files["csv"], "--target", "label", "--kb",
-                            files["kb"], "-o", model, *FAST_FIT])
+                            files["kb"], "-o", model, "--plot", plot, *FAST_FIT])
     assert code == 0, err
     assert model.read_bytes()[:2] == b"\x1f\x8b"  # compressed, as the name says
+    assert plot.read_bytes()[:4] == b"\x89PNG"  # no suffix: a PNG, under that name
+    plot.unlink()
     code, _, err = run_cli(["predict", model, files["csv"],
                             "-o", tmp_path / "p.csv.gz"])
     assert code == 0, err
