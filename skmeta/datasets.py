@@ -785,7 +785,49 @@ class Dataset:
         )
 
 
-def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=None):
+#: The texts pandas reads as missing by default; skmeta reads them as text
+#: (only empty fields are missing unless ``na_values`` says more) and warns
+#: when they are all that keeps a column from being numbers.
+_PANDAS_MISSING_MARKERS = (
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+)
+
+
+def _missing_tokens(na_values):
+    """``na_values`` (None, a string or strings) as the list pandas reads as missing."""
+    if na_values is None:
+        na_values = []
+    elif isinstance(na_values, str):
+        na_values = [na_values]
+    if not all(isinstance(token, str) for token in na_values):
+        raise TypeError(f"na_values must be a string or a list of strings, "
+                        f"got {na_values!r}")
+    return ["", *na_values]
+
+
+def _warn_of_numbers_with_markers(frame, source):
+    """Warn of text columns that are numbers but for missing-value markers."""
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_object_dtype(values)
+                or pd.api.types.is_string_dtype(values)):
+            continue
+        is_marker = values.isin(_PANDAS_MISSING_MARKERS)
+        if not is_marker.any() or _parse_numbers(values[~is_marker]) is None:
+            continue
+        tokens = sorted(set(values[is_marker]))
+        warnings.warn(
+            f"column {column!r} of {source} holds numbers and the text "
+            f"{', '.join(map(repr, tokens))}, so it is read as text (only empty "
+            f"fields are missing values); if that text means missing, pass "
+            f"na_values={tokens!r} (--na-values {','.join(tokens)})",
+            UserWarning, stacklevel=3,
+        )
+
+
+def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=None,
+                   na_values=None):
     """Read a CSV file (optionally gzip-compressed) into features and target.
 
     What :func:`load_csv` reads, before it becomes a :class:`Dataset`: the
@@ -795,7 +837,7 @@ def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=Non
 
     Parameters
     ----------
-    path, parse_dates, sample_weight
+    path, parse_dates, sample_weight, na_values
         As in :func:`load_csv`.
     target : str or None, default="target"
         As in :func:`load_csv`; None reads features only (rows to predict).
@@ -807,13 +849,18 @@ def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=Non
     sample_weight : Series or None
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{path} is a folder, not a CSV file; give a .csv or .csv.gz file")
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    tokens = _missing_tokens(na_values)
     try:
-        frame = pd.read_csv(path, keep_default_na=True)
+        frame = pd.read_csv(path, keep_default_na=False, na_values=tokens)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
             EOFError, zlib.error, OSError) as exc:
         raise ValueError(f"cannot read {path} as CSV: {exc}") from None
+    _warn_of_numbers_with_markers(frame, path.name)
     for column, what, hint in ((target, "target", "target=... (--target)"),
                                (sample_weight, "sample weight", "sample_weight=... "
                                 "(--sample-weight)")):
@@ -833,13 +880,15 @@ def read_csv_table(path, target="target", *, parse_dates=None, sample_weight=Non
 
 
 def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
-             sample_weight=None):
+             sample_weight=None, na_values=None):
     """Load one dataset from a CSV file (optionally gzip-compressed).
 
     Parameters
     ----------
     path : str or path-like
-        The file. Empty cells are missing values.
+        The file. Empty cells are missing values; texts such as ``NA`` or
+        ``null`` are values (a class or a category called ``NA``) unless
+        ``na_values`` names them.
     target : str, default="target"
         The name of the target column.
     name : str, optional
@@ -855,6 +904,9 @@ def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
     sample_weight : str, optional
         A column of per-row weights: taken out of the features and given to
         the dataset as its ``sample_weight``.
+    na_values : str or list of str, optional
+        Texts that are missing values besides empty cells, e.g.
+        ``["NA", "?"]``.
 
     Returns
     -------
@@ -867,9 +919,11 @@ def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
         ``sample_weight``), or a column of ``parse_dates`` does not parse.
     FileNotFoundError
         If the file does not exist.
+    IsADirectoryError
+        If the path is a folder.
     """
     X, y, weights = read_csv_table(path, target, parse_dates=parse_dates,
-                                   sample_weight=sample_weight)
+                                   sample_weight=sample_weight, na_values=na_values)
     if name is None:
         name = Path(path).name
         for suffix in (".gz", ".csv"):
@@ -877,7 +931,8 @@ def load_csv(path, target="target", *, name=None, task=None, parse_dates=None,
     return Dataset(X, y, name=name, task=task, sample_weight=weights)
 
 
-def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
+def load_folder(path, target="target", *, pattern="*.csv*", tasks=None,
+                na_values=None):
     """Load every CSV file in a folder as a list of datasets, sorted by name.
 
     Parameters
@@ -891,6 +946,8 @@ def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
     tasks : dict, optional
         Dataset name to task type, for targets whose type inference would
         guess wrong (e.g. a manifest's ``task`` column).
+    na_values : str or list of str, optional
+        Texts that are missing values besides empty cells (see :func:`load_csv`).
 
     Returns
     -------
@@ -909,7 +966,8 @@ def load_folder(path, target="target", *, pattern="*.csv*", tasks=None):
     datasets = []
     for file in files:
         name = file.name.removesuffix(".gz").removesuffix(".csv")
-        datasets.append(load_csv(file, target, name=name, task=tasks.get(name)))
+        datasets.append(load_csv(file, target, name=name, task=tasks.get(name),
+                                 na_values=na_values))
     return datasets
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 
 from skmeta.cli import main
 
@@ -12,3 +13,14 @@ def run_cli(argv):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in argv])
     return code, out.getvalue(), err.getvalue()
+
+
+#: The warning ``skmeta predict`` prints before it loads a joblib file.
+PICKLE_WARNING = re.compile(
+    r"^skmeta predict: warning: .* is a joblib file, a pickle: ")
+
+
+def without_pickle_warning(err):
+    """stderr without the warning printed before a pickle is loaded."""
+    return "".join(line for line in err.splitlines(keepends=True)
+                   if not PICKLE_WARNING.match(line))

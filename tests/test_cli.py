@@ -21,7 +21,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from cli_runner import run_cli
+from cli_runner import run_cli, without_pickle_warning
 from sklearn.datasets import make_classification, make_regression
 from sklearn.linear_model import LinearRegression
 
@@ -441,12 +441,12 @@ ERRORS = {
 def test_errors_are_one_line_and_exit_1(bad, capsys, argv, message):
     argv = [a.format(**bad) for a in argv]
     assert main(argv) == 1
-    captured = capsys.readouterr()
+    err = without_pickle_warning(capsys.readouterr().err)
     command = argv[0] if argv[0] != "kb" else f"kb {argv[1]}"
-    assert captured.err.startswith(f"skmeta {command}: error: ")
-    assert message.format(**bad) in captured.err
-    assert len(captured.err.strip().splitlines()) == 1
-    assert "Traceback" not in captured.err
+    assert err.startswith(f"skmeta {command}: error: ")
+    assert message.format(**bad) in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize("args, message", [
@@ -557,7 +557,7 @@ def test_parse_dates_none_and_bad_columns(tmp_path):
     _weekend_csv(tmp_path / "train.csv", n=100)
     base = ["fit", tmp_path / "train.csv", "--target", "target", "--portfolio",
             "random_forest", "--n-evaluations", "1", "-o", tmp_path / "m.joblib",
-            "--quiet"]
+            "--quiet", "--force"]
     assert run_cli(base + ["--parse-dates", "none"])[0] == 0
     # Without parsing, the timestamps are one more categorical column.
     assert joblib.load(tmp_path / "m.joblib")._date_encoder is None

@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from skmeta._atomic import atomic_path
 from skmeta.cli.errors import (
     EXIT_OK,
 )
@@ -23,7 +24,10 @@ from skmeta.cli.printing import (
 )
 from skmeta.cli.reading import (
     _add_dates_option,
+    _add_force_option,
+    _add_na_values_option,
     _check_output,
+    _data_input,
     _load_dataset,
 )
 
@@ -39,8 +43,10 @@ def _cmd_metafeatures(args):
     from skmeta.metafeatures import extract_metafeatures
 
     if args.output:
-        _check_output(args.output)
-    dataset = _load_dataset(args.path, args.target, parse_dates=args.parse_dates)
+        inputs = [_data_input(args.path)] if args.path else []
+        _check_output(args.output, inputs=inputs, force=args.force)
+    dataset = _load_dataset(args.path, args.target, parse_dates=args.parse_dates,
+                            na_values=args.na_values)
     values = extract_metafeatures(
         dataset.X,
         dataset.y,
@@ -50,7 +56,8 @@ def _cmd_metafeatures(args):
         random_state=args.random_state,
     )
     if args.output:
-        values.rename(dataset.name).to_frame().T.to_csv(args.output, index=False)
+        with atomic_path(args.output) as temporary:
+            values.rename(dataset.name).to_frame().T.to_csv(temporary, index=False)
         print(f"wrote {len(values)} meta-features of {dataset.name} to {args.output}")
         return EXIT_OK
     print(
@@ -134,7 +141,8 @@ def _cmd_demo(args):
 
 
 def _cmd_recommend(args):
-    dataset = _load_dataset(args.data, args.target, args.task, args.parse_dates)
+    dataset = _load_dataset(args.data, args.target, args.task, args.parse_dates,
+                            args.na_values)
     learner = _meta_learner(args.kb)
     ranked = learner.recommend(dataset.X, dataset.y, k=args.k, task=dataset.task)
     print(f"{dataset.name}: {dataset.task}, {dataset.n_samples} rows, "
@@ -167,7 +175,9 @@ def _add_metafeatures(commands):
     )
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("-o", "--output", help="write one CSV row here")
+    _add_force_option(parser, "an output file")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_metafeatures)
 
 
@@ -210,4 +220,5 @@ def _add_recommend(commands):
                         help="a knowledge base: SQLite file or .json[.gz] export "
                         "(default: the shipped one)")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_recommend)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from skmeta.cli.errors import (
@@ -20,7 +19,10 @@ from skmeta.cli.printing import (
     _print_invalid,
 )
 from skmeta.cli.reading import (
+    Input,
+    _check_not_an_input,
     _check_output,
+    _kb_inputs,
 )
 
 
@@ -51,16 +53,7 @@ def _check_export_output(args):
             f"cannot write {output}: an export is JSON, so -o must end in .json "
             "or .json.gz"
         )
-    if args.kb is not None and Path(args.kb).exists() and output.exists() \
-            and os.path.samefile(args.kb, output):
-        raise CommandError(
-            f"cannot export {args.kb} to itself: -o must be another file"
-        )
-    if output.exists() and not args.force:
-        raise CommandError(
-            f"{output} exists; pass --force to replace it, or choose another -o"
-        )
-    return _check_output(output)
+    return _check_output(output, inputs=_kb_inputs(args.kb), force=args.force)
 
 
 def _cmd_kb_export(args):
@@ -126,6 +119,8 @@ def _cmd_kb_import(args):
     from skmeta.knowledge.exchange import read_document, validate_document
 
     source = Path(args.file)
+    _check_not_an_input(args.kb, "--kb",
+                        [Input(source, "the file this command imports")])
     document = read_document(source)
     # Validate before opening: a bad file must not leave a new empty database.
     validate_document(document, str(source))

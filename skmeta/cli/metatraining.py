@@ -20,6 +20,8 @@ from skmeta.cli.printing import (
 )
 from skmeta.cli.reading import (
     _add_dates_option,
+    _add_na_values_option,
+    _check_kb_is_not_data,
     _load_folder,
     _portfolio,
 )
@@ -46,7 +48,8 @@ def _status_counts(kb, dataset_ids):
 def _cmd_metatrain(args):
     from skmeta.learner import MetaLearner
 
-    datasets = _load_folder(args.folder, args.target, args.parse_dates)
+    datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
+    _check_kb_is_not_data(args.kb, args.folder)
     kb = _open_knowledge_base(args.kb, create=True)
     learner = MetaLearner(knowledge_base=kb, **_learner_params(args))
     start = time.perf_counter()
@@ -93,7 +96,8 @@ def _cmd_evaluate(args):
     from skmeta.adjust import AdjusterSettings
     from skmeta.learner import MetaLearner
 
-    datasets = _load_folder(args.folder, args.target, args.parse_dates)
+    datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
+    _check_kb_is_not_data(args.kb, args.folder)
     kb = _open_knowledge_base(args.kb)
     described = _describe_knowledge_base(kb)
     if kb.read_only:  # the shipped one: evaluate() stores results, so copy it
@@ -172,6 +176,7 @@ def _add_metatrain(commands):
                         help="the SQLite knowledge base file")
     _add_search_options(parser, "every default strategy")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_metatrain, resumable=True)
 
 
@@ -192,4 +197,5 @@ def _add_evaluate(commands):
                         help="the knowledge base (default: a copy of the shipped one)")
     _add_search_options(parser, "the strategies stored in the knowledge base")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_evaluate, resumable=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pickle
 import struct
+import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from skmeta._atomic import atomic_path
 from skmeta.cli.errors import (
     CommandError,
     _one_line,
@@ -24,13 +27,23 @@ _MODEL_LOAD_ERRORS = (
 )
 
 
-def _load_model(path):
+#: Printed before the command line loads a joblib file.
+PICKLE_WARNING = ("{path} is a joblib file, a pickle: loading it runs code stored "
+                  "in it; load only model files you trust")
+
+
+def _load_model(path, *, command=None):
+    """The model a file holds; ``command`` (the command line's) is warned
+    on stderr before a pickle is loaded."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such model file: {path}")
     if _is_skops(path):
         model = _load_skops(path)
     else:
+        if command is not None:
+            print(f"skmeta {command}: warning: " + PICKLE_WARNING.format(path=path),
+                  file=sys.stderr, flush=True)
         model = _load_joblib(path)
     if not hasattr(model, "predict"):
         raise CommandError(f"{path} holds a {type(model).__name__}, not a model")
@@ -53,12 +66,16 @@ def _load_joblib(path):
 
 
 def _save_model(estimator, path):
+    """Save a model whole, or leave ``path`` as it was."""
     if _is_skops(path):
-        _skops_io().dump(_skops_ready(estimator), path)
+        sio = _skops_io()
+        with atomic_path(path) as temporary:
+            sio.dump(_skops_ready(estimator), temporary)
     else:
         import joblib
 
-        joblib.dump(estimator, path)
+        with atomic_path(path) as temporary:
+            joblib.dump(estimator, temporary)
 
 
 # skops (https://skops.readthedocs.io) stores a model as data and, on load,
@@ -109,33 +126,22 @@ def _skops_io():
         ) from None
 
 
-def _resolve(name):
-    """The object a dotted name refers to, importing its module; None if none."""
-    parts = name.split(".")
-    for split in range(len(parts) - 1, 0, -1):
-        try:
-            value = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        try:
-            for attribute in parts[split:]:
-                value = getattr(value, attribute)
-        except AttributeError:
-            return None
-        return value
-    return None
-
-
 def _trusted_skops_name(name):
-    """Whether a model file may make skops build (or refer to) ``name``."""
+    """Whether a model file may make skops build (or refer to) ``name``.
+
+    Decided from the name alone: only modules skmeta imports itself
+    (:func:`_import_trusted_modules`) are looked in, never a module the
+    file names, since importing a module runs it.
+    """
     import numpy.random
 
     root = name.split(".")[0]
     if name == "functools.partial" or name in _SKOPS_FUNCTIONS:
         return True
     if root not in ("skmeta", "sklearn", "numpy"):
-        return False  # never import a module the file names
-    value = _resolve(name)
+        return False
+    _import_trusted_modules()
+    value = _imported_object(name)
     if not isinstance(value, type):
         return False
     module = value.__module__
@@ -148,6 +154,35 @@ def _trusted_skops_name(name):
     return value is np.ndarray or issubclass(value, (
         np.dtype, np.generic, numpy.random.RandomState, numpy.random.Generator,
         numpy.random.BitGenerator))
+
+
+@functools.cache
+def _import_trusted_modules():
+    """Import the modules whose types a model may hold, as skmeta names them.
+
+    scikit-learn's own list of its public modules (``all_estimators``, as
+    skops uses it) and the skmeta modules of :data:`_SKOPS_SKMETA_MODULES`;
+    the modules of the types a fitted model holds are imported with them.
+    """
+    from sklearn.utils import all_estimators
+
+    import numpy.random  # noqa: F401
+
+    all_estimators()
+    for module in (*_SKOPS_SKMETA_MODULES,
+                   *(name.rpartition(".")[0] for name in _SKOPS_SKMETA_TYPES)):
+        importlib.import_module(module)
+
+
+def _imported_object(name):
+    """What ``module.attribute`` names in an imported module; None otherwise.
+
+    Looked up in the module's own namespace: a module's ``__getattr__`` may
+    import more.
+    """
+    module_name, _, attribute = name.rpartition(".")
+    module = sys.modules.get(module_name)
+    return None if module is None else vars(module).get(attribute)
 
 
 def _load_skops(path):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from skmeta._atomic import atomic_path
 from skmeta.cli.errors import (
     EXIT_OK,
     CommandError,
@@ -32,8 +33,13 @@ from skmeta.cli.printing import (
     _trace_table,
 )
 from skmeta.cli.reading import (
+    Input,
     _add_dates_option,
+    _add_force_option,
+    _add_na_values_option,
     _check_output,
+    _data_input,
+    _kb_inputs,
     _load_table,
     _portfolio,
     _read_csv,
@@ -60,13 +66,29 @@ def _plot_function():
     )
 
 
-def _save_plot(function, estimator, path):
+def _plot_format(path):
+    """The image format ``--plot`` names by its suffix (none: png), if
+    matplotlib writes it."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    image_format = Path(path).suffix.lstrip(".").lower() or "png"
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if image_format not in formats:
+        raise CommandError(
+            f"--plot {path}: unknown image format {image_format!r}; end the name "
+            f"in one of {', '.join('.' + name for name in sorted(formats))}"
+        )
+    return image_format
+
+
+def _save_plot(function, estimator, path, image_format):
     import matplotlib.pyplot as plt
 
     drawn = function(estimator)
     figure = drawn if hasattr(drawn, "savefig") else drawn.figure  # Figure or Axes
     try:
-        figure.savefig(path, bbox_inches="tight")
+        with atomic_path(path) as temporary:
+            figure.savefig(temporary, format=image_format, bbox_inches="tight")
     finally:
         plt.close(figure)
 
@@ -75,13 +97,17 @@ def _cmd_fit(args):
     from skmeta.estimators import MetaClassifier, MetaRegressor
     from skmeta.evaluation import check_scoring_name
 
-    output = _check_output(args.output or f"{_stem(args.data)}.joblib")
+    inputs = [_data_input(args.data), *_kb_inputs(args.kb)]
+    output = _check_output(args.output or f"{_stem(args.data)}.joblib",
+                           inputs=inputs, force=args.force)
     if _is_skops(output):
         _skops_io()  # fail before the search when skops is missing
     plot = None
     if args.plot:
         plot = _plot_function()
-        _check_output(args.plot)
+        _check_output(args.plot, option="--plot", force=args.force, inputs=[
+            *inputs, Input(output, "also the model file (-o)")])
+        image_format = _plot_format(args.plot)
     from skmeta.datasets import Dataset
 
     if args.sample_weight == args.target:
@@ -90,7 +116,7 @@ def _cmd_fit(args):
     # The estimator gets the columns as read, so that it encodes the dates
     # itself and a saved model predicts from the same kind of file.
     X, y, weights = _load_table(args.data, args.target, args.parse_dates,
-                                args.sample_weight)
+                                args.sample_weight, args.na_values)
     dataset = Dataset(X, y, name=_stem(args.data), task=args.task, sample_weight=weights)
     scoring = check_scoring_name(args.scoring, dataset.task)
     verbose = 0 if args.quiet else 1
@@ -124,15 +150,18 @@ def _cmd_fit(args):
     _save_model(estimator, output)
     print(f"saved the model to {output}")
     if plot is not None:
-        _save_plot(plot, estimator, args.plot)
+        _save_plot(plot, estimator, args.plot, image_format)
         print(f"saved the adaptation plot to {args.plot}")
     return EXIT_OK
 
 
 def _cmd_predict(args):
-    output = None if args.output in (None, "-") else _check_output(args.output)
-    model = _load_model(args.model)
-    frame = _read_csv(args.data, args.parse_dates)
+    inputs = [Input(args.model, "the model file this command reads"),
+              _data_input(args.data)]
+    output = None if args.output in (None, "-") else _check_output(
+        args.output, inputs=inputs, force=args.force)
+    model = _load_model(args.model, command="predict")
+    frame = _read_csv(args.data, args.parse_dates, args.na_values)
     X, ignored = _model_features(model, frame, Path(args.data).name)
     try:
         if args.proba:
@@ -150,7 +179,8 @@ def _cmd_predict(args):
     if output is None:
         predictions.to_csv(sys.stdout, index=False)
         return EXIT_OK
-    predictions.to_csv(output, index=False)
+    with atomic_path(output) as temporary:
+        predictions.to_csv(temporary, index=False)
     note = f" (ignored columns: {', '.join(map(str, ignored))})" if ignored else ""
     print(f"wrote {len(predictions)} predictions to {output}{note}")
     return EXIT_OK
@@ -211,11 +241,13 @@ def _add_fit(commands):
     parser.add_argument("--plot", metavar="PNG",
                         help="also save the adaptation plot (needs skmeta.plotting "
                         "and matplotlib)")
+    _add_force_option(parser, "a model or plot file")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--sample-weight", metavar="COL",
                         help="a column of per-row weights (not a feature): every "
                         "fit and score of the search is weighted by it")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_fit)
 
 
@@ -237,7 +269,9 @@ def _add_predict(commands):
     parser.add_argument("data", help="a CSV file (.csv or .csv.gz)")
     parser.add_argument("-o", "--output", metavar="CSV",
                         help="where to write the predictions (default or '-': stdout)")
+    _add_force_option(parser, "a predictions file")
     parser.add_argument("--proba", action="store_true",
                         help="write class probabilities, one column per class")
     _add_dates_option(parser)
+    _add_na_values_option(parser)
     parser.set_defaults(handler=_cmd_predict)

@@ -80,13 +80,13 @@ import gzip
 import json
 import math
 import numbers
-import os
 import zlib
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from skmeta._atomic import atomic_path
 from skmeta.knowledge.records import (
     _CANONICAL,
     _COMPACT,
@@ -562,21 +562,13 @@ def write_document(document, path):
         raise FileNotFoundError(
             f"cannot write {path}: the folder {path.parent} does not exist."
         )
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as raw:
-            if path.name.endswith(".gz"):
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                   compresslevel=6) as zipped:
-                    _write_json(document, zipped)
-            else:
-                _write_json(document, raw)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    with atomic_path(path) as temporary, open(temporary, "wb") as raw:
+        if path.name.endswith(".gz"):
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                               compresslevel=6) as zipped:
+                _write_json(document, zipped)
+        else:
+            _write_json(document, raw)
     return path
 
 
