@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._threadpools import limited_threads, usable_n_jobs
 from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
@@ -94,12 +95,13 @@ EXPECTED_FAILED_CHECKS = {
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
-def _refit(strategy, config, X, y, sample_weight=None):
-    """Fit a configuration on all the rows; returns (model, error message)."""
+def _refit(strategy, config, X, y, sample_weight=None, n_threads=1):
+    """Fit a configuration on all the rows with at most ``n_threads`` native
+    threads; returns (model, error message)."""
     # The search already judged this configuration on its scores; warnings
     # such as an MLP's ConvergenceWarning would only repeat what it saw.
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), limited_threads(n_threads):
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = strategy.build(config, n_rows=len(y))
             return fit_model(model, X, y, sample_weight), ""
@@ -305,6 +307,7 @@ class _BaseMetaEstimator(BaseEstimator):
         dataset = self._dataset(table, y, sample_weight)
         task = dataset.task
         seed = self._seed()
+        self.n_jobs_ = usable_n_jobs(self.n_jobs)
         scoring = check_scoring_name(self.scoring, task)
         # A path is read; a missing one is created only to store this fit.
         learner = resolve_meta_learner(self.knowledge_base,
@@ -322,7 +325,8 @@ class _BaseMetaEstimator(BaseEstimator):
                 f"{family} datasets for a warm start.",
                 UserWarning, stacklevel=3,
             )
-        metafeatures = learner.metafeatures_of(dataset)
+        with limited_threads(self.n_jobs_):  # its landmarkers fit models
+            metafeatures = learner.metafeatures_of(dataset)
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(cv, Integral) or hasattr(cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
@@ -376,7 +380,7 @@ class _BaseMetaEstimator(BaseEstimator):
             search.X, search.y, task, splits, scoring,
             keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
             n_refit_rows=dataset.n_samples, timeout=self.timeout,
-            predict_seconds=predict_seconds, n_jobs=self.n_jobs,
+            predict_seconds=predict_seconds, n_jobs=self.n_jobs_,
             sample_weight=search.sample_weight, promotion_margin=self.promotion_margin_,
         )
         trace = run_adjuster(
@@ -427,7 +431,7 @@ class _BaseMetaEstimator(BaseEstimator):
                     final = take_rows(dataset, rows)
             began = time.perf_counter()
             model, error = _refit(proposal.strategy, proposal.config, final.X, final.y,
-                                  final.sample_weight)
+                                  final.sample_weight, self.n_jobs_)
             trace.append({
                 "evaluation": len(trace), "step": proposal.step,
                 "strategy": proposal.strategy.name, "config": proposal.config,
@@ -571,12 +575,12 @@ class _BaseMetaEstimator(BaseEstimator):
 
         def refit(indices):
             # One model is fitted here: a worker would only add the cost of
-            # sending it back.
-            n_jobs = 1 if len(indices) == 1 else self.n_jobs
+            # sending it back. The n_jobs cores are shared among the fits.
+            n_jobs = min(len(indices), self.n_jobs_)
             return Parallel(n_jobs=n_jobs)(
                 delayed(_refit)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                    final.X, final.y, final.sample_weight,
+                    final.X, final.y, final.sample_weight, self.n_jobs_ // n_jobs,
                 )
                 for i in indices
             )
@@ -843,6 +847,10 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         settings are learned again only once the knowledge base has grown by
         a fifth (or on ``MetaLearner.relearn_settings()``).
     n_jobs : int, optional
+        Workers of the search and the final refit (None: 1, -1: every
+        core), at most the usable cores (more are capped, with a warning).
+        Every fit uses at most this many native (BLAS, OpenMP) threads in
+        all.
     random_state : int, RandomState or None
     verbose : int, default=0
 
@@ -887,6 +895,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         otherwise).
     n_refit_samples_ : int
         Rows the final model was fit on.
+    n_jobs_ : int
+        Workers the fit used: ``n_jobs`` capped at the usable cores.
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray

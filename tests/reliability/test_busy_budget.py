@@ -1,0 +1,119 @@
+"""The time budget on a busy machine: threads, workers, the ensemble's clock
+and the model of last resort.
+
+Behaviour only, never timing (performance is measured by
+``benchmarks/bench_budget.py --busy``): the native threads a fit's learners
+actually run with, ``n_jobs`` capped with a warning, the ensemble selection
+asking the clock, and a model at the end of a budget that the cost model
+misjudged.
+"""
+
+import json
+import os
+import time
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
+from threadpoolctl import threadpool_info
+
+from skmeta import MetaClassifier, MetaRegressor
+from skmeta.ensemble import ensemble_selection
+from skmeta.strategies import Categorical, Strategy
+
+from .helpers import classification_data, regression_data
+
+
+class ThreadRecorder(RegressorMixin, BaseEstimator):
+    """A ridge regression that appends, to ``log_path``, the rows it is
+    fitted on and the most threads any native pool of its process may use."""
+
+    def __init__(self, log_path="", alpha=1.0):
+        self.log_path = log_path
+        self.alpha = alpha
+
+    def fit(self, X, y):
+        threads = max(pool["num_threads"] for pool in threadpool_info())
+        with open(self.log_path, "a") as log:
+            log.write(json.dumps({"rows": len(X), "threads": threads,
+                                  "pid": os.getpid()}) + "\n")
+        self.model_ = Ridge(alpha=self.alpha).fit(X, y)
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+def _recorder(log_path):
+    return Strategy("thread_recorder", ThreadRecorder(str(log_path)),
+                    {"alpha": Categorical([0.1, 1.0, 10.0])})
+
+
+def _fits(log_path):
+    return [json.loads(line) for line in log_path.read_text().splitlines()]
+
+
+# -- 12: every fit uses the threads n_jobs allows ---------------------------------
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_every_fit_uses_the_threads_n_jobs_allows(tmp_path, learner, n_jobs):
+    log_path = tmp_path / "fits.jsonl"
+    X, y = regression_data(120)
+    model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+                          n_evaluations=4, ensemble_size=1, n_jobs=n_jobs,
+                          random_state=0).fit(X, y)
+    fits = _fits(log_path)
+    refits = [f for f in fits if f["rows"] == len(X)]
+    folds = [f for f in fits if f["rows"] < len(X)]
+    assert len(refits) == 1 and folds
+    # The folds run side by side, one thread each; the one refit gets them all.
+    assert [f["threads"] for f in folds] == [1] * len(folds)
+    assert refits[0]["threads"] == n_jobs
+    assert model.n_jobs_ == n_jobs
+
+
+def test_members_refit_side_by_side_share_the_threads(tmp_path, learner):
+    log_path = tmp_path / "fits.jsonl"
+    X, y = regression_data(120)
+    model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+                          n_evaluations=6, ensemble_size=20, n_jobs=2,
+                          random_state=0).fit(X, y)
+    refits = [f for f in _fits(log_path) if f["rows"] == len(X)]
+    assert len(refits) == len(model.ensemble_)
+    expected = 1 if len(refits) > 1 else 2
+    assert [f["threads"] for f in refits] == [expected] * len(refits)
+
+
+def test_a_zero_shot_fit_uses_the_threads_n_jobs_allows(tmp_path, learner):
+    log_path = tmp_path / "fits.jsonl"
+    X, y = regression_data(120)
+    MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+                  n_evaluations=1, n_jobs=1, random_state=0).fit(X, y)
+    assert [f["threads"] for f in _fits(log_path)] == [1]
+
+
+# -- 13: n_jobs is capped at the usable cores ---------------------------------------
+
+def test_n_jobs_above_the_cores_is_capped_with_a_warning(tmp_path, learner):
+    log_path = tmp_path / "fits.jsonl"
+    X, y = regression_data(120)
+    cores = joblib.cpu_count()
+    with pytest.warns(UserWarning, match=f"n_jobs=100 is more than the {cores} usable"):
+        model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+                              n_evaluations=4, n_jobs=100, time_budget=20,
+                              random_state=0).fit(X, y)
+    assert model.n_jobs_ == cores
+    assert len(model.predict(X)) == len(X)
+    assert max(f["threads"] for f in _fits(log_path)) <= cores
+
+
+@pytest.mark.parametrize("n_jobs", [None, 1, -1])
+def test_n_jobs_within_the_cores_is_kept_without_a_warning(learner, n_jobs, recwarn):
+    X, y = regression_data(90)
+    model = MetaRegressor(knowledge_base=learner, portfolio=["ridge"], n_evaluations=2,
+                          n_jobs=n_jobs, random_state=0).fit(X, y)
+    assert model.n_jobs_ == joblib.effective_n_jobs(n_jobs)
+    assert not [w for w in recwarn if "n_jobs" in str(w.message)]
