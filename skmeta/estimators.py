@@ -496,9 +496,12 @@ class _BaseMetaEstimator(BaseEstimator):
         if self.ensemble_size == 1 or len(ok) == 1:
             return [(ok[0], 1.0)]
         classes = np.unique(search.y) if search.task != "regression" else None
+        best_refit = race.refit_seconds(records[ok[0]])
         weights = ensemble_selection(
             [records[i].result.oof_predictions for i in ok], search.y, search.task,
             scoring, self.ensemble_size, classes, search.sample_weight,
+            # Picks stop while the time left still holds the best one's refit.
+            should_stop=lambda: race.clock.left() <= best_refit,
         )
         members = [(i, w) for i, w in zip(ok, weights) if w > 0]
         return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))

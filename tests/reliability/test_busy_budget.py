@@ -117,3 +117,32 @@ def test_n_jobs_within_the_cores_is_kept_without_a_warning(learner, n_jobs, recw
                           n_jobs=n_jobs, random_state=0).fit(X, y)
     assert model.n_jobs_ == joblib.effective_n_jobs(n_jobs)
     assert not [w for w in recwarn if "n_jobs" in str(w.message)]
+
+
+# -- 14: the ensemble selection asks the clock --------------------------------------
+
+def test_ensemble_selection_stops_when_the_clock_says_so():
+    y = np.arange(50.0)
+    predictions = [y + 1.0, y - 1.0, y[::-1].copy()]
+    asked = []
+
+    def should_stop():
+        asked.append(True)
+        return len(asked) >= 7
+
+    weights = ensemble_selection(predictions, y, "regression", "r2", 10**9,
+                                 should_stop=should_stop)
+    assert len(asked) == 7  # asked before every pick after the first
+    assert np.isclose(weights.sum(), 1.0)
+    assert np.allclose(weights * 7, np.round(weights * 7))  # 7 picks so far
+
+
+def test_a_huge_ensemble_stops_at_the_time_budget(learner):
+    X, y = classification_data(120)
+    began = time.monotonic()
+    model = MetaClassifier(knowledge_base=learner, n_evaluations=30,
+                           ensemble_size=10**6, time_budget=3,
+                           random_state=0).fit(X, y)
+    # Generous: 10**6 picks take minutes; the budget is 3 s.
+    assert time.monotonic() - began < 30
+    assert len(model.predict(X)) == len(X)
