@@ -53,7 +53,12 @@ from skmeta.datasets import (
 )
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
-from skmeta.evaluation import check_scoring_name, cv_description, make_cv
+from skmeta.evaluation import (
+    _check_predictions,
+    check_scoring_name,
+    cv_description,
+    make_cv,
+)
 from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import (
@@ -74,6 +79,14 @@ REFIT_TOLERANCE = 0.03
 
 #: The fewest rows a final model is refit on when the time budget is short.
 MIN_REFIT_ROWS = 100
+
+#: Strategies that fit in milliseconds on any data skmeta takes, tried in
+#: this order as the model of last resort of a fit with a time budget.
+FALLBACK_STRATEGIES = ("logistic_regression", "gaussian_nb", "ridge", "huber")
+
+#: The most rows the model of last resort is fitted on (its fit must stay
+#: negligible whatever the size of the data).
+FALLBACK_ROWS = 2000
 
 #: Folds of ``cv="auto"`` by task family. Chosen on the selection benchmark
 #: (held-out datasets, ``benchmarks/bench_selection.py --skmeta-cv``): with
@@ -107,6 +120,16 @@ def _refit(strategy, config, X, y, sample_weight=None, n_threads=1):
             return fit_model(model, X, y, sample_weight), ""
     except Exception as exc:  # a member that fails is dropped, see _fit_final_model
         return None, f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _prediction_error(model, dataset, n_rows=10):
+    """Why ``model`` cannot predict the first rows of ``dataset`` ("" if it can)."""
+    rows = take_rows(dataset, np.arange(min(n_rows, dataset.n_samples)))
+    try:
+        _check_predictions(np.asarray(model.predict(rows.X)), rows.n_samples, rows.task)
+    except Exception as exc:  # a model of last resort that cannot predict is none
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return ""
 
 
 class _BaseMetaEstimator(BaseEstimator):
@@ -383,6 +406,9 @@ class _BaseMetaEstimator(BaseEstimator):
             predict_seconds=predict_seconds, n_jobs=self.n_jobs_,
             sample_weight=search.sample_weight, promotion_margin=self.promotion_margin_,
         )
+        fallback = None
+        if self.time_budget is not None:
+            fallback = self._fit_fallback(portfolio, dataset, seed, predict_seconds)
         trace = run_adjuster(
             adjuster, race, self.n_evaluations,
             batch_size=self.batch_size, should_stop=race.should_stop,
@@ -396,9 +422,12 @@ class _BaseMetaEstimator(BaseEstimator):
             adjuster.policy.probabilities(), index=[s.name for s in portfolio],
             name="probability",
         )
-        self._check_some_succeeded(race)
-        self._log("search done; refitting", clock)
-        self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
+        if race.best() is None and fallback is not None:
+            self._keep_fallback(*fallback)
+        else:
+            self._check_some_succeeded(race)
+            self._log("search done; refitting", clock)
+            self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
         self._log(f"final model of {len(self.ensemble_)} members on "
                   f"{self.n_refit_samples_} rows", clock)
         if self.update_knowledge:
@@ -460,6 +489,70 @@ class _BaseMetaEstimator(BaseEstimator):
         self.best_strategy_ = trace[last]["strategy"]
         self.best_params_ = dict(trace[last]["config"])
         self.best_score_ = float("nan")
+        self.estimator_ = model
+
+    def _fit_fallback(self, portfolio, dataset, seed, predict_seconds):
+        """The model of last resort of a budgeted fit, fitted before the search.
+
+        The cost model can underpredict a strategy badly (extra trees on
+        wide sparse data), so that the whole budget goes to proposals that
+        never finish. A strategy of :data:`FALLBACK_STRATEGIES` (else the
+        portfolio's cheapest by the cost model) is fitted on at most
+        :data:`FALLBACK_ROWS` rows whatever is predicted, and kept in case
+        no evaluation of the search completes.
+
+        Returns
+        -------
+        (strategy, config, model, n_rows, seconds) or None
+            None when no strategy of the portfolio could be fitted.
+        """
+        by_name = {s.name: s for s in portfolio}
+        ranked = [by_name[n] for n in FALLBACK_STRATEGIES if n in by_name]
+        if not ranked:
+            seconds = {s.name: predict_seconds(s.name, s.default_config())
+                       for s in portfolio}
+            cheapest = min(portfolio, key=lambda s: (not np.isfinite(seconds[s.name]),
+                                                     seconds[s.name]))
+            ranked = [cheapest]
+        rows = subsample_indices(dataset, FALLBACK_ROWS, seed)
+        data = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
+        for strategy in ranked:
+            config = strategy.default_config()
+            began = time.perf_counter()
+            model, error = _refit(strategy, config, data.X, data.y, data.sample_weight,
+                                  self.n_jobs_)
+            error = error or _prediction_error(model, data)
+            if not error:
+                return strategy, config, model, data.n_samples, time.perf_counter() - began
+            self._log(f"fallback {strategy.name} failed: {error}")
+        return None
+
+    def _keep_fallback(self, strategy, config, model, n_rows, seconds):
+        """No evaluation completed in the time budget: the model of last
+        resort (:meth:`_fit_fallback`) is the final model, with a warning."""
+        warnings.warn(
+            f"no evaluation finished within time_budget={self.time_budget:g} s, so "
+            f"the final model is the fallback {strategy.name} (default settings, "
+            f"{n_rows} rows) fitted before the search; raise time_budget for a "
+            "searched model.",
+            UserWarning, stacklevel=3,
+        )
+        index = len(self.trace_)
+        row = {"evaluation": index, "strategy": strategy.name, "config": config,
+               "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
+               "status": "ok", "error": "", "fit_seconds": seconds,
+               "predict_seconds": 0.0}
+        self.trace_ = pd.concat([self.trace_, pd.DataFrame([row])], ignore_index=True)
+        self.refit_errors_ = {}
+        self.n_refit_samples_ = n_rows
+        self.ensemble_ = pd.DataFrame({"evaluation": [index], "strategy": [strategy.name],
+                                       "config": [config], "weight": [1.0]})
+        self.best_index_ = index
+        self.best_strategy_ = strategy.name
+        self.best_params_ = dict(config)
+        self.best_score_ = float("nan")
+        if not is_classifier(self):
+            self.target_guard_ = None  # no out-of-fold predictions to choose it
         self.estimator_ = model
 
     def _check_some_succeeded(self, race):
@@ -804,9 +897,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         keeps the ensemble members that fit in the time left (on fewer rows,
         with a warning, if not even the best does). While no evaluation has
         succeeded, the cheapest candidates predicted at least as good as the
-        median are tried next, so that a model is found whenever one can be
-        fit in the time. If none can, ``fit`` raises an error that says so.
-        The clock only stops work, so a longer budget runs the same
+        median are tried next. Whatever the cost model predicts, a model of
+        last resort (logistic regression, naive Bayes or ridge with default
+        settings, on at most 2,000 rows) is fitted before the search; if no
+        evaluation completes in the time, it is the final model, with a
+        warning. The clock only stops work, so a longer budget runs the same
         proposals and more of them.
     timeout : float, optional
         Seconds one evaluation may take; each of its ``cv`` folds gets an

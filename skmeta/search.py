@@ -24,7 +24,8 @@ Time (with a budget). The search keeps back what the final refit will need
 whose folds are not all predicted to finish in the time left (the knowledge
 base's cost model for a proposal's first fold, calibrated on the folds this
 fit has measured; the proposal's own first fold for its others), and runs a
-fold that might not finish in a worker process killed at the search's
+fold that might not finish (any fold, until one has checked the cost model on
+this data) in a worker process killed at the search's
 deadline — or, while no proposal is complete, at half the time left, so that
 a first pick that hangs leaves time for the cheap fallbacks that follow it. The clock
 only ever stops work: it never changes what is proposed next, so a longer
@@ -318,7 +319,11 @@ class FoldRace:
                 return _Fold(proposal, index, None,
                              f"predicted to need {needed:.3g} s with {left:.3g} s "
                              "left of the time budget")
-            if not math.isfinite(predicted) or predicted > RISKY_FRACTION * left:
+            risky = not math.isfinite(predicted) or predicted > RISKY_FRACTION * left
+            # Until a fold of this fit has been measured, the cost model is
+            # unchecked on this data (it can be off by a hundredfold).
+            unchecked = not self._calibration
+            if risky or unchecked:
                 if self.best() is None:
                     # No model yet: a fold that may hang gets part of the
                     # time, so that cheaper proposals can still follow.
@@ -327,6 +332,8 @@ class FoldRace:
                     # Starting the worker cannot be interrupted: not in the
                     # last moments of a budget.
                     if not worker_ready() and start_up_seconds() > 0.5 * left:
+                        if not risky:  # then the cost model's word is taken
+                            return _Fold(proposal, index, limit)
                         return _Fold(proposal, index, None,
                                      f"a worker process that can stop it takes about "
                                      f"{start_up_seconds():.2g} s to start, {left:.3g} s "

@@ -16,6 +16,7 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from faulty import faulty_strategy
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
 from threadpoolctl import threadpool_info
@@ -146,3 +147,30 @@ def test_a_huge_ensemble_stops_at_the_time_budget(learner):
     # Generous: 10**6 picks take minutes; the budget is 3 s.
     assert time.monotonic() - began < 30
     assert len(model.predict(X)) == len(X)
+
+
+# -- 15: a model of last resort, whatever the cost model predicts -------------------
+
+def test_wide_sparse_data_on_a_small_budget_gives_a_model():
+    rng = np.random.default_rng(0)
+    X = sp.random(300, 10_000, density=0.01, format="csr", random_state=0)
+    scores = X @ rng.normal(size=10_000)
+    y = (scores > np.median(scores)).astype(int)
+    began = time.monotonic()
+    # The shipped knowledge base: its cost model underpredicts boosting and
+    # extra trees on such data.
+    model = MetaClassifier(n_evaluations=1000, time_budget=6, random_state=0).fit(X, y)
+    # Generous: before, the first fold alone ran for 30 s and more.
+    assert time.monotonic() - began < 25
+    assert model.predict(X).shape == (300,)
+    assert model.best_strategy_ in set(model.trace_["strategy"])
+
+
+def test_a_model_of_last_resort_that_cannot_predict_is_not_kept(learner):
+    X, y = classification_data(90)
+    # Every strategy fits but fails to predict: there is no model, and the
+    # error says why, rather than a final model that raises at predict.
+    portfolio = [faulty_strategy("binary", "predict_raises")]
+    with pytest.raises(ValueError, match="every one of the .* evaluations failed"):
+        MetaClassifier(knowledge_base=learner, portfolio=portfolio, n_evaluations=3,
+                       time_budget=20, random_state=0).fit(X, y)
