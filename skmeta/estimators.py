@@ -668,6 +668,9 @@ class _BaseMetaEstimator(BaseEstimator):
             dataset, race, self._ensemble_members(race, search, scoring), seed)
         final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
         self.n_refit_samples_ = final.n_samples
+        self._log("refitting " + ", ".join(
+            f"#{i} {self.trace_.at[i, 'strategy']} (predicted "
+            f"{race.refit_seconds(records[i]):.2f} s)" for i, _ in members), clock)
 
         def refit(indices):
             # One model is fitted here: a worker would only add the cost of

@@ -96,6 +96,20 @@ def test_a_zero_shot_fit_uses_the_threads_n_jobs_allows(tmp_path, learner):
     assert [f["threads"] for f in _fits(log_path)] == [1]
 
 
+def test_a_cached_fold_still_counts_its_preprocessing_for_the_refit():
+    from skmeta._fold_cache import FoldCache
+    from skmeta.strategies.preprocessing import TabularPreprocessor
+
+    X, _ = regression_data(200)
+    train, test = np.arange(150), np.arange(150, 200)
+    cache = FoldCache()
+    first = cache.transform(TabularPreprocessor(), X, train, test)[3]
+    again = cache.transform(TabularPreprocessor(), X, train, test)[3]
+    # The refit preprocesses anew: a fold's timing that left it out (a cache
+    # hit) predicted the refit too short.
+    assert cache.hits == 1 and again == first > 0
+
+
 # -- 13: n_jobs is capped at the usable cores ---------------------------------------
 
 def test_n_jobs_above_the_cores_is_capped_with_a_warning(tmp_path, learner):
