@@ -672,10 +672,14 @@ class _BaseMetaEstimator(BaseEstimator):
             f"#{i} {self.trace_.at[i, 'strategy']} (predicted "
             f"{race.refit_seconds(records[i]):.2f} s)" for i, _ in members), clock)
 
+        # Workers are started for the refit only where the search's were:
+        # with a budget, starting them may cost more than the fits.
+        parallel = race.clock.budget is None or race.workers_started
+
         def refit(indices):
             # One model is fitted here: a worker would only add the cost of
             # sending it back. The n_jobs cores are shared among the fits.
-            n_jobs = min(len(indices), self.n_jobs_)
+            n_jobs = min(len(indices), self.n_jobs_) if parallel else 1
             return Parallel(n_jobs=n_jobs)(
                 delayed(_refit)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],

@@ -67,6 +67,11 @@ IDLE_BATCHES = 3
 #: final model and for a fold that runs past its predicted seconds.
 FINAL_SHARE = 0.05
 
+#: With a budget, the search's ``n_jobs`` workers are started only when that
+#: (about as long as starting a killable worker) takes at most this share of
+#: the search's time left; until then folds run in this process.
+PARALLEL_START_SHARE = 0.25
+
 #: Refit seconds are predicted from fold timings with this margin (fit time
 #: grows a little faster than the rows).
 REFIT_MARGIN = 1.3
@@ -226,6 +231,7 @@ class FoldRace:
         # Folds preprocessed once per recipe, for the folds run in this process.
         self._fold_cache = FoldCache()
         self._idle_batches = 0  # consecutive batches of which nothing started
+        self.workers_started = False  # the n_jobs workers (see _n_workers)
         # (strategy, measured / predicted seconds) of first folds.
         self._calibration = []
 
@@ -342,9 +348,17 @@ class FoldRace:
         return _Fold(proposal, index, limit)
 
     def _n_workers(self):
-        if self.n_jobs is None:
+        """Workers of the next batch: ``n_jobs``, but with a budget one (this
+        process) until the cost model is checked and while starting the
+        workers would take more than :data:`PARALLEL_START_SHARE` of the
+        search's time left (a worker starts as slowly as a killable one)."""
+        n_workers = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
+        if n_workers == 1 or self.clock.budget is None or self.workers_started:
+            return n_workers
+        if (not self._calibration
+                or start_up_seconds() > PARALLEL_START_SHARE * self.search_left()):
             return 1
-        return effective_n_jobs(self.n_jobs)
+        return n_workers
 
     def _run(self, todo):
         """Run (proposal, fold index, predicted seconds, refit seconds)
@@ -371,6 +385,7 @@ class FoldRace:
                 if not folds[-1].skip:
                     queued += predicted if math.isfinite(predicted) else 0.0
             run = [f for f in folds if not f.skip]
+            self.workers_started = True  # joblib keeps them for the next batch
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_run_fold)(*self._fold_job(f)) for f in run
             )
