@@ -40,6 +40,25 @@ budget), and the targets of issue 13 as PASS/FAIL:
 - p95 of the fits' wall <= B x 1.05 + 0.3 s, i.e. the p95 over fits of
   ``fit_seconds / (1.05 B + 0.3)`` is at most 1.
 
+The budget cases of issue 22 (``--issue22``), on a busy machine
+(``--busy``, the default with ``--issue22``): a child process keeps both cores
+busy with two busy-loop workers for the whole run (killed at the end), and
+the fits run with the machine's default native threads (no
+``OMP_NUM_THREADS``), as a user's process would. The cases:
+
+``reg-100000``, B=10
+    the final refit must use the threads ``n_jobs`` allows (item 12);
+``clf-120 n_jobs=100``, B=10
+    ``n_jobs`` above the cores (item 13);
+``clf-1000 ensemble_size=100000``, B=5
+    the ensemble selection must stop at the budget (item 14);
+``sparse-300``, B=10
+    300 x 10,000 sparse binary classification (density 1 %), where the cost
+    model underpredicts trees: there must still be a model (item 15).
+
+Each case runs ``--repeats`` times (default 3); the report gives p95 and max
+of wall / B over them.
+
 Rows are appended to ``--results`` (CSV) as they finish; (dataset, B) pairs
 already there are skipped, so a run resumes. Start a new file when skmeta
 changes.
@@ -50,6 +69,7 @@ Usage::
     python benchmarks/bench_budget.py                  # everything (~15-30 min)
     python benchmarks/bench_budget.py --budgets 5 --sizes 1000 --results /tmp/b.csv
     python benchmarks/bench_budget.py --report-only
+    python benchmarks/bench_budget.py --issue22 --results /tmp/budget22.csv
 """
 
 from __future__ import annotations
@@ -57,6 +77,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +93,13 @@ BUDGETS = (5.0, 10.0, 30.0)
 QUICK_SIZES = (1_000, 20_000)
 QUICK_BUDGETS = (5.0, 10.0)
 KINDS = ("clf", "reg", "mix")
+#: The budget cases of issue 22: (dataset, budget, estimator parameters).
+ISSUE22 = (
+    ("reg-100000", 10.0, {}),
+    ("clf-120", 10.0, {"n_jobs": 100}),
+    ("clf-1000", 5.0, {"ensemble_size": 100_000}),
+    ("sparse-300", 10.0, {}),
+)
 COLUMNS = ["dataset", "task", "n_rows", "n_features", "budget", "ok", "fit_seconds",
            "wall_over_budget", "import_seconds", "fit_plus_import", "process_seconds",
            "n_evaluations", "error"]
@@ -88,13 +116,14 @@ spec = json.loads(sys.argv[1])
 X, y, task = pd.read_pickle(spec["data"])
 out = {"import_seconds": t1 - t0, "ok": False, "error": ""}
 cls = MetaRegressor if task == "regression" else MetaClassifier
-model = cls(n_evaluations=1000, time_budget=spec["budget"], random_state=0, n_jobs=1)
+params = {"n_jobs": 1, **spec.get("params", {})}
+model = cls(n_evaluations=1000, time_budget=spec["budget"], random_state=0, **params)
 t2 = time.perf_counter()
 try:
     model.fit(X, y)
     out["fit_seconds"] = time.perf_counter() - t2
-    predictions = model.predict(X.iloc[:200])
-    if len(predictions) != min(200, len(X)):
+    predictions = model.predict(X[:200] if hasattr(X, "tocsr") else X.iloc[:200])
+    if len(predictions) != min(200, X.shape[0]):
         raise RuntimeError(f"predict returned {len(predictions)} rows")
     out["ok"] = True
     out["n_evaluations"] = len(getattr(model, "trace_", ()))
@@ -114,8 +143,14 @@ def make_dataset(name):
     if name == "digits":
         data = load_digits(as_frame=True)
         return data.data, data.target.to_numpy(), "multiclass"
-    kind, n = name.split("-")
+    kind, n = name.split(" ")[0].split("-")
     n = int(n)
+    if kind == "sparse":
+        import scipy.sparse as sp
+
+        X = sp.random(n, 10_000, density=0.01, format="csr", random_state=0)
+        scores = X @ np.random.default_rng(0).normal(size=10_000)
+        return X, (scores > np.median(scores)).astype(int), "binary"
     if kind == "clf":
         X, y = make_classification(n, n_features=30, n_informative=12, random_state=0)
         return pd.DataFrame(X, columns=[f"x{i}" for i in range(30)]), y, "binary"
@@ -145,15 +180,46 @@ def dataset_names(sizes):
 
 # -- the run ------------------------------------------------------------------------
 
-def run_child(data_path, budget):
-    """One budgeted fit in a fresh interpreter; the child's figures and its wall."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               MKL_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+BUSY = r"""
+import multiprocessing, os, sys
+
+def spin():
+    while True:
+        pass
+
+if __name__ == "__main__":
+    for _ in range(int(sys.argv[1])):
+        multiprocessing.Process(target=spin, daemon=True).start()
+    sys.stdin.read()  # until the benchmark closes the pipe or kills the group
+"""
+
+
+def start_busy(n_workers=2):
+    """A process group of ``n_workers`` busy loops, until :func:`stop_busy`."""
+    return subprocess.Popen([sys.executable, "-c", BUSY, str(n_workers)],
+                            stdin=subprocess.PIPE, start_new_session=True)
+
+
+def stop_busy(process):
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def run_child(data_path, budget, params=None, one_thread=True):
+    """One budgeted fit in a fresh interpreter; the child's figures and its wall.
+
+    ``one_thread`` sets ``OMP_NUM_THREADS=1`` (and BLAS's) for the child;
+    otherwise it gets the machine's default threads.
+    """
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    if one_thread:
+        env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     start = time.perf_counter()
     try:
         done = subprocess.run(
             [sys.executable, "-c", CHILD, json.dumps({"data": str(data_path),
-                                                      "budget": budget})],
+                                                      "budget": budget,
+                                                      "params": params or {}})],
             capture_output=True, text=True, env=env, timeout=3 * budget + 120,
             cwd=ROOT)
     except subprocess.TimeoutExpired:
@@ -176,44 +242,61 @@ def done_keys(results):
     return set(zip(table["dataset"], table["budget"].astype(float), strict=True))
 
 
+def fits_to_run(args):
+    """(label, dataset, budget, estimator parameters) of every fit asked for."""
+    if not args.issue22:
+        return [(name, name, budget, {}) for name in dataset_names(args.sizes)
+                for budget in args.budgets]
+    fits = []
+    for name, budget, params in ISSUE22:
+        label = name + "".join(f" {key}={value}" for key, value in params.items())
+        for repeat in range(args.repeats):
+            fits.append((f"{label} #{repeat + 1}", name, budget, params))
+    return fits
+
+
 def run(args):
     done = done_keys(args.results)
-    names = dataset_names(args.sizes)
-    pending = [(n, b) for n in names for b in args.budgets if (n, b) not in done]
+    pending = [f for f in fits_to_run(args) if (f[0], f[2]) not in done]
     print(f"{len(pending)} budgeted fits to run ({len(done)} already in "
-          f"{args.results}); sizes {list(args.sizes)}, budgets {list(args.budgets)}",
-          flush=True)
+          f"{args.results}){'; cores kept busy' if args.busy else ''}", flush=True)
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench_budget_") as tmp:
-        for name in names:
-            budgets = [b for n, b in pending if n == name]
-            if not budgets:
-                continue
-            X, y, task = make_dataset(name)
-            data_path = Path(tmp) / f"{name}.pkl"
-            pd.to_pickle((X, y, task), data_path)
-            for budget in budgets:
-                out, wall = run_child(data_path, budget)
-                fit = out.get("fit_seconds", np.nan)
-                imported = out.get("import_seconds", np.nan)
-                row = {
-                    "dataset": name, "task": task, "n_rows": len(X),
-                    "n_features": X.shape[1], "budget": budget,
-                    "ok": bool(out.get("ok")), "fit_seconds": round(fit, 3),
-                    "wall_over_budget": round(fit / budget, 4),
-                    "import_seconds": round(imported, 3),
-                    "fit_plus_import": round(fit + imported, 3),
-                    "process_seconds": round(wall, 3),
-                    "n_evaluations": out.get("n_evaluations", np.nan),
-                    "error": out.get("error", ""),
-                }
-                pd.DataFrame([row], columns=COLUMNS).to_csv(
-                    args.results, mode="a", index=False,
-                    header=not args.results.is_file())
-                status = "ok" if row["ok"] else f"ERROR {row['error'][:100]}"
-                print(f"  {name} B={budget:g}: fit {fit:.2f} s ({fit / budget:.2f} B), "
-                      f"import {imported:.2f} s, process {wall:.1f} s: {status}",
-                      flush=True)
+    busy = start_busy() if args.busy else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench_budget_") as tmp:
+            for name in dict.fromkeys(f[1] for f in pending):
+                X, y, task = make_dataset(name)
+                data_path = Path(tmp) / f"{name}.pkl"
+                pd.to_pickle((X, y, task), data_path)
+                for label, _, budget, params in (f for f in pending if f[1] == name):
+                    out, wall = run_child(data_path, budget, params,
+                                          one_thread=not args.busy)
+                    record(args.results, label, task, X, budget, out, wall)
+    finally:
+        if busy is not None:
+            stop_busy(busy)
+
+
+def record(results, label, task, X, budget, out, wall):
+    """Append one fit's row to the results and print it."""
+    fit = out.get("fit_seconds", np.nan)
+    imported = out.get("import_seconds", np.nan)
+    row = {
+        "dataset": label, "task": task, "n_rows": X.shape[0],
+        "n_features": X.shape[1], "budget": budget,
+        "ok": bool(out.get("ok")), "fit_seconds": round(fit, 3),
+        "wall_over_budget": round(fit / budget, 4),
+        "import_seconds": round(imported, 3),
+        "fit_plus_import": round(fit + imported, 3),
+        "process_seconds": round(wall, 3),
+        "n_evaluations": out.get("n_evaluations", np.nan),
+        "error": out.get("error", ""),
+    }
+    pd.DataFrame([row], columns=COLUMNS).to_csv(
+        results, mode="a", index=False, header=not results.is_file())
+    status = "ok" if row["ok"] else f"ERROR {row['error'][:100]}"
+    print(f"  {label} B={budget:g}: fit {fit:.2f} s ({fit / budget:.2f} B), "
+          f"import {imported:.2f} s, process {wall:.1f} s: {status}", flush=True)
 
 
 # -- the report ---------------------------------------------------------------------
@@ -273,7 +356,17 @@ def main(argv=None):
     parser.add_argument("--results", type=Path,
                         default=ROOT / "benchmarks" / "results" / "budget.csv")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--issue22", action="store_true",
+                        help="the budget cases of issue 22 (busy cores by default)")
+    parser.add_argument("--busy", action=argparse.BooleanOptionalAction, default=None,
+                        help="keep both cores busy with another process during the "
+                        "fits, which get the default native threads (default: on "
+                        "with --issue22)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each --issue22 case (default 3)")
     args = parser.parse_args(argv)
+    if args.busy is None:
+        args.busy = args.issue22
     default_sizes, default_budgets = ((QUICK_SIZES, QUICK_BUDGETS) if args.quick
                                       else (SIZES, BUDGETS))
     args.sizes = ([int(s) for s in args.sizes.split(",") if s.strip()]
@@ -282,7 +375,8 @@ def main(argv=None):
                     if args.budgets else list(default_budgets))
     if not args.report_only:
         run(args)
-    report(args.results, dataset_names(args.sizes), args.budgets)
+    fits = fits_to_run(args)
+    report(args.results, [f[0] for f in fits], sorted({f[2] for f in fits}))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ __all__ = ["FusedClassifier", "FusedRegressor", "ensemble_selection"]
 
 
 def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=None,
-                       sample_weight=None):
+                       sample_weight=None, should_stop=None):
     """Weights of a greedy ensemble selection with replacement.
 
     Parameters
@@ -36,6 +36,9 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
         Column order of the probabilities.
     sample_weight : ndarray of shape (n_samples,), optional
         Weights of the rows in the metric.
+    should_stop : callable, optional
+        Asked before every pick after the first; when it returns True the
+        selection stops with the picks so far (a time budget's clock).
 
     Returns
     -------
@@ -60,6 +63,8 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
     counts = np.zeros(len(stacked))
     running = np.zeros_like(stacked[0])
     for picked in range(ensemble_size):
+        if picked and should_stop is not None and should_stop():
+            break
         scores = [score((running * picked + candidate) / (picked + 1))
                   for candidate in stacked]
         best = int(np.argmax(scores))  # ties: the earlier (better ranked) one

@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._threadpools import limited_threads, usable_n_jobs
 from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
@@ -55,7 +56,12 @@ from skmeta.datasets import (
 )
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
-from skmeta.evaluation import check_scoring_name, cv_description, make_cv
+from skmeta.evaluation import (
+    _check_predictions,
+    check_scoring_name,
+    cv_description,
+    make_cv,
+)
 from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import (
@@ -76,6 +82,14 @@ REFIT_TOLERANCE = 0.03
 
 #: The fewest rows a final model is refit on when the time budget is short.
 MIN_REFIT_ROWS = 100
+
+#: Strategies that fit in milliseconds on any data skmeta takes, tried in
+#: this order as the model of last resort of a fit with a time budget.
+FALLBACK_STRATEGIES = ("logistic_regression", "gaussian_nb", "ridge", "huber")
+
+#: The most rows the model of last resort is fitted on (its fit must stay
+#: negligible whatever the size of the data).
+FALLBACK_ROWS = 2000
 
 #: Folds of ``cv="auto"`` by task family. Chosen on the selection benchmark
 #: (held-out datasets, ``benchmarks/bench_selection.py --skmeta-cv``): with
@@ -100,17 +114,28 @@ EXPECTED_FAILED_CHECKS = {
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
-def _refit(strategy, config, X, y, sample_weight=None):
-    """Fit a configuration on all the rows; returns (model, error message)."""
+def _refit(strategy, config, X, y, sample_weight=None, n_threads=1):
+    """Fit a configuration on all the rows with at most ``n_threads`` native
+    threads; returns (model, error message)."""
     # The search already judged this configuration on its scores; warnings
     # such as an MLP's ConvergenceWarning would only repeat what it saw.
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), limited_threads(n_threads):
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = strategy.build(config, n_rows=len(y))
             return fit_model(model, X, y, sample_weight), ""
     except Exception as exc:  # a member that fails is dropped, see _fit_final_model
         return None, f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _prediction_error(model, dataset, n_rows=10):
+    """Why ``model`` cannot predict the first rows of ``dataset`` ("" if it can)."""
+    rows = take_rows(dataset, np.arange(min(n_rows, dataset.n_samples)))
+    try:
+        _check_predictions(np.asarray(model.predict(rows.X)), rows.n_samples, rows.task)
+    except Exception as exc:  # a model of last resort that cannot predict is none
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return ""
 
 
 class _BaseMetaEstimator(BaseEstimator):
@@ -318,6 +343,7 @@ class _BaseMetaEstimator(BaseEstimator):
         dataset = self._dataset(table, y, sample_weight)
         task = dataset.task
         seed = self._seed()
+        self.n_jobs_ = usable_n_jobs(self.n_jobs)
         scoring = check_scoring_name(self.scoring, task)
         # A path is read; a missing one is created only to store this fit.
         learner = resolve_meta_learner(self.knowledge_base,
@@ -335,7 +361,8 @@ class _BaseMetaEstimator(BaseEstimator):
                 f"{family} datasets for a warm start.",
                 UserWarning, stacklevel=3,
             )
-        metafeatures = learner.metafeatures_of(dataset)
+        with limited_threads(self.n_jobs_):  # its landmarkers fit models
+            metafeatures = learner.metafeatures_of(dataset)
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(cv, Integral) or hasattr(cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
@@ -389,9 +416,12 @@ class _BaseMetaEstimator(BaseEstimator):
             search.X, search.y, task, splits, scoring,
             keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
             n_refit_rows=dataset.n_samples, timeout=self.timeout,
-            predict_seconds=predict_seconds, n_jobs=self.n_jobs,
+            predict_seconds=predict_seconds, n_jobs=self.n_jobs_,
             sample_weight=search.sample_weight, promotion_margin=self.promotion_margin_,
         )
+        fallback = None
+        if self.time_budget is not None:
+            fallback = self._fit_fallback(portfolio, dataset, seed, predict_seconds)
         trace = run_adjuster(
             adjuster, race, self.n_evaluations,
             batch_size=self.batch_size, should_stop=race.should_stop,
@@ -405,9 +435,12 @@ class _BaseMetaEstimator(BaseEstimator):
             adjuster.policy.probabilities(), index=[s.name for s in portfolio],
             name="probability",
         )
-        self._check_some_succeeded(race)
-        self._log("search done; refitting", clock)
-        self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
+        if race.best() is None and fallback is not None:
+            self._keep_fallback(*fallback)
+        else:
+            self._check_some_succeeded(race)
+            self._log("search done; refitting", clock)
+            self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
         self._log(f"final model of {len(self.ensemble_)} members on "
                   f"{self.n_refit_samples_} rows", clock)
         if self.update_knowledge:
@@ -440,7 +473,7 @@ class _BaseMetaEstimator(BaseEstimator):
                     final = take_rows(dataset, rows)
             began = time.perf_counter()
             model, error = _refit(proposal.strategy, proposal.config, final.X, final.y,
-                                  final.sample_weight)
+                                  final.sample_weight, self.n_jobs_)
             trace.append({
                 "evaluation": len(trace), "step": proposal.step,
                 "strategy": proposal.strategy.name, "config": proposal.config,
@@ -469,6 +502,70 @@ class _BaseMetaEstimator(BaseEstimator):
         self.best_strategy_ = trace[last]["strategy"]
         self.best_params_ = dict(trace[last]["config"])
         self.best_score_ = float("nan")
+        self.estimator_ = model
+
+    def _fit_fallback(self, portfolio, dataset, seed, predict_seconds):
+        """The model of last resort of a budgeted fit, fitted before the search.
+
+        The cost model can underpredict a strategy badly (extra trees on
+        wide sparse data), so that the whole budget goes to proposals that
+        never finish. A strategy of :data:`FALLBACK_STRATEGIES` (else the
+        portfolio's cheapest by the cost model) is fitted on at most
+        :data:`FALLBACK_ROWS` rows whatever is predicted, and kept in case
+        no evaluation of the search completes.
+
+        Returns
+        -------
+        (strategy, config, model, n_rows, seconds) or None
+            None when no strategy of the portfolio could be fitted.
+        """
+        by_name = {s.name: s for s in portfolio}
+        ranked = [by_name[n] for n in FALLBACK_STRATEGIES if n in by_name]
+        if not ranked:
+            seconds = {s.name: predict_seconds(s.name, s.default_config())
+                       for s in portfolio}
+            cheapest = min(portfolio, key=lambda s: (not np.isfinite(seconds[s.name]),
+                                                     seconds[s.name]))
+            ranked = [cheapest]
+        rows = subsample_indices(dataset, FALLBACK_ROWS, seed)
+        data = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
+        for strategy in ranked:
+            config = strategy.default_config()
+            began = time.perf_counter()
+            model, error = _refit(strategy, config, data.X, data.y, data.sample_weight,
+                                  self.n_jobs_)
+            error = error or _prediction_error(model, data)
+            if not error:
+                return strategy, config, model, data.n_samples, time.perf_counter() - began
+            self._log(f"fallback {strategy.name} failed: {error}")
+        return None
+
+    def _keep_fallback(self, strategy, config, model, n_rows, seconds):
+        """No evaluation completed in the time budget: the model of last
+        resort (:meth:`_fit_fallback`) is the final model, with a warning."""
+        warnings.warn(
+            f"no evaluation finished within time_budget={self.time_budget:g} s, so "
+            f"the final model is the fallback {strategy.name} (default settings, "
+            f"{n_rows} rows) fitted before the search; raise time_budget for a "
+            "searched model.",
+            UserWarning, stacklevel=3,
+        )
+        index = len(self.trace_)
+        row = {"evaluation": index, "strategy": strategy.name, "config": config,
+               "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
+               "status": "ok", "error": "", "fit_seconds": seconds,
+               "predict_seconds": 0.0}
+        self.trace_ = pd.concat([self.trace_, pd.DataFrame([row])], ignore_index=True)
+        self.refit_errors_ = {}
+        self.n_refit_samples_ = n_rows
+        self.ensemble_ = pd.DataFrame({"evaluation": [index], "strategy": [strategy.name],
+                                       "config": [config], "weight": [1.0]})
+        self.best_index_ = index
+        self.best_strategy_ = strategy.name
+        self.best_params_ = dict(config)
+        self.best_score_ = float("nan")
+        if not is_classifier(self):
+            self.target_guard_ = None  # no out-of-fold predictions to choose it
         self.estimator_ = model
 
     def _check_some_succeeded(self, race):
@@ -505,9 +602,12 @@ class _BaseMetaEstimator(BaseEstimator):
         if self.ensemble_size == 1 or len(ok) == 1:
             return [(ok[0], 1.0)]
         classes = np.unique(search.y) if search.task != "regression" else None
+        best_refit = race.refit_seconds(records[ok[0]])
         weights = ensemble_selection(
             [records[i].result.oof_predictions for i in ok], search.y, search.task,
             scoring, self.ensemble_size, classes, search.sample_weight,
+            # Picks stop while the time left still holds the best one's refit.
+            should_stop=lambda: race.clock.left() <= best_refit,
         )
         members = [(i, w) for i, w in zip(ok, weights) if w > 0]
         return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))
@@ -581,15 +681,22 @@ class _BaseMetaEstimator(BaseEstimator):
             dataset, race, self._ensemble_members(race, search, scoring), seed)
         final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
         self.n_refit_samples_ = final.n_samples
+        self._log("refitting " + ", ".join(
+            f"#{i} {self.trace_.at[i, 'strategy']} (predicted "
+            f"{race.refit_seconds(records[i]):.2f} s)" for i, _ in members), clock)
+
+        # Workers are started for the refit only where the search's were:
+        # with a budget, starting them may cost more than the fits.
+        parallel = race.clock.budget is None or race.workers_started
 
         def refit(indices):
             # One model is fitted here: a worker would only add the cost of
-            # sending it back.
-            n_jobs = 1 if len(indices) == 1 else self.n_jobs
+            # sending it back. The n_jobs cores are shared among the fits.
+            n_jobs = min(len(indices), self.n_jobs_) if parallel else 1
             return Parallel(n_jobs=n_jobs)(
                 delayed(_refit)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                    final.X, final.y, final.sample_weight,
+                    final.X, final.y, final.sample_weight, self.n_jobs_ // n_jobs,
                 )
                 for i in indices
             )
@@ -851,9 +958,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         keeps the ensemble members that fit in the time left (on fewer rows,
         with a warning, if not even the best does). While no evaluation has
         succeeded, the cheapest candidates predicted at least as good as the
-        median are tried next, so that a model is found whenever one can be
-        fit in the time. If none can, ``fit`` raises an error that says so.
-        The clock only stops work, so a longer budget runs the same
+        median are tried next. Whatever the cost model predicts, a model of
+        last resort (logistic regression, naive Bayes or ridge with default
+        settings, on at most 2,000 rows) is fitted before the search; if no
+        evaluation completes in the time, it is the final model, with a
+        warning. The clock only stops work, so a longer budget runs the same
         proposals and more of them.
     timeout : float, optional
         Seconds one evaluation may take; each of its ``cv`` folds gets an
@@ -897,6 +1006,10 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         settings are learned again only once the knowledge base has grown by
         a fifth (or on ``MetaLearner.relearn_settings()``).
     n_jobs : int, optional
+        Workers of the search and the final refit (None: 1, -1: every
+        core), at most the usable cores (more are capped, with a warning).
+        Every fit uses at most this many native (BLAS, OpenMP) threads in
+        all.
     random_state : int, RandomState or None
     verbose : int, default=0
 
@@ -941,6 +1054,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         otherwise).
     n_refit_samples_ : int
         Rows the final model was fit on.
+    n_jobs_ : int
+        Workers the fit used: ``n_jobs`` capped at the usable cores.
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray

@@ -24,7 +24,8 @@ Time (with a budget). The search keeps back what the final refit will need
 whose folds are not all predicted to finish in the time left (the knowledge
 base's cost model for a proposal's first fold, calibrated on the folds this
 fit has measured; the proposal's own first fold for its others), and runs a
-fold that might not finish in a worker process killed at the search's
+fold that might not finish (any fold, until one has checked the cost model on
+this data) in a worker process killed at the search's
 deadline — or, while no proposal is complete, at half the time left, so that
 a first pick that hangs leaves time for the cheap fallbacks that follow it. The clock
 only ever stops work: it never changes what is proposed next, so a longer
@@ -65,6 +66,11 @@ IDLE_BATCHES = 3
 #: Share of the time budget kept back at the end of a search, for fusing the
 #: final model and for a fold that runs past its predicted seconds.
 FINAL_SHARE = 0.05
+
+#: With a budget, the search's ``n_jobs`` workers are started only when that
+#: (about as long as starting a killable worker) takes at most this share of
+#: the search's time left; until then folds run in this process.
+PARALLEL_START_SHARE = 0.25
 
 #: Refit seconds are predicted from fold timings with this margin (fit time
 #: grows a little faster than the rows).
@@ -225,6 +231,7 @@ class FoldRace:
         # Folds preprocessed once per recipe, for the folds run in this process.
         self._fold_cache = FoldCache()
         self._idle_batches = 0  # consecutive batches of which nothing started
+        self.workers_started = False  # the n_jobs workers (see _n_workers)
         # (strategy, measured / predicted seconds) of first folds.
         self._calibration = []
 
@@ -318,7 +325,11 @@ class FoldRace:
                 return _Fold(proposal, index, None,
                              f"predicted to need {needed:.3g} s with {left:.3g} s "
                              "left of the time budget")
-            if not math.isfinite(predicted) or predicted > RISKY_FRACTION * left:
+            risky = not math.isfinite(predicted) or predicted > RISKY_FRACTION * left
+            # Until a fold of this fit has been measured, the cost model is
+            # unchecked on this data (it can be off by a hundredfold).
+            unchecked = not self._calibration
+            if risky or unchecked:
                 if self.best() is None:
                     # No model yet: a fold that may hang gets part of the
                     # time, so that cheaper proposals can still follow.
@@ -327,6 +338,8 @@ class FoldRace:
                     # Starting the worker cannot be interrupted: not in the
                     # last moments of a budget.
                     if not worker_ready() and start_up_seconds() > 0.5 * left:
+                        if not risky:  # then the cost model's word is taken
+                            return _Fold(proposal, index, limit)
                         return _Fold(proposal, index, None,
                                      f"a worker process that can stop it takes about "
                                      f"{start_up_seconds():.2g} s to start, {left:.3g} s "
@@ -335,9 +348,17 @@ class FoldRace:
         return _Fold(proposal, index, limit)
 
     def _n_workers(self):
-        if self.n_jobs is None:
+        """Workers of the next batch: ``n_jobs``, but with a budget one (this
+        process) until the cost model is checked and while starting the
+        workers would take more than :data:`PARALLEL_START_SHARE` of the
+        search's time left (a worker starts as slowly as a killable one)."""
+        n_workers = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
+        if n_workers == 1 or self.clock.budget is None or self.workers_started:
+            return n_workers
+        if (not self._calibration
+                or start_up_seconds() > PARALLEL_START_SHARE * self.search_left()):
             return 1
-        return effective_n_jobs(self.n_jobs)
+        return n_workers
 
     def _run(self, todo):
         """Run (proposal, fold index, predicted seconds, refit seconds)
@@ -364,6 +385,7 @@ class FoldRace:
                 if not folds[-1].skip:
                     queued += predicted if math.isfinite(predicted) else 0.0
             run = [f for f in folds if not f.skip]
+            self.workers_started = True  # joblib keeps them for the next batch
             results = Parallel(n_jobs=self.n_jobs)(
                 delayed(_run_fold)(*self._fold_job(f)) for f in run
             )
