@@ -1,0 +1,229 @@
+"""Knowledge bases as stored state: opening, caching, concurrent writers, imports.
+
+Every test runs the real thing: SQLite files, subprocesses, real gzip bombs.
+
+- Loading a pickled model creates no file (the knowledge base it names is
+  opened only when needed, never created).
+- Only regular files (or a missing path, for writers) are knowledge bases.
+- Several processes write to one file at once without crashing or losing
+  an evaluation (nothing but SQLite ever opens a live database file).
+- A knowledge base on read-only storage can be read.
+"""
+
+import json
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from skmeta import KnowledgeBase, MetaLearner
+from skmeta.knowledge.opening import open_knowledge_base_path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def _run_python(code, cwd, timeout=300):
+    """Run ``code`` in a new Python process in ``cwd``; fail with its stderr."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)])}
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _document(learner, families=("binary", "multiclass", "regression"), tag=""):
+    """The export of the session learner's knowledge base, for some tasks only,
+    its dataset ids prefixed with ``tag`` (equal counts, another content)."""
+    document = learner.knowledge_base_.to_dict()
+    datasets = [{**d, "dataset_id": tag + d["dataset_id"]}
+                for d in document["datasets"] if d["task"] in families]
+    ids = {d["dataset_id"] for d in datasets}
+    evaluations = [{**e, "dataset_id": tag + e["dataset_id"]}
+                   for e in document["evaluations"]]
+    return {**document, "datasets": datasets, "properties": {},
+            "evaluations": [e for e in evaluations if e["dataset_id"] in ids]}
+
+
+def _write_json(path, document):
+    Path(path).write_text(json.dumps(document))
+    return path
+
+
+# -- loading a model creates nothing ------------------------------------------------
+
+def test_unpickling_a_model_creates_no_knowledge_base_file(tmp_path):
+    fitted_in, loaded_in = tmp_path / "fit", tmp_path / "load"
+    fitted_in.mkdir()
+    loaded_in.mkdir()
+    _run_python("""
+        import pickle
+        from helpers import classification_data, small_learner
+        from skmeta import MetaClassifier
+        learner = small_learner(knowledge_base="kb.sqlite")  # relative
+        X, y = classification_data()
+        model = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+                               ensemble_size=1, random_state=0).fit(X, y)
+        with open("model.pkl", "wb") as file:
+            pickle.dump(model, file)
+        with open("learner.pkl", "wb") as file:
+            pickle.dump(learner, file)
+    """, cwd=fitted_in)
+    for companion in fitted_in.glob("kb.sqlite*"):
+        companion.unlink()
+    before = sorted(p.name for p in fitted_in.iterdir())
+
+    _run_python(f"""
+        import pickle
+        from helpers import classification_data
+        X, y = classification_data()
+        with open({str(fitted_in / "model.pkl")!r}, "rb") as file:
+            model = pickle.load(file)
+        with open({str(fitted_in / "learner.pkl")!r}, "rb") as file:
+            learner = pickle.load(file)
+        assert (model.predict(X) == y).mean() > 0.5
+        try:  # needs the knowledge base, which is gone: a clear error
+            learner.recommend(X, y, k=2)
+        except FileNotFoundError as exc:
+            assert "kb.sqlite no longer exists" in str(exc), exc
+        else:
+            raise AssertionError("recommend ran without its knowledge base")
+    """, cwd=loaded_in)
+
+    assert list(loaded_in.iterdir()) == []
+    assert sorted(p.name for p in fitted_in.iterdir()) == before
+
+
+def test_an_unpickled_knowledge_base_opens_its_file_when_used(tmp_path, learner):
+    path = tmp_path / "kb.sqlite"
+    KnowledgeBase.from_dict(_document(learner), into=path).close()
+    copy = pickle.loads(pickle.dumps(KnowledgeBase(path)))
+    assert len(copy) == len(learner.knowledge_base_)
+    copy.close()
+
+    for companion in tmp_path.glob("kb.sqlite*"):
+        companion.unlink()
+    missing = pickle.loads(pickle.dumps(KnowledgeBase(path)))
+    for companion in tmp_path.glob("kb.sqlite*"):
+        companion.unlink()
+    with pytest.raises(FileNotFoundError, match=r"kb\.sqlite no longer exists"):
+        len(missing)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- only regular files are knowledge bases --------------------------------------------
+
+def _special_file(kind, folder):
+    path = folder / f"{kind}.sqlite"
+    if kind == "device":
+        return Path("/dev/null")
+    if kind == "link_to_device":
+        path.symlink_to("/dev/null")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        path.symlink_to(path)
+    return path
+
+
+@pytest.mark.parametrize("create", [False, True], ids=["read", "write"])
+@pytest.mark.parametrize("kind", ["device", "link_to_device", "fifo", "loop"])
+def test_only_a_regular_file_is_a_knowledge_base(tmp_path, kind, create):
+    path = _special_file(kind, tmp_path)
+    journal = Path(f"{os.path.realpath('/dev/null')}-journal")
+    existed = journal.exists()
+    try:
+        with pytest.raises(ValueError, match=r"not a regular file|symbolic links"):
+            open_knowledge_base_path(path, create=create)
+        with pytest.raises(ValueError, match=r"not a regular file|symbolic links"):
+            KnowledgeBase(path)
+        assert journal.exists() == existed
+        assert sorted(tmp_path.iterdir()) == ([] if kind == "device" else [path])
+    finally:
+        if journal.exists() and not existed:
+            journal.unlink()
+
+
+# -- concurrent writers ----------------------------------------------------------------
+
+#: Writer ``i`` fits ``i + 1`` times, so that writers end (and close their
+#: connections) while others still write.
+N_WRITERS = 4
+
+_WRITER = """
+    import json, sys
+    from helpers import classification_data
+    from skmeta import MetaClassifier
+    writer = int(sys.argv[1])
+    expected = {}
+    for fit in range(writer + 1):
+        X, y = classification_data(60, seed=100 + 10 * writer + fit)
+        model = MetaClassifier(knowledge_base=%(path)r, update_knowledge=True,
+                               n_evaluations=3, cv=2, ensemble_size=1,
+                               portfolio=["gaussian_nb", "knn", "logistic_regression"],
+                               random_state=fit).fit(X, y)
+        trace = model.trace_
+        expected[str(fit)] = int((trace["promoted"] | trace["status"].eq("error")).sum())
+    print(json.dumps(expected))
+"""
+
+
+def test_concurrent_writers_store_every_evaluation(tmp_path, learner):
+    path = tmp_path / "kb.sqlite"
+    KnowledgeBase.from_dict(_document(learner), into=path).close()
+    with closing(sqlite3.connect(path)) as conn:
+        before = conn.execute("SELECT count(*) FROM evaluations").fetchone()[0]
+    script = textwrap.dedent(_WRITER % {"path": str(path)})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(HERE)])}
+    writers = [subprocess.Popen([sys.executable, "-c", script, str(i)], cwd=tmp_path,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for i in range(N_WRITERS)]
+    expected = 0
+    for writer in writers:
+        out, err = writer.communicate(timeout=600)
+        assert writer.returncode == 0, err[-3000:]
+        expected += sum(json.loads(out).values())
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = conn.execute("SELECT count(*) FROM evaluations").fetchone()[0]
+    assert stored - before == expected
+
+
+# -- read-only storage ------------------------------------------------------------------
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder on a tmpfs remounted read-only (as root); skip where that is
+    not possible. Yields the folder and a function that makes it read-only."""
+    folder = tmp_path / "mount"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+
+    def make_read_only():
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+    try:
+        yield folder, make_read_only
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_knowledge_base_on_read_only_storage_can_be_read(read_only_folder, learner):
+    folder, make_read_only = read_only_folder
+    path = folder / "kb.sqlite"
+    KnowledgeBase.from_dict(_document(learner), into=path).close()
+    make_read_only()
+    assert len(open_knowledge_base_path(path)) == len(learner.knowledge_base_)
+    assert sorted(MetaLearner.from_knowledge_base(path).training_ids_) == [
+        "classification", "regression"]
+    with pytest.raises(ValueError, match=r"read-only storage.*copy it"):
+        open_knowledge_base_path(path, create=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["kb.sqlite"]
