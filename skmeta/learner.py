@@ -51,7 +51,7 @@ from skmeta.knowledge import (
     config_key,
 )
 from skmeta.knowledge.checks import usable_evaluations
-from skmeta.knowledge.opening import open_knowledge_base_path
+from skmeta.knowledge.opening import file_identity, open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.racing import RacingPolicy, learn_racing_policy
 from skmeta.selection import (
@@ -1088,34 +1088,28 @@ def resolve_meta_learner(knowledge_base, *, create=False):
     return _learner_for_path(knowledge_base, create)
 
 
-#: Meta-learners fitted for knowledge-base files in this process, by path.
+#: Meta-learners fitted for knowledge-base files in this process: resolved
+#: path -> (file identity, learner).
 _PATH_LEARNERS = {}
-
-
-def _content_signature(kb):
-    """What a knowledge base holds, in a few numbers that change with it."""
-    return tuple(kb._query(
-        "SELECT (SELECT count(*) FROM datasets), (SELECT count(*) FROM evaluations), "
-        "(SELECT coalesce(max(rowid), 0) FROM evaluations)"
-    )[0])
 
 
 def _learner_for_path(path, create=False):
     """The meta-learner of a knowledge-base file, refit only when it changed.
 
-    Fitted meta-models are reused while the file holds the same datasets and
-    evaluations, so estimators pointed at one file pay for the meta-models
+    Fitted meta-models are reused while the file is the same file with the
+    same content (:func:`~skmeta.knowledge.opening.file_identity`: its
+    resolved path, so a relative path means the file it names now, and what
+    it holds), so estimators pointed at one file pay for the meta-models
     once per process.
     """
-    kb = open_knowledge_base(path, create=create)
-    key = str(kb.path)
-    signature = _content_signature(kb)
-    cached = _PATH_LEARNERS.get(key)
-    if cached is not None and cached[0] == signature:
-        kb.close()
+    identity = file_identity(path)
+    cached = _PATH_LEARNERS.get(identity[0]) if identity else None
+    if cached is not None and cached[0] == identity:
         return cached[1]
-    learner = MetaLearner.from_knowledge_base(kb)
-    _PATH_LEARNERS[key] = (signature, learner)
+    learner = MetaLearner.from_knowledge_base(open_knowledge_base(path, create=create))
+    # Taken once the learner holds the file open (its -wal then exists).
+    identity = file_identity(path)
+    _PATH_LEARNERS[identity[0]] = (identity, learner)
     return learner
 
 

@@ -33,11 +33,13 @@ content is sniffed only after SQLite has refused it as not a database.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
 
-__all__ = ["check_regular_file", "is_export_name", "open_knowledge_base_path"]
+__all__ = ["check_regular_file", "file_identity", "is_export_name",
+           "open_knowledge_base_path"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -91,6 +93,40 @@ def check_regular_file(path):
             "be a knowledge base; give a .sqlite file or a .json export."
         )
     return True
+
+
+def file_identity(path):
+    """Where a knowledge-base file is and what it holds, without opening it
+    with anything but a hash of an export's bytes.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    tuple or None
+        The resolved path first, then for a JSON export a hash of its bytes,
+        for a SQLite file the device, inode, size and modification time of it
+        and of its ``-wal`` file (a commit changes one of them). None when no
+        regular file is there.
+    """
+    if not check_regular_file(path):
+        return None
+    resolved = Path(path).resolve()
+    if is_export_name(resolved):
+        with open(resolved, "rb") as file:
+            return str(resolved), hashlib.file_digest(file, "sha256").hexdigest()
+    stats = []
+    for file in (resolved, resolved.with_name(resolved.name + "-wal")):
+        try:
+            status = os.stat(file)
+        except FileNotFoundError:
+            stats.append(None)
+        else:
+            stats.append((status.st_dev, status.st_ino, status.st_size,
+                          status.st_mtime_ns))
+    return str(resolved), *stats
 
 
 def _special_kind(mode):

@@ -5,6 +5,8 @@ Every test runs the real thing: SQLite files, subprocesses, real gzip bombs.
 - Loading a pickled model creates no file (the knowledge base it names is
   opened only when needed, never created).
 - Only regular files (or a missing path, for writers) are knowledge bases.
+- The per-process learner cache tells files apart by where they are and
+  what they hold, not by the text of their path.
 - Several processes write to one file at once without crashing or losing
   an evaluation (nothing but SQLite ever opens a live database file).
 - A knowledge base on read-only storage can be read.
@@ -24,6 +26,7 @@ import pytest
 
 from skmeta import KnowledgeBase, MetaLearner
 from skmeta.knowledge.opening import open_knowledge_base_path
+from skmeta.learner import resolve_meta_learner
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -49,6 +52,12 @@ def _document(learner, families=("binary", "multiclass", "regression"), tag=""):
                    for e in document["evaluations"]]
     return {**document, "datasets": datasets, "properties": {},
             "evaluations": [e for e in evaluations if e["dataset_id"] in ids]}
+
+
+def _ids(path):
+    """The ids of the datasets the learner of ``path`` learned from."""
+    return sorted(i for ids in resolve_meta_learner(str(path)).training_ids_.values()
+                  for i in ids)
 
 
 def _write_json(path, document):
@@ -148,6 +157,42 @@ def test_only_a_regular_file_is_a_knowledge_base(tmp_path, kind, create):
     finally:
         if journal.exists() and not existed:
             journal.unlink()
+
+
+# -- the learner cache --------------------------------------------------------------
+
+def test_the_learner_cache_tells_json_files_apart(tmp_path, learner):
+    a = _write_json(tmp_path / "a.json", _document(learner, tag="a"))
+    b = _write_json(tmp_path / "b.json", _document(learner, tag="b"))
+    assert {i[0] for i in _ids(a)} == {"a"}
+    assert {i[0] for i in _ids(b)} == {"b"}
+    assert resolve_meta_learner(str(a)) is resolve_meta_learner(str(a))  # cached
+    # Rewritten in place: the new content is read.
+    _write_json(a, _document(learner, tag="c"))
+    assert {i[0] for i in _ids(a)} == {"c"}
+
+
+def test_the_learner_cache_follows_a_relative_path_after_chdir(
+        tmp_path, learner, monkeypatch):
+    for tag in "ab":
+        (tmp_path / tag).mkdir()
+        KnowledgeBase.from_dict(_document(learner, tag=tag),
+                                into=tmp_path / tag / "kb.sqlite").close()
+    monkeypatch.chdir(tmp_path / "a")
+    assert {i[0] for i in _ids("kb.sqlite")} == {"a"}
+    monkeypatch.chdir(tmp_path / "b")
+    assert {i[0] for i in _ids("kb.sqlite")} == {"b"}
+    assert resolve_meta_learner("kb.sqlite") is resolve_meta_learner("kb.sqlite")
+
+
+def test_the_learner_cache_sees_a_sqlite_file_replaced(tmp_path, learner):
+    path = tmp_path / "kb.sqlite"
+    KnowledgeBase.from_dict(_document(learner, tag="a"), into=path).close()
+    assert {i[0] for i in _ids(path)} == {"a"}
+    replacement = tmp_path / "new.sqlite"
+    KnowledgeBase.from_dict(_document(learner, tag="b"), into=replacement).close()
+    os.replace(replacement, path)
+    assert {i[0] for i in _ids(path)} == {"b"}
 
 
 # -- concurrent writers ----------------------------------------------------------------
