@@ -9,9 +9,11 @@ Every test runs the real thing: SQLite files, subprocesses, real gzip bombs.
   what they hold, not by the text of their path.
 - Several processes write to one file at once without crashing or losing
   an evaluation (nothing but SQLite ever opens a live database file).
+- A gzip bomb is refused while decompressing, in little memory.
 - A knowledge base on read-only storage can be read.
 """
 
+import gzip
 import json
 import os
 import pickle
@@ -19,12 +21,14 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from skmeta import KnowledgeBase, MetaLearner
+from skmeta.knowledge.exchange import MAX_DOCUMENT_BYTES, read_document
 from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.learner import resolve_meta_learner
 
@@ -238,6 +242,31 @@ def test_concurrent_writers_store_every_evaluation(tmp_path, learner):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = conn.execute("SELECT count(*) FROM evaluations").fetchone()[0]
     assert stored - before == expected
+
+
+# -- gzip bombs --------------------------------------------------------------------------
+
+def _gzip_bomb(path, size):
+    """A gzip file of ``size`` zero bytes, as concatenated members (built in
+    little memory and time: one member of 1 MiB, repeated)."""
+    member = gzip.compress(bytes(2**20), compresslevel=9)
+    with open(path, "wb") as file:
+        for _ in range(size // 2**20):
+            file.write(member)
+    return path
+
+
+def test_a_gzip_bomb_is_refused_in_little_memory(tmp_path):
+    bomb = _gzip_bomb(tmp_path / "bomb.json.gz", MAX_DOCUMENT_BYTES + 2**20)
+    assert bomb.stat().st_size < 2**21
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"larger than \d+ bytes"):
+            read_document(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
 
 
 # -- read-only storage ------------------------------------------------------------------
