@@ -428,14 +428,24 @@ def _validate_configurations(datasets, evaluations, problems):
 
 
 def _validate_properties(properties, problems):
+    from skmeta.knowledge.checks import setting_problem
+
     rows = []
     for name, value in properties.items():
         try:
-            rows.append(property_row(name, value))
+            row = property_row(name, value)
         except (TypeError, ValueError) as exc:
             message = str(exc).rstrip(".")
             problems.add(message if message.startswith("properties[")
                          else f"properties: {message}")
+            continue
+        # A learned setting a fit reads must be one it can use.
+        problem = setting_problem(row[0], json.loads(row[1]))
+        if problem:
+            problems.add(f"properties[{row[0]!r}] is not a setting skmeta can use: "
+                         f"{problem}")
+        else:
+            rows.append(row)
     return sorted(rows)
 
 

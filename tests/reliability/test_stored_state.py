@@ -11,18 +11,23 @@ Every test runs the real thing: SQLite files, subprocesses, real gzip bombs.
   an evaluation (nothing but SQLite ever opens a live database file).
 - A gzip bomb is refused while decompressing, in little memory.
 - A knowledge base on read-only storage can be read.
+- Every stored value a fit reads (learned settings, meta-features, timings)
+  is checked on import and again when read: an unusable one is refused on
+  import, and skipped with a warning naming it when it is already stored.
 """
 
 import gzip
 import json
 import os
 import pickle
+import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import tracemalloc
-from contextlib import closing
+from contextlib import closing, redirect_stderr, redirect_stdout
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -30,7 +35,7 @@ import pytest
 from skmeta import KnowledgeBase, MetaLearner
 from skmeta.knowledge.exchange import MAX_DOCUMENT_BYTES, read_document
 from skmeta.knowledge.opening import open_knowledge_base_path
-from skmeta.learner import resolve_meta_learner
+from skmeta.learner import RACING_VERSION, SETTINGS_VERSION, resolve_meta_learner
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -43,6 +48,14 @@ def _run_python(code, cwd, timeout=300):
                           env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def _run_cli(main, argv):
+    """``skmeta argv`` in this process: its stdout and stderr."""
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        main(argv)
+    return out.getvalue(), err.getvalue()
 
 
 def _document(learner, families=("binary", "multiclass", "regression"), tag=""):
@@ -301,3 +314,115 @@ def test_a_knowledge_base_on_read_only_storage_can_be_read(read_only_folder, lea
     with pytest.raises(ValueError, match=r"read-only storage.*copy it"):
         open_knowledge_base_path(path, create=True)
     assert sorted(p.name for p in folder.iterdir()) == ["kb.sqlite"]
+
+
+# -- stored values a fit reads: validated on import and when read ------------------------
+
+def _first(document, task):
+    return next(d["dataset_id"] for d in document["datasets"] if d["task"] == task)
+
+
+def _setting(name, key, values):
+    def change(document):
+        n_datasets = sum(d["task"] != "regression" for d in document["datasets"])
+        version = SETTINGS_VERSION if key == "settings" else RACING_VERSION
+        document["properties"] = {name: {key: values, "n_datasets": n_datasets,
+                                         "version": version}}
+    return change
+
+
+def _huge_metafeatures(document):
+    dataset = next(d for d in document["datasets"] if d["task"] == "binary")
+    dataset["metafeatures"] = {name: 1e308 for name in dataset["metafeatures"]}
+
+
+def _huge_fit_seconds(document):
+    dataset_id = _first(document, "binary")
+    for evaluation in document["evaluations"]:
+        if evaluation["dataset_id"] == dataset_id:
+            evaluation["fit_seconds"] = 1e308
+
+
+#: id -> (change of a document, what names the record).
+UNUSABLE = {
+    "adjuster settings with an extra key": (
+        _setting("adjuster_settings.classification", "settings",
+                 {"temperature": 0.1, "bogus": 1.0}),
+        r"adjuster_settings\.classification.*bogus"),
+    "adjuster settings with a negative temperature": (
+        _setting("adjuster_settings.classification", "settings", {"temperature": -1.0}),
+        r"adjuster_settings\.classification.*temperature"),
+    "a racing policy with an extra key": (
+        _setting("racing_policy.classification", "policy",
+                 {"bounds": [1000], "margins": [1.0, 0.5], "extra": 1}),
+        r"racing_policy\.classification.*extra"),
+    "a racing policy with a negative margin": (
+        _setting("racing_policy.classification", "policy",
+                 {"bounds": [1000], "margins": [-1.0, 0.5]}),
+        r"racing_policy\.classification.*margins"),
+    "meta-features at 1e308": (_huge_metafeatures, r"meta-?features?.*1e\+308"),
+    "fit_seconds at 1e308": (_huge_fit_seconds, r"fit_seconds.*1e\+308"),
+}
+
+
+def _unusable_document(learner, case):
+    document = _document(learner)
+    change, _ = UNUSABLE[case]
+    change(document)
+    return document
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_an_import_refuses_a_value_a_fit_cannot_use(learner, case):
+    kb = KnowledgeBase.from_dict(_document(learner))
+    before = kb.to_dict()
+    with pytest.raises(ValueError, match=UNUSABLE[case][1]):
+        kb.import_dict(_unusable_document(learner, case))
+    assert kb.to_dict() == before
+
+
+def _store_unchecked(path, document):
+    """Write a document's rows into a SQLite file as another program could,
+    without skmeta's checks."""
+    KnowledgeBase.from_dict(_document_without_values(document), into=path).close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for name, value in document.get("properties", {}).items():
+            conn.execute("INSERT OR REPLACE INTO properties VALUES (?, ?)",
+                         (name, json.dumps(value)))
+        for dataset in document["datasets"]:
+            conn.execute("UPDATE datasets SET metafeatures = ? WHERE dataset_id = ?",
+                         (json.dumps(dataset["metafeatures"]), dataset["dataset_id"]))
+        conn.execute("UPDATE evaluations SET fit_seconds = 1e308 WHERE dataset_id IN "
+                     "(SELECT value FROM json_each(?))", (json.dumps(sorted(
+                         {e["dataset_id"] for e in document["evaluations"]
+                          if e["fit_seconds"] > 1e300})),))
+
+
+def _document_without_values(document):
+    """The document with nothing stored that the checks would refuse."""
+    return {**document, "properties": {},
+            "datasets": [{**d, "metafeatures": {}} for d in document["datasets"]],
+            "evaluations": [{**e, "fit_seconds": min(e["fit_seconds"], 1.0)}
+                            for e in document["evaluations"]]}
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_a_stored_value_a_fit_cannot_use_is_skipped_with_a_warning(
+        tmp_path, learner, case):
+    from skmeta import MetaClassifier
+    from skmeta.cli import main
+
+    from .helpers import classification_data
+
+    path = tmp_path / "kb.sqlite"
+    _store_unchecked(path, _unusable_document(learner, case))
+    match = UNUSABLE[case][1]
+    X, y = classification_data()
+    with pytest.warns(UserWarning, match=match):
+        meta = MetaLearner.from_knowledge_base(path, portfolio=learner.portfolio)
+        model = MetaClassifier(knowledge_base=meta, n_evaluations=3, time_budget=30,
+                               cv=2, ensemble_size=1, random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.5
+
+    out, err = _run_cli(main, ["kb", "check", "--kb", str(path)])
+    assert re.search(match, out + err), out + err
