@@ -51,11 +51,11 @@ def _run_python(code, cwd, timeout=300):
 
 
 def _run_cli(main, argv):
-    """``skmeta argv`` in this process: its stdout and stderr."""
+    """``skmeta argv`` in this process: its exit code, stdout and stderr."""
     out, err = StringIO(), StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        main(argv)
-    return out.getvalue(), err.getvalue()
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
 
 
 def _document(learner, families=("binary", "multiclass", "regression"), tag=""):
@@ -316,6 +316,23 @@ def test_a_knowledge_base_on_read_only_storage_can_be_read(read_only_folder, lea
     assert sorted(p.name for p in folder.iterdir()) == ["kb.sqlite"]
 
 
+def test_the_command_line_reads_and_refuses_to_write_read_only_storage(
+        read_only_folder, learner):
+    from skmeta.cli import main
+
+    folder, make_read_only = read_only_folder
+    path = folder / "kb.sqlite"
+    export = _write_json(folder.parent / "export.json", _document(learner))
+    KnowledgeBase.from_dict(_document(learner), into=path).close()
+    make_read_only()
+    code, out, err = _run_cli(main, ["kb", "info", "--kb", str(path)])
+    assert code == 0 and "datasets:" in out and not err
+    code, out, err = _run_cli(main, ["kb", "import", str(export), "--kb", str(path)])
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert re.match(r"skmeta kb import: error: .*kb\.sqlite is on read-only storage, "
+                    r"where evaluations cannot be stored; copy it", err), err
+
+
 # -- stored values a fit reads: validated on import and when read ------------------------
 
 def _first(document, task):
@@ -424,5 +441,5 @@ def test_a_stored_value_a_fit_cannot_use_is_skipped_with_a_warning(
                                cv=2, ensemble_size=1, random_state=0).fit(X, y)
     assert model.score(X, y) > 0.5
 
-    out, err = _run_cli(main, ["kb", "check", "--kb", str(path)])
-    assert re.search(match, out + err), out + err
+    code, out, err = _run_cli(main, ["kb", "check", "--kb", str(path)])
+    assert code == 1 and re.search(match, out), out + err
