@@ -443,3 +443,24 @@ def test_a_stored_value_a_fit_cannot_use_is_skipped_with_a_warning(
 
     code, out, err = _run_cli(main, ["kb", "check", "--kb", str(path)])
     assert code == 1 and re.search(match, out), out + err
+
+
+def test_a_family_whose_datasets_have_identical_metafeatures_can_be_learned_from(
+        learner):
+    from skmeta import MetaClassifier
+
+    from .helpers import classification_data
+
+    document = _document(learner, ["binary", "multiclass"])
+    first, second = document["datasets"][:2]
+    second["metafeatures"] = dict(first["metafeatures"])
+    ids = {first["dataset_id"], second["dataset_id"]}
+    document = {**document, "datasets": [first, second], "evaluations": [
+        e for e in document["evaluations"] if e["dataset_id"] in ids]}
+    meta = MetaLearner.from_knowledge_base(KnowledgeBase.from_dict(document),
+                                           portfolio=learner.portfolio)
+    X, y = classification_data()
+    model = MetaClassifier(knowledge_base=meta, n_evaluations=3, time_budget=30, cv=2,
+                           ensemble_size=1, random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.5
+    assert len(meta.recommend(X, y, k=2)) == 2
