@@ -298,7 +298,8 @@ def connect(path, *, create=True, read_only=False):
         _check_application(conn, where)
     except sqlite3.OperationalError as exc:  # locked, read-only, disk full
         conn.close()
-        if exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+        primary = exc.sqlite_errorcode & 0xFF  # without the extended code
+        if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
             raise ValueError(_unwritable_folder(path, exc)) from None
         raise
     except sqlite3.DatabaseError as exc:  # not a database, or a corrupt one

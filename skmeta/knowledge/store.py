@@ -207,8 +207,9 @@ class KnowledgeBase:
     A KnowledgeBase pickles (and ``copy.deepcopy``-s, so ``sklearn.clone`` of
     an estimator holding one works): a file knowledge base as its absolute
     path (the copy opens the same file when first used, and never creates
-    it: loading a pickled model creates no file), an in-memory one as its content (the JSON
-    document of :meth:`to_dict`), the :meth:`default` one as a reference to
+    it: loading a pickled model creates no file), an in-memory one as its
+    content (the JSON document of :meth:`to_dict`), the :meth:`default` one
+    as a reference to
     the shipped file. Methods are thread-safe; for several processes, give
     each its own KnowledgeBase on the same file.
 

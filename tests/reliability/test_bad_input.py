@@ -716,7 +716,8 @@ CASES += [
     Case("import: adjuster settings with a negative temperature",
          _import("negative_temperature.json"),
          ValueError, r"properties\['adjuster_settings\.classification'\] is not a "
-                     r"setting skmeta can use: settings: temperature must be a positive",
+                     r"setting skmeta can use: settings: temperature must be a "
+                     r"positive",
          kb=True),
     Case("import: meta-features beyond float32", _import("huge_metafeatures.json"),
          ValueError, r"datasets\[0\]\.metafeatures\['[^']+'\] must be at most 1e\+37 "

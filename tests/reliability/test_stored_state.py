@@ -231,7 +231,8 @@ _WRITER = """
                                portfolio=["gaussian_nb", "knn", "logistic_regression"],
                                random_state=fit).fit(X, y)
         trace = model.trace_
-        expected[str(fit)] = int((trace["promoted"] | trace["status"].eq("error")).sum())
+        stored = trace["promoted"] | trace["status"].eq("error")
+        expected[str(fit)] = int(stored.sum())
     print(json.dumps(expected))
 """
 
@@ -257,7 +258,7 @@ def test_concurrent_writers_store_every_evaluation(tmp_path, learner):
     assert stored - before == expected
 
 
-# -- gzip bombs --------------------------------------------------------------------------
+# -- gzip bombs ------------------------------------------------------------------------
 
 def _gzip_bomb(path, size):
     """A gzip file of ``size`` zero bytes, as concatenated members (built in
@@ -282,7 +283,7 @@ def test_a_gzip_bomb_is_refused_in_little_memory(tmp_path):
     assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
 
 
-# -- read-only storage ------------------------------------------------------------------
+# -- read-only storage -----------------------------------------------------------------
 
 @pytest.fixture
 def read_only_folder(tmp_path):
@@ -333,7 +334,7 @@ def test_the_command_line_reads_and_refuses_to_write_read_only_storage(
                     r"where evaluations cannot be stored; copy it", err), err
 
 
-# -- stored values a fit reads: validated on import and when read ------------------------
+# -- stored values a fit reads: validated on import and when read ----------------------
 
 def _first(document, task):
     return next(d["dataset_id"] for d in document["datasets"] if d["task"] == task)
