@@ -50,8 +50,12 @@ from skmeta.knowledge import (
     KnowledgeBase,
     config_key,
 )
-from skmeta.knowledge.checks import usable_evaluations
-from skmeta.knowledge.opening import open_knowledge_base_path
+from skmeta.knowledge.checks import (
+    setting_problem,
+    usable_datasets,
+    usable_evaluations,
+)
+from skmeta.knowledge.opening import file_identity, open_knowledge_base_path
 from skmeta.metafeatures import extract_metafeatures, metafeature_names
 from skmeta.racing import RacingPolicy, learn_racing_policy
 from skmeta.selection import (
@@ -161,6 +165,23 @@ RACING_VERSION = 1
 #: models, the replay grid); settings stored by another version are learned
 #: again.
 SETTINGS_VERSION = 5
+
+
+def _stored_setting(kb, name):
+    """A stored learned setting, or None when absent or unusable: an unusable
+    one is ignored (and learned again) with a warning naming the knowledge
+    base and the property."""
+    value = kb.get_property(name)
+    problem = None if value is None else setting_problem(name, value)
+    if problem is None:
+        return value
+    where = "the in-memory knowledge base" if kb.path is None else str(kb.path)
+    warnings.warn(
+        f"{where} holds the property {name!r}, which skmeta cannot use ({problem}); "
+        "it is ignored and learned again. `skmeta kb check` lists it.",
+        UserWarning, stacklevel=5,
+    )
+    return None
 
 
 def reusable(stored, version, n_datasets):
@@ -616,7 +637,9 @@ class MetaLearner(BaseEstimator):
         its rows from its ``cv``).
         """
         tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
-        ids = datasets.index[datasets["task"].isin(tasks)]
+        datasets = usable_datasets(datasets[datasets["task"].isin(tasks)], stored,
+                                   stacklevel=5)
+        ids = datasets.index
         timed = evaluations[evaluations["dataset_id"].isin(ids)]
         table = _reproducible(stored[stored.index.isin(ids)]).dropna(axis=1, how="all")
         return main_protocol(timed), table, timed
@@ -665,7 +688,7 @@ class MetaLearner(BaseEstimator):
         does not replay the whole knowledge base again);
         :meth:`relearn_settings` learns them again at once (``force``).
         """
-        stored = (kb.get_property(f"adjuster_settings.{family}")
+        stored = (_stored_setting(kb, f"adjuster_settings.{family}")
                   if use_stored and not force else None)
         ids = self.training_ids_[family]
         if reusable(stored, SETTINGS_VERSION, len(ids)):
@@ -807,7 +830,7 @@ class MetaLearner(BaseEstimator):
 
     def _learn_racing(self, kb, family, runs, rows, use_stored, relearn):
         key = f"racing_policy.{family}"
-        stored = kb.get_property(key) if use_stored and not relearn else None
+        stored = _stored_setting(kb, key) if use_stored and not relearn else None
         if reusable(stored, RACING_VERSION, len(rows)):
             return RacingPolicy.from_dict(stored["policy"])
         if len(rows) < MIN_DATASETS_TO_LEARN_SETTINGS:
@@ -1088,34 +1111,28 @@ def resolve_meta_learner(knowledge_base, *, create=False):
     return _learner_for_path(knowledge_base, create)
 
 
-#: Meta-learners fitted for knowledge-base files in this process, by path.
+#: Meta-learners fitted for knowledge-base files in this process: resolved
+#: path -> (file identity, learner).
 _PATH_LEARNERS = {}
-
-
-def _content_signature(kb):
-    """What a knowledge base holds, in a few numbers that change with it."""
-    return tuple(kb._query(
-        "SELECT (SELECT count(*) FROM datasets), (SELECT count(*) FROM evaluations), "
-        "(SELECT coalesce(max(rowid), 0) FROM evaluations)"
-    )[0])
 
 
 def _learner_for_path(path, create=False):
     """The meta-learner of a knowledge-base file, refit only when it changed.
 
-    Fitted meta-models are reused while the file holds the same datasets and
-    evaluations, so estimators pointed at one file pay for the meta-models
+    Fitted meta-models are reused while the file is the same file with the
+    same content (:func:`~skmeta.knowledge.opening.file_identity`: its
+    resolved path, so a relative path means the file it names now, and what
+    it holds), so estimators pointed at one file pay for the meta-models
     once per process.
     """
-    kb = open_knowledge_base(path, create=create)
-    key = str(kb.path)
-    signature = _content_signature(kb)
-    cached = _PATH_LEARNERS.get(key)
-    if cached is not None and cached[0] == signature:
-        kb.close()
+    identity = file_identity(path)
+    cached = _PATH_LEARNERS.get(identity[0]) if identity else None
+    if cached is not None and cached[0] == identity:
         return cached[1]
-    learner = MetaLearner.from_knowledge_base(kb)
-    _PATH_LEARNERS[key] = (signature, learner)
+    learner = MetaLearner.from_knowledge_base(open_knowledge_base(path, create=create))
+    # Taken once the learner holds the file open (its -wal then exists).
+    identity = file_identity(path)
+    _PATH_LEARNERS[identity[0]] = (identity, learner)
     return learner
 
 

@@ -66,23 +66,43 @@ def _cmd_kb_export(args):
 
 
 def _cmd_kb_check(args):
-    from skmeta.knowledge.checks import invalid_evaluations
+    from skmeta.knowledge.checks import (
+        invalid_datasets,
+        invalid_evaluations,
+        invalid_properties,
+    )
 
     kb = _open_knowledge_base(args.kb)
     where = _kb_name(kb, args.kb)
     invalid = invalid_evaluations(kb)
-    if invalid.empty:
+    datasets = invalid_datasets(kb)
+    properties = invalid_properties(kb)
+    if invalid.empty and datasets.empty and not properties:
         print(f"{where}: {_plural(len(kb), 'evaluation')} checked; every "
               "configuration fits its strategy's space")
         return EXIT_OK
-    print(f"{where}: {len(invalid)} of {_plural(len(kb), 'evaluation')} have a "
-          "configuration that does not fit the strategy's space (the meta-models "
-          "leave them out):")
-    _print_invalid(invalid)
-    remove = "skmeta kb remove --invalid" + (f" --kb {args.kb}" if args.kb else "")
-    raise CommandError(
-        f"{_plural(len(invalid), 'invalid evaluation')}; remove them with `{remove}`"
-    )
+    problems = []
+    if not invalid.empty:
+        print(f"{where}: {len(invalid)} of {_plural(len(kb), 'evaluation')} have a "
+              "configuration that does not fit the strategy's space, or timings "
+              "out of range (the meta-models leave them out):")
+        _print_invalid(invalid)
+        remove = "skmeta kb remove --invalid" + (f" --kb {args.kb}" if args.kb else "")
+        problems.append(f"{_plural(len(invalid), 'invalid evaluation')}; remove "
+                        f"them with `{remove}`")
+    for dataset_id, row in datasets.iterrows():
+        print(f"{where}: dataset {row['name']!r} ({dataset_id}) is left out of the "
+              f"meta-models: {row['problem']}")
+    for name, problem in properties.items():
+        print(f"{where}: property {name!r} is ignored (learned again): {problem}")
+    if not (datasets.empty and not properties):
+        count = len(properties)
+        problems.append(
+            f"{_plural(len(datasets), 'unusable dataset')} and {count} unusable "
+            f"propert{'y' if count == 1 else 'ies'}; correct them where the "
+            "knowledge base was made and import it again"
+        )
+    raise CommandError("; ".join(problems))
 
 
 def _cmd_kb_remove(args):

@@ -428,14 +428,24 @@ def _validate_configurations(datasets, evaluations, problems):
 
 
 def _validate_properties(properties, problems):
+    from skmeta.knowledge.checks import setting_problem
+
     rows = []
     for name, value in properties.items():
         try:
-            rows.append(property_row(name, value))
+            row = property_row(name, value)
         except (TypeError, ValueError) as exc:
             message = str(exc).rstrip(".")
             problems.add(message if message.startswith("properties[")
                          else f"properties: {message}")
+            continue
+        # A learned setting a fit reads must be one it can use.
+        problem = setting_problem(row[0], json.loads(row[1]))
+        if problem:
+            problems.add(f"properties[{row[0]!r}] is not a setting skmeta can use: "
+                         f"{problem}")
+        else:
+            rows.append(row)
     return sorted(rows)
 
 
@@ -524,26 +534,50 @@ def read_document(path, *, max_bytes=MAX_DOCUMENT_BYTES):
 
 
 def decode_document(file, source="the document", *, max_bytes=MAX_DOCUMENT_BYTES):
-    """Parse a document from a binary file object (gzip-compressed or not)."""
+    """Parse a document from a seekable binary file object (gzip-compressed or not).
+
+    Its size is checked against ``max_bytes`` before it is read into memory:
+    a gzip file is first decompressed as a stream that keeps nothing and
+    stops at the cap, so a small "gzip bomb" costs little memory.
+    """
     try:
         compressed = file.read(2) == _GZIP_MAGIC
         file.seek(0)
         if compressed:
-            with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
-                data = unzipped.read(max_bytes + 1)
+            size = _unzipped_size(file, max_bytes)
+            file.seek(0)
         else:
-            data = file.read(max_bytes + 1)
+            size = file.seek(0, os.SEEK_END)
+            file.seek(0)
+        if size > max_bytes:
+            raise ValueError(
+                f"{source} is larger than {max_bytes} bytes; not loading it.")
+        if compressed:
+            with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
+                data = unzipped.read()
+        else:
+            data = file.read()
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise ValueError(
             f"{source} is not a valid gzip file (truncated or corrupt): {exc}"
         ) from None
-    if len(data) > max_bytes:
-        raise ValueError(f"{source} is larger than {max_bytes} bytes; not loading it.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{source} is not UTF-8 text: {exc}") from None
     return parse_document(text, source=source)
+
+
+def _unzipped_size(file, max_bytes, chunk=2**20):
+    """The decompressed size of a gzip file, counted up to just past ``max_bytes``."""
+    size = 0
+    with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
+        while size <= max_bytes:
+            read = len(unzipped.read(chunk))
+            if not read:
+                break
+            size += read
+    return size
 
 
 def write_document(document, path):

@@ -45,6 +45,12 @@ MAX_CONFIG_ITEMS = 200
 MAX_ERROR_LENGTH = 10_000
 #: Most cross-validation folds in one evaluation.
 MAX_FOLDS = 1_000
+#: Longest stored time of one fold (fit or predict), in seconds (115 days):
+#: the cost model learns from them, and a larger one is a damaged record.
+MAX_SECONDS = 1e7
+#: Largest magnitude of a stored meta-feature: the meta-models compute in
+#: float32 (largest 3.4e38), where a larger one overflows.
+MAX_METAFEATURE_MAGNITUDE = 1e37
 #: Longest version or timestamp string.
 MAX_SHORT_TEXT_LENGTH = 64
 #: Length of :func:`config_key` (hexadecimal digits of a SHA-256 digest).
@@ -156,7 +162,7 @@ def _check_int(value, name, minimum=_INT64_MIN):
     return value
 
 
-def _check_float(value, name, *, minimum=None, allow_none=False):
+def _check_float(value, name, *, minimum=None, maximum=None, allow_none=False):
     """A finite float (ints accepted); None (and NaN) when ``allow_none``."""
     if type(value) is not float:
         if value is None and allow_none:
@@ -171,6 +177,8 @@ def _check_float(value, name, *, minimum=None, allow_none=False):
         raise ValueError(f"{name} must be a finite number, got {value}.")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:g}, got {value}.")
     return value
 
 
@@ -354,9 +362,10 @@ def _normalize_evaluation(values):
     if status == STATUS_OK and score is None:
         raise ValueError("score must be a finite number when status is 'ok', got null.")
     fold_scores = _fold_scores(values["fold_scores"])
-    fit_seconds = _check_float(values["fit_seconds"], "fit_seconds", minimum=0.0)
+    fit_seconds = _check_float(values["fit_seconds"], "fit_seconds", minimum=0.0,
+                               maximum=MAX_SECONDS)
     predict_seconds = _check_float(
-        values["predict_seconds"], "predict_seconds", minimum=0.0
+        values["predict_seconds"], "predict_seconds", minimum=0.0, maximum=MAX_SECONDS
     )
     error = values["error"]
     if error is None:
@@ -396,7 +405,6 @@ def _row_from_normalized(normalized):
 
 
 _STATUS_SET = frozenset(STATUSES)
-_INF = math.inf
 
 
 def _fast_config_text(config):
@@ -452,8 +460,8 @@ def evaluation_row(values):
         and type(status) is str and status in _STATUS_SET
         and (type(score) is float and score - score == 0.0
              or score is None and status != STATUS_OK)
-        and type(fit_seconds) is float and 0.0 <= fit_seconds < _INF
-        and type(predict_seconds) is float and 0.0 <= predict_seconds < _INF
+        and type(fit_seconds) is float and 0.0 <= fit_seconds <= MAX_SECONDS
+        and type(predict_seconds) is float and 0.0 <= predict_seconds <= MAX_SECONDS
         and type(error) is str and len(error) <= MAX_ERROR_LENGTH
         and type(version) is str and 0 < len(version) <= MAX_SHORT_TEXT_LENGTH
         and type(created_at) is str and len(created_at) <= MAX_SHORT_TEXT_LENGTH
@@ -655,6 +663,11 @@ def _normalize_metafeatures(metafeatures, name="metafeatures"):
                     f"{_describe(value)}."
                 )
             value = float(value)
+        if abs(value) > MAX_METAFEATURE_MAGNITUDE and math.isfinite(value):
+            raise ValueError(
+                f"{name}[{feature!r}] must be at most {MAX_METAFEATURE_MAGNITUDE:g} "
+                f"in magnitude (the meta-models compute in float32), got {value}."
+            )
         normalized[feature] = value if math.isfinite(value) else None
     return normalized
 

@@ -26,6 +26,13 @@ exactly the one the migrations create (an extra trigger, view, table or index,
 or a changed definition), so that a file from elsewhere cannot run SQL of its
 own when skmeta writes to it. SQLite's ``trusted_schema`` is off as well.
 
+Read-only storage
+-----------------
+A file on read-only storage (a read-only mount) is opened read-only: with
+SQLite's ``mode=ro``, or ``immutable=1`` where WAL mode cannot make its
+``-shm`` file (nothing can change a file there). It can be read, not
+written, and is not migrated.
+
 - Version 1: tables ``datasets`` and ``evaluations``.
 - Version 2: table ``properties`` (name, compact JSON value).
 """
@@ -33,8 +40,10 @@ own when skmeta writes to it. SQLite's ``trusted_schema`` is off as well.
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import warnings
+from pathlib import Path
 
 #: Marks a SQLite file as a skmeta knowledge base (``PRAGMA application_id``).
 APPLICATION_ID = 0x736B6D6B  # "skmk"
@@ -42,7 +51,7 @@ APPLICATION_ID = 0x736B6D6B  # "skmk"
 BUSY_TIMEOUT_SECONDS = 60.0
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_SECONDS", "MIGRATIONS", "SCHEMA_VERSION",
-           "connect", "expected_schema"]
+           "connect", "expected_schema", "on_read_only_storage"]
 
 
 # A migration is frozen once released: it spells out its SQL rather than
@@ -210,7 +219,8 @@ def _check_file(conn, where):
         _check_application(conn, where)
         _check_schema(conn, where)
     finally:
-        conn.execute("COMMIT")
+        if conn.in_transaction:  # SQLite ends it on some errors: keep theirs
+            conn.execute("COMMIT")
 
 
 def _enable_wal(conn, where):
@@ -225,28 +235,72 @@ def _enable_wal(conn, where):
         )
 
 
-def connect(path):
-    """Open ``path`` (None: memory) as a skmeta knowledge base, migrated to
-    :data:`SCHEMA_VERSION`; refuse any other file with a ValueError."""
-    where = "the in-memory knowledge base" if path is None else str(path)
-    conn = sqlite3.connect(
-        ":memory:" if path is None else str(path),
-        timeout=BUSY_TIMEOUT_SECONDS,
+def on_read_only_storage(path):
+    """Whether ``path`` (or, when missing, its folder) is on a read-only mount."""
+    path = Path(path)
+    where = path if path.exists() else path.parent
+    try:
+        return bool(os.statvfs(where).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _sqlite_connect(target, uri=False):
+    return sqlite3.connect(
+        target,
+        uri=uri,
+        timeout=BUSY_TIMEOUT_SECONDS,  # concurrent writers wait, up to this long
         isolation_level=None,  # transactions are explicit
         check_same_thread=False,  # a lock in KnowledgeBase serializes threads
     )
+
+
+def _file_uri(path, mode):
+    return f"{Path(path).absolute().as_uri()}?{mode}"
+
+
+def connect(path, *, create=True, read_only=False):
+    """Open ``path`` (None: memory) as a skmeta knowledge base, migrated to
+    :data:`SCHEMA_VERSION`; refuse any other file with a ValueError.
+
+    Parameters
+    ----------
+    path : path-like or None
+    create : bool, default=True
+        Create a missing file; else SQLite itself refuses to, atomically
+        (FileNotFoundError).
+    read_only : bool, default=False
+        Open a file on read-only storage read-only (see the module docstring).
+    """
+    if path is None:
+        conn = _sqlite_connect(":memory:")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn)
+        return conn
+    if read_only:
+        return _connect_read_only(path)
+    where = str(path)
+    try:
+        conn = _sqlite_connect(_file_uri(path, "mode=rwc" if create else "mode=rw"),
+                               uri=True)
+    except sqlite3.OperationalError:
+        if not create and not Path(path).exists():
+            raise FileNotFoundError(f"no such knowledge base: {path}") from None
+        raise
     try:
         # A file's views and triggers may only call harmless SQL functions.
         conn.execute("PRAGMA trusted_schema = OFF")
         _check_file(conn, where)  # before anything is written to it
-        if path is not None:
-            _enable_wal(conn, where)
-            conn.execute("PRAGMA synchronous = FULL")
+        _enable_wal(conn, where)
+        conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn)
         _check_application(conn, where)
-    except sqlite3.OperationalError:  # locked, read-only, disk full: say so as is
+    except sqlite3.OperationalError as exc:  # locked, read-only, disk full
         conn.close()
+        primary = exc.sqlite_errorcode & 0xFF  # without the extended code
+        if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+            raise ValueError(_unwritable_folder(path, exc)) from None
         raise
     except sqlite3.DatabaseError as exc:  # not a database, or a corrupt one
         conn.close()
@@ -255,3 +309,64 @@ def connect(path):
         conn.close()
         raise
     return conn
+
+
+def _unwritable_folder(path, exc):
+    name = Path(path).name
+    return (
+        f"cannot open {path} ({exc}): SQLite keeps {name}-wal and {name}-shm "
+        "beside a knowledge base, so its folder must be writable; make it "
+        "writable, or copy the file to a writable folder."
+    )
+
+
+def _connect_read_only(path):
+    """A read-only connection to a file on read-only storage, checked."""
+    where = str(path)
+    try:
+        conn = _sqlite_connect(_file_uri(path, "mode=ro"), uri=True)
+        try:
+            _check_read_only(conn, where)
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.OperationalError:
+        pass  # a WAL file whose -shm cannot be made here
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise ValueError(
+            f"cannot read {path}: it is on read-only storage and {wal.name} holds "
+            f"writes not yet in it; copy both files to writable storage to read it."
+        )
+    # Immutable: nothing can change a file on read-only storage.
+    conn = _sqlite_connect(_file_uri(path, "immutable=1"), uri=True)
+    try:
+        _check_read_only(conn, where)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_read_only(conn, where):
+    """The checks of :func:`connect`, with no write: the schema must be current."""
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        _check_file(conn, where)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"{where} is not a skmeta knowledge base: {exc}.") from None
+    if version == 0:
+        raise ValueError(f"{where} is an empty database, not a knowledge base.")
+    if version > SCHEMA_VERSION:
+        _migrate(conn)  # says to upgrade skmeta
+    if version < SCHEMA_VERSION:
+        raise ValueError(
+            f"{where} has the older schema version {version} and is on read-only "
+            "storage, where it cannot be upgraded; copy it to writable storage "
+            "to use it."
+        )
+    conn.execute("PRAGMA query_only = ON")

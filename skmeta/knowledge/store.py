@@ -48,7 +48,9 @@ from skmeta.knowledge.schema import (  # noqa: F401 (the names store had)
     _migrate,
     connect,
     expected_schema,
+    on_read_only_storage,
 )
+from skmeta.knowledge.opening import check_regular_file
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "KnowledgeBase"]
 
@@ -169,6 +171,18 @@ def _from_document(document):
     return KnowledgeBase.from_dict(document)
 
 
+def _reopen(location):
+    """A file knowledge base of a pickle or a copy, opened when first used.
+
+    Loading a pickled model opens no file and creates none: the file is
+    opened on first use, never created (see :meth:`KnowledgeBase._connection`).
+    """
+    kb = KnowledgeBase.__new__(KnowledgeBase)
+    kb._attach(None, Path(location))
+    kb._deferred = Path(location)
+    return kb
+
+
 class KnowledgeBase:
     """Every evaluation ever run: datasets, meta-features, strategies, scores.
 
@@ -185,14 +199,17 @@ class KnowledgeBase:
     schema_version : int
         The schema version of the database.
     read_only : bool
-        True for the shared :meth:`default` knowledge base.
+        True for the shared :meth:`default` knowledge base, and for a file
+        on read-only storage (opened with SQLite's read-only modes).
 
     Notes
     -----
     A KnowledgeBase pickles (and ``copy.deepcopy``-s, so ``sklearn.clone`` of
-    an estimator holding one works): a file knowledge base as its path (the
-    copy opens the same file), an in-memory one as its content (the JSON
-    document of :meth:`to_dict`), the :meth:`default` one as a reference to
+    an estimator holding one works): a file knowledge base as its absolute
+    path (the copy opens the same file when first used, and never creates
+    it: loading a pickled model creates no file), an in-memory one as its
+    content (the JSON document of :meth:`to_dict`), the :meth:`default` one
+    as a reference to
     the shipped file. Methods are thread-safe; for several processes, give
     each its own KnowledgeBase on the same file.
 
@@ -221,8 +238,7 @@ class KnowledgeBase:
             path = None
         if path is not None:
             path = Path(path)
-            if path.is_dir():
-                raise ValueError(f"{path} is a folder; give a knowledge base file.")
+            check_regular_file(path)
             if not path.parent.is_dir():
                 raise FileNotFoundError(
                     f"cannot open the knowledge base {path}: the folder "
@@ -236,7 +252,8 @@ class KnowledgeBase:
                     "with KnowledgeBase.from_json(path), or give the database "
                     "another name (e.g. kb.sqlite)."
                 )
-        self._attach(connect(path), path)
+        self._attach(None, path)
+        self._open(path, create=True)
 
     def _attach(self, conn, path, read_only=False):
         self._conn = conn
@@ -244,6 +261,19 @@ class KnowledgeBase:
         self.path = path
         self.read_only = read_only
         self._shared = False
+        self._deferred = None  # the file to open on first use (see _reopen)
+        # Where the file is, whatever the working directory becomes.
+        self._location = None if path is None else path.absolute()
+
+    def _open(self, path, create):
+        read_only = path is not None and on_read_only_storage(path)
+        if read_only and create and not path.exists():
+            raise ValueError(
+                f"cannot create {path}: its folder is on read-only storage; "
+                "give a path on writable storage."
+            )
+        self._conn = connect(path, create=create, read_only=read_only)
+        self.read_only = read_only
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -252,6 +282,7 @@ class KnowledgeBase:
         if self._shared:
             return
         with self._lock:
+            self._deferred = None
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -278,6 +309,8 @@ class KnowledgeBase:
 
     def __repr__(self):
         where = "memory" if self.path is None else str(self.path)
+        if self._deferred is not None:
+            return f"KnowledgeBase({where}, opened when first used)"
         if self._conn is None:
             return f"KnowledgeBase({where}, closed)"
         n_datasets = self._query("SELECT count(*) FROM datasets")[0][0]
@@ -288,7 +321,7 @@ class KnowledgeBase:
         if self._shared:
             return _default_loader(), ()
         if self.path is not None:
-            return KnowledgeBase, (str(self.path),)
+            return _reopen, (str(self._location),)
         if self._conn is None:
             raise ValueError("cannot pickle a closed in-memory knowledge base.")
         return _from_document, (self.to_dict(),)
@@ -297,7 +330,7 @@ class KnowledgeBase:
         if self._shared:
             return self
         if self.path is not None:
-            return KnowledgeBase(self.path)
+            return _reopen(self._location)
         return self.copy()
 
     def __copy__(self):
@@ -308,9 +341,23 @@ class KnowledgeBase:
         return self._query("PRAGMA user_version")[0][0]
 
     def _connection(self):
+        if self._conn is None and self._deferred is not None:
+            self._open_deferred()
         if self._conn is None:
             raise ValueError("the knowledge base is closed.")
         return self._conn
+
+    def _open_deferred(self):
+        """Open the file of a pickle or a copy: it must still be there."""
+        location = self._deferred
+        if not check_regular_file(location):
+            raise FileNotFoundError(
+                f"the knowledge base {location} no longer exists (a loaded model "
+                "or a copy names it); put it back, or give the model another "
+                "knowledge base."
+            )
+        self._open(location, create=False)
+        self._deferred = None
 
     def _query(self, sql, params=()):
         with self._lock:
@@ -318,13 +365,15 @@ class KnowledgeBase:
 
     @contextmanager
     def _transaction(self):
-        if self.read_only:
-            raise ValueError(
-                "this knowledge base is read-only (the shared default one); "
-                "make a writable copy with kb.copy() or kb.copy(path)."
-            )
         with self._lock:
-            conn = self._connection()
+            conn = self._connection()  # knows read_only once opened
+            if self.read_only:
+                which = ("the shared default one" if self._shared
+                         else f"{self.path} is on read-only storage")
+                raise ValueError(
+                    f"this knowledge base is read-only ({which}); "
+                    "make a writable copy with kb.copy() or kb.copy(path)."
+                )
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

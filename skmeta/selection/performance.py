@@ -236,7 +236,9 @@ class PerformanceModel:
         grid = grid.loc[:, grid.notna().mean() >= self.min_coverage]
         self.shared_keys_ = list(grid.columns)
         self.shared_forest_ = None
-        if len(self.shared_keys_) < 2 or len(grid) < 2:
+        # No meta-feature varies (one dataset, or identical ones): nothing
+        # tells the datasets apart, so there is nothing to share.
+        if len(self.shared_keys_) < 2 or len(grid) < 2 or scaled.shape[1] == 0:
             return
         # The few datasets that miss a grid configuration get its mean.
         targets = grid.fillna(grid.mean())

@@ -17,6 +17,7 @@ import contextlib
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -840,6 +841,82 @@ CASES += [
          CliError, r"cannot write .*export\.json \(--kb\): it is the file this "
                    r"command imports"),
 ]
+
+
+# Issue 22 (knowledge bases): special files as --kb, values no fit can use.
+CASES += [
+    Case("skmeta kb info: --kb /dev/null", Cli(["kb", "info", "--kb", "/dev/null"]),
+         CliError, r"/dev/null is a character device, not a regular file, so it "
+                   r"cannot be a knowledge base"),
+    Case("skmeta recommend: --kb a loop of symbolic links",
+         Cli(["recommend", "{csv}", "--target", "label", "--kb", "{root}/loop.sqlite"]),
+         CliError, r"cannot open .*loop\.sqlite as a knowledge base: too many levels "
+                   r"of symbolic links; give a regular file"),
+    Case("skmeta kb import: --kb a FIFO",
+         Cli(["kb", "import", "{export}", "--kb", "{root}/fifo.sqlite"]),
+         CliError, r"fifo\.sqlite is a named pipe \(FIFO\), not a regular file"),
+    Case("skmeta fit: --kb a link to /dev/null",
+         Cli(["fit", "{csv}", "--target", "label", "--kb", "{root}/null_link.sqlite"]),
+         CliError, r"null_link\.sqlite is a character device, not a regular file"),
+    Case("KnowledgeBase: /dev/null", lambda env: KnowledgeBase("/dev/null"),
+         ValueError, r"/dev/null is a character device, not a regular file"),
+    Case("knowledge_base: a link to /dev/null with update_knowledge",
+         lambda env: _classifier(env, knowledge_base=str(env.root / "null_link.sqlite"),
+                                 update_knowledge=True).fit(env.X, env.y),
+         ValueError, r"null_link\.sqlite is a character device, not a regular file"),
+    Case("import: adjuster settings with a negative temperature",
+         _import("negative_temperature.json"),
+         ValueError, r"properties\['adjuster_settings\.classification'\] is not a "
+                     r"setting skmeta can use: settings: temperature must be a "
+                     r"positive",
+         kb=True),
+    Case("import: meta-features beyond float32", _import("huge_metafeatures.json"),
+         ValueError, r"datasets\[0\]\.metafeatures\['[^']+'\] must be at most 1e\+37 "
+                     r"in magnitude", kb=True),
+    Case("skmeta kb import: fit_seconds of 1e308",
+         Cli(["kb", "import", "{root}/huge_seconds.json", "--kb", "{kb}"]),
+         CliError, r"evaluations\[0\]\.fit_seconds must be <= 1e\+07, got 1e\+308",
+         kb=True),
+    Case("search with a stored unusable setting",
+         lambda env: _classifier(env, knowledge_base=str(
+             env.root / "unusable_setting.sqlite")).fit(env.X, env.y),
+         UserWarning, r"unusable_setting\.sqlite holds the property "
+                      r"'adjuster_settings\.classification', which skmeta cannot use "
+                      r"\(settings: temperature must be a positive number"),
+    Case("skmeta kb check: an unusable stored setting",
+         Cli(["kb", "check", "--kb", "{root}/unusable_setting.sqlite"]),
+         CliError, r"0 unusable datasets and 1 unusable property; correct them"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _issue22_store_files(env):
+    """The files of the issue 22 (knowledge bases) rows, in ``env.root``."""
+    from skmeta.learner import SETTINGS_VERSION
+
+    root = env.root
+    (root / "loop.sqlite").symlink_to(root / "loop.sqlite")
+    os.mkfifo(root / "fifo.sqlite")
+    (root / "null_link.sqlite").symlink_to("/dev/null")
+    document = KnowledgeBase(env.kb).to_dict()
+    n_classification = sum(d["task"] != "regression" for d in document["datasets"])
+    setting = {"settings": {"temperature": -1.0}, "n_datasets": n_classification,
+               "version": SETTINGS_VERSION}
+    _write_json(root / "negative_temperature.json", json.dumps(
+        {**document, "properties": {"adjuster_settings.classification": setting}}))
+    dataset = document["datasets"][0]
+    huge = {**dataset, "metafeatures": {n: 1e308 for n in dataset["metafeatures"]}}
+    _write_json(root / "huge_metafeatures.json", json.dumps(
+        {**document, "datasets": [huge, *document["datasets"][1:]]}))
+    slow = {**document["evaluations"][0], "fit_seconds": 1e308, "seed": 98}
+    _write_json(root / "huge_seconds.json", json.dumps(
+        {**document, "evaluations": [slow]}))
+    unusable = root / "unusable_setting.sqlite"
+    shutil.copy(env.kb, unusable)
+    with closing(sqlite3.connect(unusable)) as conn, conn:
+        conn.execute("INSERT INTO properties VALUES (?, ?)",
+                     ("adjuster_settings.classification", json.dumps(setting)))
+
 
 ERRORS = (ValueError, TypeError, FileNotFoundError, UserWarning, CliError)
 
