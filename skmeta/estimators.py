@@ -130,9 +130,11 @@ def _refit(strategy, config, X, y, sample_weight=None, n_threads=1):
 
 def _prediction_error(model, dataset, n_rows=10):
     """Why ``model`` cannot predict the first rows of ``dataset`` ("" if it can)."""
-    rows = take_rows(dataset, np.arange(min(n_rows, dataset.n_samples)))
+    # The rows alone, not a Dataset: the first rows may hold a single class.
+    n_rows = min(n_rows, dataset.n_samples)
+    X = dataset.X.iloc[:n_rows] if hasattr(dataset.X, "iloc") else dataset.X[:n_rows]
     try:
-        _check_predictions(np.asarray(model.predict(rows.X)), rows.n_samples, rows.task)
+        _check_predictions(np.asarray(model.predict(X)), n_rows, dataset.task)
     except Exception as exc:  # a model of last resort that cannot predict is none
         return f"{type(exc).__name__}: {exc}"[:500]
     return ""

@@ -188,3 +188,14 @@ def test_a_model_of_last_resort_that_cannot_predict_is_not_kept(learner):
     with pytest.raises(ValueError, match="every one of the .* evaluations failed"):
         MetaClassifier(knowledge_base=learner, portfolio=portfolio, n_evaluations=3,
                        time_budget=20, random_state=0).fit(X, y)
+
+
+def test_a_budget_on_rows_sorted_by_class_gives_a_model(learner):
+    # The model of last resort is checked on the first rows, which here hold
+    # one class: that check must not need both classes.
+    X, y = classification_data(90)
+    order = np.argsort(y, kind="stable")
+    X, y = X.iloc[order].reset_index(drop=True), y[order]
+    model = MetaClassifier(knowledge_base=learner, n_evaluations=3, time_budget=20,
+                           random_state=0).fit(X, y)
+    assert model.predict(X).shape == (90,)
