@@ -80,6 +80,7 @@ import gzip
 import json
 import math
 import numbers
+import os
 import zlib
 from pathlib import Path
 from typing import NamedTuple
