@@ -34,6 +34,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import KFold, train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from skmeta._threadpools import usable_n_jobs
 from skmeta.adjust import AdjusterSettings, WarmStart, warm_start_from_predictions
 from skmeta.adjust.replay import ReplayProblem, learn_settings
 from skmeta.datasets import Dataset, as_datasets
@@ -348,7 +349,8 @@ class MetaLearner(BaseEstimator):
     max_rows_metafeatures : int, default=10000
         Rows used for meta-features (see :func:`skmeta.extract_metafeatures`).
     n_jobs : int, optional
-        Evaluations run in parallel with joblib (-1: all cores).
+        Evaluations run in parallel with joblib (-1: all cores); more than
+        the usable cores are capped, with a warning.
     random_state : int or None, default=0
         Seeds the configuration grid and the folds. Keep it fixed to resume
         runs and to compare strategies on the same folds.
@@ -498,8 +500,9 @@ class MetaLearner(BaseEstimator):
         for dataset in datasets:
             resolve_portfolio(self.portfolio, dataset.task)
             check_scoring_name(self.scoring, dataset.task)
-        self._store_metafeatures(kb, datasets)
-        self.n_evaluated_, self.n_reused_ = self._run_grid(kb, datasets)
+        n_jobs = usable_n_jobs(self.n_jobs)
+        self._store_metafeatures(kb, datasets, n_jobs)
+        self.n_evaluated_, self.n_reused_ = self._run_grid(kb, datasets, n_jobs)
         self.knowledge_base_ = kb
         self.dataset_ids_ = [d.fingerprint for d in datasets]
         self._fit_meta_models(kb)
@@ -507,7 +510,7 @@ class MetaLearner(BaseEstimator):
             self.adjuster_settings(family)  # learn and store them now
         return self
 
-    def _store_metafeatures(self, kb, datasets):
+    def _store_metafeatures(self, kb, datasets, n_jobs):
         stored = kb.metafeature_names_by_dataset()
         # New datasets, and datasets stored by an extractor with other measures.
         missing = [
@@ -517,7 +520,7 @@ class MetaLearner(BaseEstimator):
         if not missing:
             return
         self._log(f"meta-features of {len(missing)} datasets")
-        tables = Parallel(n_jobs=self.n_jobs)(
+        tables = Parallel(n_jobs=n_jobs)(
             delayed(_metafeatures_of)(d, self.max_rows_metafeatures, self.random_state)
             for d in missing
         )
@@ -550,7 +553,7 @@ class MetaLearner(BaseEstimator):
                         dataset,
                     )
 
-    def _run_grid(self, kb, datasets):
+    def _run_grid(self, kb, datasets, n_jobs):
         seed = -1 if self.random_state is None else int(self.random_state)
         pending = []
         n_reused = 0
@@ -565,7 +568,7 @@ class MetaLearner(BaseEstimator):
                 continue
             pending.append((job, scoring, splits))
         self._log(f"{len(pending)} evaluations to run, {n_reused} already stored")
-        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(_evaluate_job)(job, scoring, splits, self.timeout, seed)
             for job, scoring, splits in pending
         )
@@ -1028,8 +1031,9 @@ class MetaLearner(BaseEstimator):
                     f"dataset {dataset.name!r} was used for meta-training; "
                     "evaluate on held-out datasets only."
                 )
-        self._store_metafeatures(kb, datasets)
-        self._run_grid(kb, datasets)
+        n_jobs = usable_n_jobs(self.n_jobs)
+        self._store_metafeatures(kb, datasets, n_jobs)
+        self._run_grid(kb, datasets, n_jobs)
         metafeatures = kb.metafeatures()
         rows = []
         for dataset in datasets:

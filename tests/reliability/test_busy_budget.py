@@ -199,3 +199,15 @@ def test_a_budget_on_rows_sorted_by_class_gives_a_model(learner):
     model = MetaClassifier(knowledge_base=learner, n_evaluations=3, time_budget=20,
                            random_state=0).fit(X, y)
     assert model.predict(X).shape == (90,)
+
+
+def test_meta_training_caps_n_jobs_at_the_cores():
+    from joblib import cpu_count
+
+    from skmeta import MetaLearner
+
+    from .helpers import PORTFOLIO, small_datasets
+
+    with pytest.warns(UserWarning, match=f"so {cpu_count()} workers are used"):
+        MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=0, cv=2, timeout=None,
+                    n_jobs=cpu_count() + 50, random_state=0).fit(small_datasets()[:2])
