@@ -31,13 +31,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import re
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from skbench.inputs import DEFAULT_CORPUS, keel_family, load_corpus, open_kb
 
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
@@ -49,10 +48,6 @@ from skmeta.selection import (
     normalized_scores,
 )
 from skmeta.strategies import resolve_portfolio
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from build_knowledge_base import DEFAULT_CORPUS, load_corpus  # noqa: E402
 
 #: A fixed slice for the throughput measurement: small and medium datasets of
 #: every task type.
@@ -86,16 +81,6 @@ def throughput(corpus):
           f"(target >= 1.7x) on {len(datasets)} datasets")
 
 
-def _family(name, origin):
-    match = re.search(r"family: ([^)]+)", str(origin))
-    if match:
-        return match.group(1)
-    for base in ("vehicle", "vowel", "led7digit"):
-        if name == f"keel_{base}":
-            return base
-    return name
-
-
 def quality(kb, corpus, seed=0, families=("classification", "regression")):
     manifest = pd.read_csv(Path(corpus) / "manifest.csv").set_index("name")
     datasets = kb.datasets()
@@ -111,7 +96,7 @@ def quality(kb, corpus, seed=0, families=("classification", "regression")):
         table = _reproducible(metafeatures.loc[ids]).dropna(axis=1, how="all")
         family_runs = runs[runs["dataset_id"].isin(ids)]
         groups = {
-            i: _family(datasets.at[i, "name"], manifest["origin"].get(datasets.at[i, "name"]))
+            i: keel_family(datasets.at[i, "name"], manifest["origin"].get(datasets.at[i, "name"]))
             for i in ids
         }
         for held_out in ids:
@@ -217,15 +202,6 @@ def noise_ceiling(kb, results):
               f"folds: {closed(part, 'top1_1', 'sbs_1'):.2f} / {closed(part, 'top1'):.2f} / "
               f"{closed(part, 'top1_3', 'sbs_3'):.2f}")
     return table
-
-
-def open_kb(path):
-    """The knowledge base at ``path`` (SQLite or JSON export; None: the shipped one)."""
-    if path is None:
-        return KnowledgeBase.default()
-    if path.suffix == ".sqlite":
-        return KnowledgeBase(path)
-    return KnowledgeBase.from_json(path)
 
 
 def main(argv=None):

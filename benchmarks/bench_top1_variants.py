@@ -28,23 +28,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from skbench.inputs import DEFAULT_CORPUS, keel_family, open_kb
 from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta.learner import _reproducible
 from skmeta.selection import main_protocol, normalized_scores
 from skmeta.selection.neighbors import MetaFeatureScaler
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_metatrain import _family, open_kb  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from build_knowledge_base import DEFAULT_CORPUS  # noqa: E402
 
 SIZE_MEASURES = {
     "log_n_rows", "log_n_features", "n_classes", "categorical_fraction",
@@ -104,7 +98,7 @@ def load(kb, corpus):
         families[family] = {
             "X": _reproducible(metafeatures.loc[ids]).dropna(axis=1, how="all"),
             "Y": grid.loc[ids],
-            "groups": np.array([_family(n, manifest["origin"].get(n)) for n in names]),
+            "groups": np.array([keel_family(n, manifest["origin"].get(n)) for n in names]),
         }
     return families
 

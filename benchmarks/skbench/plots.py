@@ -1,0 +1,67 @@
+"""The adaptation figures (PNG, matplotlib; skipped with a message without it)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LABELS = {"skmeta-10": "skmeta, 10 evaluations",
+          "skmeta-b30": "skmeta, time_budget=30",
+          "cold-10": "cold start (uniform prior)",
+          "rs-30": "RandomizedSearchCV (portfolio, 30)",
+          "rs-20-cheap": "RandomizedSearchCV (cheap, 20 x 3-fold)"}
+
+
+def _pyplot(path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"matplotlib is not installed: no plot written to {path} "
+              "(pip install matplotlib).")
+        return None
+    return plt
+
+
+def _save(fig, plt, path, what):
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(f"{what} written to {path}")
+
+
+def plot_adaptation(means, n_blocks, path):
+    plt = _pyplot(path)
+    if plt is None:
+        return
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for system, mean in means.items():
+        if len(mean):
+            ax.plot(np.arange(1, len(mean) + 1), mean, marker="o", markersize=3,
+                    label=LABELS.get(system, system))
+    ax.set_xlabel("evaluation")
+    ax.set_ylabel("normalized best CV score so far")
+    ax.set_title(f"Adaptation curve ({n_blocks} dataset-seed pairs)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    _save(fig, plt, path, "adaptation curve")
+
+
+def plot_adaptation_seconds(grid, means, n_blocks, path):
+    plt = _pyplot(path)
+    if plt is None:
+        return
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for system, mean in means.items():
+        if len(mean):
+            ax.step(grid, mean, where="post", label=LABELS.get(system, system))
+    ax.set_xscale("log")
+    ax.set_xlabel("wall seconds since the start of the fit (skmeta: of the search)")
+    ax.set_ylabel("normalized best CV score so far")
+    ax.set_title(f"Adaptation against wall seconds ({n_blocks} dataset-seed pairs)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="lower right")
+    _save(fig, plt, path, "adaptation curve against seconds")
+

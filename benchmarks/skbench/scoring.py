@@ -1,0 +1,178 @@
+"""Scores of the systems: held-out score, normalized score, ranks, adaptation.
+
+Per (dataset, seed) pair, a system's test score is normalized as
+``(score - constant) / (best of all systems - constant)``, the constant
+predictor fit on the same training set; the adaptation curves normalize the
+best cross-validation score so far the same way (see ``PROTOCOL.md``).
+
+>>> holdout_score("regression", [1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+1.0
+>>> best_so_far(np.array([np.nan, 0.5, 0.4, 0.7])).tolist()
+[nan, 0.5, 0.5, 0.7]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.metrics import balanced_accuracy_score, r2_score
+
+
+def holdout_score(task, y_true, y_pred):
+    """The test score: R² for regression, balanced accuracy otherwise."""
+    if task == "regression":
+        return float(r2_score(y_true, y_pred))
+    return float(balanced_accuracy_score(y_true, y_pred))
+
+
+def constant_predictor(task):
+    """The baseline every score is normalized against (most frequent class, mean)."""
+    if task == "regression":
+        return DummyRegressor(strategy="mean")
+    return DummyClassifier(strategy="most_frequent")
+
+
+def complete_blocks(table, systems):
+    """Rows of the (dataset, seed) pairs where every system has a result.
+
+    Pairs whose outer split failed (no constant predictor score) are left out.
+    """
+    table = table[table["system"].isin(systems) & table["constant"].notna()]
+    table = table.drop_duplicates(["dataset", "seed", "system"], keep="last")
+    counts = table.groupby(["dataset", "seed"])["system"].nunique()
+    complete = counts[counts == len(systems)].index
+    keyed = table.set_index(["dataset", "seed"])
+    return keyed.loc[keyed.index.isin(complete)].reset_index()
+
+
+def score_table(rows, systems):
+    """Per system: mean normalized score, mean rank, median, p95 seconds, failures."""
+    scores = rows.pivot(index=["dataset", "seed"], columns="system",
+                        values="score")[systems]
+    constant = rows.groupby(["dataset", "seed"])["constant"].first()
+    best = scores.max(axis=1)
+    gap = best - constant
+    usable = gap > 0
+    normalized = scores.sub(constant, axis=0).div(gap, axis=0)[usable]
+    clipped = int((normalized < -1).sum().sum())
+    normalized = normalized.fillna(0.0).clip(lower=-1.0)
+    ranks = scores.fillna(-np.inf).rank(axis=1, ascending=False, method="average")
+    seconds = rows.pivot(index=["dataset", "seed"], columns="system",
+                         values="seconds")[systems]
+    failures = scores.isna().sum()
+    summary = pd.DataFrame({
+        "mean_normalized": normalized.mean(),
+        "mean_rank": ranks.mean(),
+        "median_seconds": seconds.median(),
+        "p95_seconds": seconds.quantile(0.95),
+        "failures": failures,
+    }).loc[systems]
+    return summary, normalized, ranks, int((~usable).sum()), clipped, seconds
+
+
+def family_of(task):
+    """The task family a report groups by: classification or regression."""
+    return "regression" if task == "regression" else "classification"
+
+def family_summaries(rows, systems):
+    """{"classification": ..., "regression": ..., "overall": ...} -> score_table."""
+    out = {}
+    families = rows["task"].map(family_of)
+    for family in ("classification", "regression"):
+        part = rows[families == family]
+        if not part.empty:
+            out[family] = score_table(part, systems)
+    out["overall"] = score_table(rows, systems)
+    return out
+
+
+def best_so_far(curve):
+    """The best score after each evaluation of a search."""
+    return np.fmax.accumulate(curve)  # NaN (failures) until the first success
+
+
+def evaluations_to_reach(curves, system="skmeta-10", reference="rs-30"):
+    """Per block: first evaluation of ``system`` within 1 % of the reference's best."""
+    needed = []
+    for by_system in curves.values():
+        if system not in by_system or reference not in by_system:
+            continue
+        target_curve = by_system[reference][0]
+        if np.all(np.isnan(target_curve)):
+            continue
+        target = np.nanmax(target_curve)
+        target -= 0.01 * abs(target)
+        reached = np.flatnonzero(best_so_far(by_system[system][0]) >= target)
+        needed.append(reached[0] + 1 if len(reached) else math.inf)
+    return np.array(needed, dtype=float)
+
+
+def _block_normalizer(by_system):
+    """(constant cv, best cv of every search of the block), or None if unusable."""
+    constant = next(iter(by_system.values()))[1]
+    best = max((np.nanmax(c[0]) for c in by_system.values()
+                if not np.all(np.isnan(c[0]))), default=np.nan)
+    if not np.isfinite(best) or best <= constant:
+        return None
+    return constant, best
+
+
+def adaptation_curves(curves, systems=("skmeta-10", "cold-10", "rs-30")):
+    """Mean normalized best-so-far CV score after each evaluation, per system."""
+    per_system = {s: [] for s in systems}
+    for by_system in curves.values():
+        if not all(s in by_system for s in systems):
+            continue
+        norm = _block_normalizer(by_system)
+        if norm is None:
+            continue
+        constant, best = norm
+        for s in systems:
+            normalized = (best_so_far(by_system[s][0]) - constant) / (best - constant)
+            per_system[s].append(np.clip(np.nan_to_num(normalized, nan=0.0), -1, 1))
+    lengths = {s: min((len(v) for v in per_system[s]), default=0) for s in systems}
+    return {s: np.mean(np.vstack([c[:lengths[s]] for c in v]), axis=0) if v
+            else np.array([]) for s, v in per_system.items()}, \
+        len(next(iter(per_system.values())))
+
+
+SECONDS_SYSTEMS = ("skmeta-10", "skmeta-b30", "rs-20-cheap")
+
+
+def adaptation_by_seconds(curves, systems=SECONDS_SYSTEMS, grid=None):
+    """Mean normalized best-so-far CV score at each time of a log grid of seconds.
+
+    Per block (only blocks where every system has a timed curve): at time t,
+    the best CV score among the evaluations finished by t (0 before the first
+    success; a finished search keeps its last value), normalized as in
+    :func:`adaptation_curves`.
+    """
+    usable = {key: by_system for key, by_system in curves.items()
+              if all(s in by_system and by_system[s][2] is not None
+                     and len(by_system[s][2]) == len(by_system[s][0])
+                     for s in systems)}
+    if grid is None:
+        last = max((np.nanmax(by_system[s][2]) for by_system in usable.values()
+                    for s in systems if len(by_system[s][2])), default=1.0)
+        grid = np.geomspace(0.05, max(1.2 * float(last), 1.0), 80)
+    per_system = {s: [] for s in systems}
+    for by_system in usable.values():
+        norm = _block_normalizer(by_system)
+        if norm is None:
+            continue
+        constant, best = norm
+        for s in systems:
+            curve, _, seconds = by_system[s]
+            order = np.argsort(seconds, kind="stable")
+            finished = np.searchsorted(seconds[order], grid, side="right")
+            running = np.concatenate([[np.nan], best_so_far(curve[order])])
+            normalized = (running[finished] - constant) / (best - constant)
+            per_system[s].append(np.clip(np.nan_to_num(normalized, nan=0.0), -1, 1))
+    n_blocks = len(next(iter(per_system.values())))
+    means = {s: np.mean(np.vstack(v), axis=0) if v else np.array([])
+             for s, v in per_system.items()}
+    return grid, means, n_blocks
+

@@ -1,0 +1,140 @@
+"""The competing systems, each fit by name with :func:`fit_system`.
+
+Every ``fit_*`` returns ``(fitted model, info)``, ``info`` holding a search's
+cross-validation scores in evaluation order (``"curve"``, NaN for a failure),
+its best score and, where known, each evaluation's finish time. What each
+system is exactly: ``PROTOCOL.md``.
+
+>>> SYSTEMS[:3]
+('skmeta-1', 'skmeta-5', 'skmeta-10')
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.metrics import balanced_accuracy_score
+
+from skmeta import MetaClassifier, MetaRegressor
+from skmeta.knowledge import KnowledgeBase
+from skmeta.strategies import Strategy
+
+from .random_search import fit_cheap_search, fit_random_search
+
+SYSTEMS = (
+    "skmeta-1", "skmeta-5", "skmeta-10", "skmeta-b10", "skmeta-b30", "cold-10",
+    "rs-10", "rs-30", "rs-20-cheap", "hgb-default", "rf-default",
+    "flaml-10", "flaml-30",
+)
+#: Time budgets (seconds) of the budgeted systems.
+BUDGETS = {"skmeta-b10": 10, "skmeta-b30": 30, "flaml-10": 10, "flaml-30": 30}
+
+
+def fit_skmeta(X, y, task, *, learner, n_evaluations, folds, seed, n_jobs,
+               time_budget=None):
+    """skmeta; ``folds=None`` leaves ``cv`` at skmeta's default."""
+    cls = MetaRegressor if task == "regression" else MetaClassifier
+    params = dict(knowledge_base=learner, n_evaluations=n_evaluations,
+                  random_state=seed, n_jobs=n_jobs)
+    if folds is not None:
+        params["cv"] = folds
+    if time_budget is not None:
+        params["time_budget"] = time_budget
+    model = cls(**params)
+    model.fit(X, y)
+    return model, _trace_info(model)
+
+
+def fit_cold_start(X, y, task, *, n_evaluations, folds, seed, n_jobs):
+    return fit_skmeta(X, y, task, learner=KnowledgeBase(), n_evaluations=n_evaluations,
+                      folds=folds, seed=seed, n_jobs=n_jobs)
+
+
+def _trace_info(model):
+    trace = model.trace_
+    scores = pd.to_numeric(trace["score"], errors="coerce").astype(float)
+    info = {"curve": scores.tolist(), "cv_score": float(model.best_score_),
+            "n_failed": int((trace["status"] != "ok").sum()),
+            "strategies": trace["strategy"].tolist(),
+            "fit_seconds": trace["fit_seconds"].round(3).tolist()}
+    if "seconds" in trace.columns:  # since the start of the search
+        seconds = pd.to_numeric(trace["seconds"], errors="coerce")
+        info["seconds"] = seconds.round(3).tolist()
+    return info
+
+
+
+# -- FLAML --------------------------------------------------------------------------
+
+def _balanced_accuracy_loss(X_val, y_val, estimator, labels, X_train, y_train,
+                            *args, **kwargs):
+    """FLAML custom metric: 1 - balanced accuracy on the validation data."""
+    score = balanced_accuracy_score(y_val, estimator.predict(X_val))
+    return 1.0 - score, {"balanced_accuracy": score}
+
+
+def fit_flaml(X, y, task, *, time_budget, seed, n_jobs):
+    try:
+        from flaml import AutoML
+    except ImportError as exc:
+        raise ImportError(
+            f"FLAML is not installed ({exc}): pip install 'flaml[automl]'") from None
+    regression = task == "regression"
+    automl = AutoML()
+    automl.fit(X, y, task="regression" if regression else "classification",
+               time_budget=time_budget,
+               metric="r2" if regression else _balanced_accuracy_loss,
+               n_jobs=n_jobs, seed=seed, verbose=0)
+    # best_loss is 1 - r2 (builtin) or 1 - balanced accuracy (custom metric).
+    return automl, {"cv_score": 1.0 - float(automl.best_loss)}
+
+
+def fit_default(X, y, task, *, kind, seed, n_jobs):
+    regression = task == "regression"
+    if kind == "hgb":
+        estimator = (HistGradientBoostingRegressor if regression
+                     else HistGradientBoostingClassifier)(random_state=seed)
+        preprocessing = "native"
+    else:
+        estimator = (RandomForestRegressor if regression
+                     else RandomForestClassifier)(n_jobs=n_jobs, random_state=seed)
+        preprocessing = "ordinal"
+    model = Strategy(f"{kind}_default", estimator, preprocessing=preprocessing).build()
+    return model.fit(X, y), {}
+
+
+def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
+    """Fit one system by name.
+
+    ``folds`` are the shared 5 folds; ``skmeta_cv="default"`` withholds them
+    from skmeta-1/5/10 and cold-10 (skmeta's own default cv).
+    """
+    common = dict(seed=seed, n_jobs=n_jobs)
+    skmeta_folds = (folds if skmeta_cv == "shared"
+                    else int(skmeta_cv) if skmeta_cv.isdigit() else None)
+    if system in ("skmeta-b10", "skmeta-b30"):
+        return fit_skmeta(X, y, task, learner=learner, n_evaluations=1000, folds=None,
+                          time_budget=BUDGETS[system], **common)
+    if system.startswith("skmeta-"):
+        k = int(system.split("-")[1])
+        return fit_skmeta(X, y, task, learner=learner, n_evaluations=k,
+                          folds=skmeta_folds, **common)
+    if system == "cold-10":
+        return fit_cold_start(X, y, task, n_evaluations=10, folds=skmeta_folds,
+                              **common)
+    if system == "rs-20-cheap":
+        return fit_cheap_search(X, y, task, **common)
+    if system.startswith("rs-"):
+        return fit_random_search(X, y, task, n_iter=int(system.split("-")[1]),
+                                 folds=folds, **common)
+    if system in ("hgb-default", "rf-default"):
+        return fit_default(X, y, task, kind=system.split("-")[0], **common)
+    if system in ("flaml-10", "flaml-30"):
+        return fit_flaml(X, y, task, time_budget=BUDGETS[system], **common)
+    raise ValueError(f"unknown system {system!r}; choose from {SYSTEMS}")
+
