@@ -33,35 +33,40 @@ def _save(fig, plt, path, what):
 
 
 def plot_adaptation(means, n_blocks, path):
-    plt = _pyplot(path)
-    if plt is None:
-        return
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for system, mean in means.items():
-        if len(mean):
-            ax.plot(np.arange(1, len(mean) + 1), mean, marker="o", markersize=3,
-                    label=LABELS.get(system, system))
-    ax.set_xlabel("evaluation")
-    ax.set_ylabel("normalized best CV score so far")
-    ax.set_title(f"Adaptation curve ({n_blocks} dataset-seed pairs)")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
-    _save(fig, plt, path, "adaptation curve")
+    """The mean normalized best CV score so far against evaluations, per system."""
+    def draw(ax, mean, label):
+        ax.plot(np.arange(1, len(mean) + 1), mean, marker="o", markersize=3,
+                label=label)
+
+    _plot_curves(means, draw, path, "adaptation curve", xlabel="evaluation",
+                 title=f"Adaptation curve ({n_blocks} dataset-seed pairs)")
 
 
 def plot_adaptation_seconds(grid, means, n_blocks, path):
+    """The same against wall seconds (a log axis)."""
+    def draw(ax, mean, label):
+        ax.step(grid, mean, where="post", label=label)
+
+    _plot_curves(
+        means, draw, path, "adaptation curve against seconds", log_x=True,
+        xlabel="wall seconds since the start of the fit (skmeta: of the search)",
+        title=f"Adaptation against wall seconds ({n_blocks} dataset-seed pairs)")
+
+
+def _plot_curves(means, draw, path, what, *, xlabel, title, log_x=False):
+    """One curve per system with a mean (``draw(ax, mean, label)``), saved as PNG."""
     plt = _pyplot(path)
     if plt is None:
         return
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for system, mean in means.items():
         if len(mean):
-            ax.step(grid, mean, where="post", label=LABELS.get(system, system))
-    ax.set_xscale("log")
-    ax.set_xlabel("wall seconds since the start of the fit (skmeta: of the search)")
+            draw(ax, mean, LABELS.get(system, system))
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("normalized best CV score so far")
-    ax.set_title(f"Adaptation against wall seconds ({n_blocks} dataset-seed pairs)")
-    ax.grid(alpha=0.3, which="both")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both" if log_x else "major")
     ax.legend(loc="lower right")
-    _save(fig, plt, path, "adaptation curve against seconds")
-
+    _save(fig, plt, path, what)
