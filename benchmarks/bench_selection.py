@@ -57,6 +57,7 @@ QUICK = [
 
 
 def _skmeta_cv(text):
+    """The ``--skmeta-cv`` value: "shared", "default" or a number of folds."""
     if text in ("shared", "default") or (text.isdigit() and int(text) >= 2):
         return text
     raise argparse.ArgumentTypeError(
@@ -65,10 +66,12 @@ def _skmeta_cv(text):
 
 
 def _names(text):
+    """The names of a comma-separated list."""
     return [n for n in (part.strip() for part in text.split(",")) if n]
 
 
 def main(argv=None):
+    """Run the pending fits (unless ``--report-only``), then print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--kb", type=Path,
