@@ -135,6 +135,7 @@ def random_search_distributions(portfolio):
 
 
 def fit_random_search(X, y, task, *, n_iter, folds, seed, n_jobs):
+    """rs-10 / rs-30: ``n_iter`` candidates over skmeta's portfolio, on ``folds``."""
     portfolio = default_portfolio(task)
     return _randomized_search(X, y, task, Pipeline([("model", portfolio[0].build())]),
                               random_search_distributions(portfolio), n_iter=n_iter,
@@ -199,7 +200,7 @@ def _hgb_pipeline(X, estimator):
 
 
 def cheap_search_distributions(X, task, seed):
-    """Five pipelines and a few scipy distributions for each (see the docstring)."""
+    """Five pipelines and a few scipy distributions for each (see PROTOCOL.md)."""
     regression = task == "regression"
     numeric, categorical = _column_kinds(X)
     hgb = (HistGradientBoostingRegressor if regression
@@ -238,6 +239,7 @@ def cheap_search_distributions(X, task, seed):
 
 
 def fit_cheap_search(X, y, task, *, seed, n_jobs):
+    """rs-20-cheap: 20 candidates of five pipelines, 3-fold."""
     folds = make_cv(CHEAP_FOLDS, task, y, seed)
     distributions = cheap_search_distributions(X, task, seed)
     pipeline = Pipeline([("model", distributions[0]["model"][0])])

@@ -51,6 +51,7 @@ def fit_skmeta(X, y, task, *, learner, n_evaluations, folds, seed, n_jobs,
 
 
 def fit_cold_start(X, y, task, *, n_evaluations, folds, seed, n_jobs):
+    """cold-10: skmeta from an empty knowledge base."""
     return fit_skmeta(X, y, task, learner=KnowledgeBase(), n_evaluations=n_evaluations,
                       folds=folds, seed=seed, n_jobs=n_jobs)
 
@@ -79,6 +80,7 @@ def _balanced_accuracy_loss(X_val, y_val, estimator, labels, X_train, y_train,
 
 
 def fit_flaml(X, y, task, *, time_budget, seed, n_jobs):
+    """flaml-10 / flaml-30: FLAML's AutoML on the task's metric."""
     try:
         from flaml import AutoML
     except ImportError as exc:
@@ -95,6 +97,7 @@ def fit_flaml(X, y, task, *, time_budget, seed, n_jobs):
 
 
 def fit_default(X, y, task, *, kind, seed, n_jobs):
+    """hgb-default / rf-default: scikit-learn's defaults behind skmeta's encoding."""
     regression = task == "regression"
     if kind == "hgb":
         estimator = (HistGradientBoostingRegressor if regression
