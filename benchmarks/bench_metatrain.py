@@ -41,7 +41,8 @@ import pandas as pd
 
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
-from skmeta.learner import _reproducible
+from skmeta.learner.grid import run_grid, store_metafeatures
+from skmeta.learner.training_data import reproducible_metafeatures as _reproducible
 from skmeta.selection import (
     NearestDatasets,
     PerformanceModel,
@@ -75,9 +76,9 @@ def throughput(corpus):
         kb = KnowledgeBase()
         # Time the evaluations alone: meta-features and meta-models are not
         # what this measures.
-        learner._store_metafeatures(kb, datasets)
+        store_metafeatures(learner, kb, datasets, n_jobs)
         start = time.perf_counter()
-        n_evaluated, _ = learner._run_grid(kb, datasets)
+        n_evaluated, _ = run_grid(learner, kb, datasets, n_jobs)
         seconds = time.perf_counter() - start
         rates[n_jobs] = n_evaluated / seconds
         print(f"n_jobs={n_jobs}: {n_evaluated} evaluations in {seconds:.1f} s "
