@@ -19,10 +19,10 @@ from sklearn.ensemble import ExtraTreesRegressor
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION
+from skmeta.learner.from_shipped_file import shipped_meta_learner
 from skmeta.learner.shipped_models import _ShippedModel
 from skmeta.selection import CostModel, PerformanceModel, shipped
 from skmeta.selection.forest_arrays import ForestArrays
-from skmeta.learner.from_shipped_file import shipped_meta_learner
 
 # -- ForestArrays -------------------------------------------------------------
 
