@@ -561,3 +561,12 @@ def test_threads_sharing_a_learner_fit_each_lazy_model_once(monkeypatch):
                                range(4)))
     assert len(calls) == 1
     assert all(model is models[0] for model in models)
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+
+    monkeypatch.delitem(sys.modules, "skmeta.shipped_learner", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.learner\.from_shipped_file"):
+        old = importlib.import_module("skmeta.shipped_learner")
+    assert old.shipped_meta_learner is shipped_meta_learner
