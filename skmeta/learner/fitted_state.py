@@ -91,7 +91,7 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
         ``dataset_ids``, ``n_evaluated``, ``n_reused`` of a ``fit``.
     """
     # An invalid stored configuration is left out, with a warning naming it.
-    evaluations = usable_evaluations(kb.evaluations(), stacklevel=5)
+    evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
     datasets = kb.datasets()
     stored = kb.metafeatures()
     excluded = set(exclude)
@@ -101,7 +101,7 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
     performance_models, cost_models = LazyModels(), LazyModels()
     settings, replay_results, policies, racing_data = {}, {}, {}, {}
     for family in FAMILIES:
-        runs, table, timed = family_data(family, evaluations, datasets, stored, stacklevel=6)
+        runs, table, timed = family_data(family, evaluations, datasets, stored)
         if runs.empty:
             continue
         _check_something_succeeded(family, runs)

@@ -52,7 +52,7 @@ RACING_VERSION = 1
 SETTINGS_VERSION = 5
 
 
-def stored_setting(kb, name, stacklevel=5):
+def stored_setting(kb, name):
     """A stored learned setting, or None when absent or unusable: an unusable
     one is ignored (and learned again) with a warning naming the knowledge
     base and the property."""
@@ -64,7 +64,7 @@ def stored_setting(kb, name, stacklevel=5):
     warnings.warn(
         f"{where} holds the property {name!r}, which skmeta cannot use ({problem}); "
         "it is ignored and learned again. `skmeta kb check` lists it.",
-        UserWarning, stacklevel=stacklevel,
+        UserWarning, stacklevel=5,
     )
     return None
 

@@ -79,7 +79,7 @@ def reproducible_metafeatures(metafeatures):
     )
 
 
-def family_data(family, evaluations, datasets, stored, stacklevel=5):
+def family_data(family, evaluations, datasets, stored):
     """A task family's evaluations, meta-feature table and timed evaluations.
 
     ``datasets`` are those the meta-models learn from (the knowledge
@@ -95,7 +95,7 @@ def family_data(family, evaluations, datasets, stored, stacklevel=5):
     """
     tasks = ["regression"] if family == "regression" else ["binary", "multiclass"]
     datasets = usable_datasets(datasets[datasets["task"].isin(tasks)], stored,
-                               stacklevel=stacklevel)
+                               stacklevel=5)
     ids = datasets.index
     timed = evaluations[evaluations["dataset_id"].isin(ids)]
     table = reproducible_metafeatures(stored[stored.index.isin(ids)]).dropna(
