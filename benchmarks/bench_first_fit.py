@@ -5,7 +5,7 @@ random_state=0).fit`` on breast_cancer three times; the one-off is the first
 fit's wall time minus the second's (the third shows how much a warm fit
 varies). In another fresh interpreter per run: the start-up alone, building
 the default meta-learner (from the shipped meta-models file alone, see
-:mod:`skmeta.shipped_learner`) and reading its classification meta-models.
+:mod:`skmeta.learner.from_shipped_file`) and reading its classification meta-models.
 ``--fit-meta-models`` reads the shipped knowledge base and fits them, as
 before the shipped file existed (:func:`skmeta.selection.shipped.disabled`). Medians are printed. Needs no
 corpus.
@@ -29,7 +29,7 @@ CHILD = r"""
 import contextlib, json, sys, time
 from sklearn.datasets import load_breast_cancer
 from skmeta import MetaClassifier
-from skmeta.learner import _default_meta_learner
+from skmeta.learner.resolution import _default_meta_learner
 from skmeta.selection import shipped
 X, y = load_breast_cancer(return_X_y=True)
 context = shipped.disabled() if sys.argv[1] == "fit" else contextlib.nullcontext()

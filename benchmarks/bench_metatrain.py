@@ -40,7 +40,8 @@ from skbench.inputs import DEFAULT_CORPUS, keel_family, load_corpus, open_kb
 
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
-from skmeta.learner import _reproducible
+from skmeta.learner.grid import run_grid, store_metafeatures
+from skmeta.learner.training_data import reproducible_metafeatures as _reproducible
 from skmeta.selection import (
     NearestDatasets,
     PerformanceModel,
@@ -70,9 +71,9 @@ def throughput(corpus):
         kb = KnowledgeBase()
         # Time the evaluations alone: meta-features and meta-models are not
         # what this measures.
-        learner._store_metafeatures(kb, datasets)
+        store_metafeatures(learner, kb, datasets, n_jobs)
         start = time.perf_counter()
-        n_evaluated, _ = learner._run_grid(kb, datasets)
+        n_evaluated, _ = run_grid(learner, kb, datasets, n_jobs)
         seconds = time.perf_counter() - start
         rates[n_jobs] = n_evaluated / seconds
         print(f"n_jobs={n_jobs}: {n_evaluated} evaluations in {seconds:.1f} s "

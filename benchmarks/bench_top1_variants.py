@@ -36,7 +36,7 @@ import pandas as pd
 from skbench.inputs import DEFAULT_CORPUS, keel_family, open_kb
 from sklearn.ensemble import ExtraTreesRegressor
 
-from skmeta.learner import _reproducible
+from skmeta.learner.training_data import reproducible_metafeatures as _reproducible
 from skmeta.selection import main_protocol, normalized_scores
 from skmeta.selection.neighbors import MetaFeatureScaler
 

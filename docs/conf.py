@@ -69,6 +69,7 @@ API_MODULES = [
     "skmeta.search",
     "skmeta.racing",
     "skmeta.learner",
+    "skmeta.learner.from_shipped_file",
     "skmeta.shipped_learner",
     "skmeta.estimators",
     "skmeta.ensemble",

@@ -5,7 +5,7 @@ Fits the performance and cost models of every task family exactly as
 (the learner the estimators use by default), then writes them to
 ``skmeta/data/meta_models.npz`` (see :mod:`skmeta.selection.shipped` for the
 format), with the rest of what that learner derives from the knowledge base
-(:func:`skmeta.shipped_learner.learner_state`), so that it can be built
+(:func:`skmeta.learner.from_shipped_file.learner_state`), so that it can be built
 without loading the knowledge base. Rerun it after
 ``scripts/build_knowledge_base.py``, and after any change to how meta-models
 are fitted (bump ``skmeta.learner.SETTINGS_VERSION`` then):
@@ -26,7 +26,7 @@ from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION
 from skmeta.selection import shipped
-from skmeta.shipped_learner import learner_state
+from skmeta.learner.from_shipped_file import learner_state
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "skmeta" / "data" / shipped.FILENAME

@@ -13,6 +13,7 @@ as a fit's time budget, does not wait for a worker to start).
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
@@ -35,12 +36,11 @@ _WORKER_ENV = {
 }
 
 
-def _ready():
-    # Import what evaluations run before the first limited call, so that a
-    # limit measures the learner, not the imports.
-    import skmeta.evaluation  # noqa: F401
-    import skmeta.strategies  # noqa: F401
-
+def _ready(module):
+    # Import the module of the function the worker is started for (and so
+    # what it imports) before the first limited call, so that a limit
+    # measures the call, not the imports.
+    importlib.import_module(module)
     return os.getpid()
 
 
@@ -87,7 +87,7 @@ def start_up_seconds():
     return _last_start_seconds[0]
 
 
-def _executor():
+def _executor(module):
     executor = getattr(_local, "executor", None)
     if executor is None or getattr(_local, "pid", None) != os.getpid():
         began = time.monotonic()
@@ -96,7 +96,7 @@ def _executor():
                 max_workers=1, env=_WORKER_ENV,
                 initializer=_exit_with_parent, initargs=(os.getpid(),),
             )
-            executor.submit(_ready).result()
+            executor.submit(_ready, module).result()
         _last_start_seconds[0] = time.monotonic() - began
         _local.executor, _local.pid = executor, os.getpid()
     return executor
@@ -130,7 +130,7 @@ def call_with_timeout(function, args, timeout, count_start=False):
     ('ok', 1024)
     """
     began = time.monotonic()
-    executor = _executor()
+    executor = _executor(function.__module__)
     left = timeout - (time.monotonic() - began) if count_start else timeout
     if left <= 0:
         return "timeout", (f"exceeded the time limit of {timeout:g} s while the "

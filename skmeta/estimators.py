@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._subsampling import subsample_indices, take_rows
 from skmeta._threadpools import limited_threads, usable_n_jobs
 from skmeta._validation import check_search_settings
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
@@ -64,13 +65,7 @@ from skmeta.evaluation import (
 )
 from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
-from skmeta.learner import (
-    MetaLearner,
-    resolve_meta_learner,
-    subsample_indices,
-    take_rows,
-    task_family,
-)
+from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
 from skmeta.search import Clock, FoldRace
 from skmeta.strategies import fit_model, resolve_portfolio
 

@@ -6,6 +6,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -17,10 +18,11 @@ from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
-from skmeta.learner import SETTINGS_VERSION, _ShippedModel
+from skmeta.learner import SETTINGS_VERSION
+from skmeta.learner.from_shipped_file import shipped_meta_learner
+from skmeta.learner.shipped_models import _ShippedModel
 from skmeta.selection import CostModel, PerformanceModel, shipped
 from skmeta.selection.forest_arrays import ForestArrays
-from skmeta.shipped_learner import shipped_meta_learner
 
 # -- ForestArrays -------------------------------------------------------------
 
@@ -479,7 +481,7 @@ def test_a_stale_or_damaged_file_builds_the_learner_from_the_knowledge_base(
 
 def test_the_default_learner_falls_back_to_the_knowledge_base(tmp_path, monkeypatch,
                                                               shipped_arrays):
-    from skmeta.learner import _default_meta_learner
+    from skmeta.learner.resolution import _default_meta_learner
 
     header, arrays = shipped_arrays
     stale = dict(copy.deepcopy(header), settings_version=-1)
@@ -510,3 +512,61 @@ def test_an_unreadable_shipped_model_is_fitted_from_the_knowledge_base(
     configs = [c for _, c in learner.candidates_["regression"]]
     np.testing.assert_array_equal(model.predict(meta, strategies, configs),
                                   fitted.predict(meta, strategies, configs))
+
+
+def test_reading_a_fitted_learner_changes_nothing_but_its_lazy_models():
+    learner = shipped_meta_learner()
+    settings = dict(learner.adjuster_settings_)
+    policies = dict(learner.racing_policies_)
+    assert sorted(settings) == sorted(policies) == ["classification", "regression"]
+    before = {name: value for name, value in vars(learner).items()
+              if name not in ("performance_models_", "cost_models_")}
+    X, y = load_iris(return_X_y=True)
+    for family in ("classification", "regression"):
+        assert learner.adjuster_settings(family) is settings[family]
+        assert learner.racing_policy(family) is policies[family]
+    learner.recommend(X, y)
+    after = {name: value for name, value in vars(learner).items()
+             if name not in ("performance_models_", "cost_models_")}
+    assert after.keys() == before.keys()
+    assert all(after[name] is before[name] for name in before)
+    assert learner.adjuster_settings_ == settings and learner.racing_policies_ == policies
+
+
+def test_repr_of_the_default_learner_does_not_load_the_knowledge_base():
+    learner = shipped_meta_learner(n_jobs=-1)
+    assert repr(learner) == "MetaLearner(knowledge_base=KnowledgeBase.default(), n_jobs=-1)"
+    assert "knowledge_base_" not in vars(learner) and "knowledge_base" not in vars(learner)
+
+
+def test_threads_sharing_a_learner_fit_each_lazy_model_once(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from skmeta.learner.lazy_models import PendingModel
+
+    learner = shipped_meta_learner()
+    pending = dict.get(learner.performance_models_, "classification")
+    calls = []
+    original = type(pending).fit
+
+    def slow_fit(self):
+        calls.append(self)
+        time.sleep(0.2)  # long enough for every thread to ask meanwhile
+        return original(self)
+
+    monkeypatch.setattr(type(pending), "fit", slow_fit)
+    assert isinstance(pending, PendingModel)
+    with ThreadPoolExecutor(4) as pool:
+        models = list(pool.map(lambda _: learner.performance_models_["classification"],
+                               range(4)))
+    assert len(calls) == 1
+    assert all(model is models[0] for model in models)
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+
+    monkeypatch.delitem(sys.modules, "skmeta.shipped_learner", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.learner\.from_shipped_file"):
+        old = importlib.import_module("skmeta.shipped_learner")
+    assert old.shipped_meta_learner is shipped_meta_learner

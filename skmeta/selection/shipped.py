@@ -16,7 +16,7 @@ fitted, in a safe, versioned format that needs no pickle:
   models (parameters, strategy names, meta-feature columns, shared-grid
   keys, timed strategies), and ``learner``: the JSON part of what the
   default learner derives from the knowledge base besides the models (see
-  :mod:`skmeta.shipped_learner`);
+  :mod:`skmeta.learner.from_shipped_file`);
 - every other entry is an array named ``<family>/<model>/<part>/<name>``,
   e.g. ``classification/performance/forest/threshold`` (see
   :class:`~skmeta.selection.forest_arrays.ForestArrays` for a forest's), or
@@ -26,7 +26,7 @@ fitted, in a safe, versioned format that needs no pickle:
 for the shipped knowledge base with default parameters and the header
 matches; otherwise it fits, and warns if the file is stale. The learner the
 estimators use by default is built from this file alone while it is current
-(:mod:`skmeta.shipped_learner`). Rebuild the file
+(:mod:`skmeta.learner.from_shipped_file`). Rebuild the file
 with :data:`BUILD_SCRIPT` whenever the knowledge base or the way meta-models
 are fitted changes (a test fails until then).
 """
@@ -68,7 +68,7 @@ BUILD_SCRIPT = "scripts/build_meta_models.py"
 #: Format name recorded in the header.
 FORMAT = "skmeta.meta_models"
 #: Version of the file layout; a file of another version is not read.
-#: 2: the ``learner`` state (:mod:`skmeta.shipped_learner`).
+#: 2: the ``learner`` state (:mod:`skmeta.learner.from_shipped_file`).
 FORMAT_VERSION = 2
 
 _KINDS = {"performance": PerformanceModel, "cost": CostModel}
@@ -166,7 +166,7 @@ def save_meta_models(path, models, *, random_state, settings_version,
         Of the knowledge base they were fitted from.
     learner_state : (dict, dict of str to ndarray), optional
         The rest of what the learner derives from the knowledge base, as a
-        JSON-able header and arrays (:func:`skmeta.shipped_learner.learner_state`).
+        JSON-able header and arrays (:func:`skmeta.learner.from_shipped_file.learner_state`).
     extra : dict, optional
         More JSON-able header entries (informational).
 

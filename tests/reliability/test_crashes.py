@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from skmeta import KnowledgeBase
-from skmeta.learner import configuration_grid
+from skmeta.learner.grid import configuration_grid
 from skmeta.strategies import resolve_portfolio
 
 from .helpers import classification_data, regression_data

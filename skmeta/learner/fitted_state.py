@@ -1,0 +1,149 @@
+"""The fitted state of a MetaLearner, and the one way to compute it.
+
+A :class:`~skmeta.MetaLearner` reaches its fitted state in three ways:
+``fit`` (after meta-training), ``from_knowledge_base`` (no dataset
+evaluated) and :func:`~skmeta.learner.from_shipped_file.shipped_meta_learner`
+(read from the shipped meta-models file). Each builds one
+:class:`FittedState`, which ``MetaLearner._set_fitted_state`` sets on the
+learner at once: a fitted attribute added here is set by all three.
+
+Everything is computed when the state is built (the adjuster settings and
+racing policies included), so the fitted learner is only read afterwards
+and can be shared by threads and processes. The performance and cost models
+are the exception: each is fitted (or read from the shipped file) when
+first looked up, under a lock, so that a process that only classifies never
+pays for the regression models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from skmeta.knowledge.checks import usable_evaluations
+from skmeta.learner.lazy_models import LazyModels, PendingModel
+from skmeta.learner.learned_settings import learn_adjuster_settings, learn_racing
+from skmeta.learner.shipped_models import use_shipped_models
+from skmeta.learner.training_data import FAMILIES, family_data, family_portfolio
+from skmeta.selection import CostModel, NearestDatasets, PerformanceModel
+
+__all__ = ["FittedState", "state_from_knowledge_base", "unfitted_models"]
+
+@dataclass(frozen=True)
+class FittedState:
+    """Everything a fitted MetaLearner holds (see its Attributes).
+
+    ``knowledge_base`` None stands for the shipped knowledge base, loaded
+    when ``knowledge_base_`` is first read; ``shipped`` is then what the
+    shipped file says of it (``summary`` and ``dataset_names``).
+    ``racing_data`` is what relearning a racing policy needs, per family.
+    """
+
+    knowledge_base: object
+    training_ids: dict
+    nearest: dict
+    candidates: dict
+    performance_models: LazyModels
+    cost_models: LazyModels
+    adjuster_settings: dict
+    racing_policies: dict
+    racing_data: dict
+    learns_from_all: bool
+    replay_results: dict = field(default_factory=dict)
+    shipped: dict | None = None
+    dataset_ids: list = field(default_factory=list)
+    n_evaluated: int = 0
+    n_reused: int = 0
+
+    def attributes(self):
+        """Learner attribute -> value (``knowledge_base_`` only when loaded)."""
+        private = {"racing_data", "learns_from_all", "shipped"}
+        values = {(f"_{f.name}" if f.name in private else f"{f.name}_"):
+                  getattr(self, f.name) for f in fields(self)}
+        if self.knowledge_base is None:
+            del values["knowledge_base_"]
+        return values
+
+
+def unfitted_models(learner, family):
+    """The performance and cost models of a family, before fitting."""
+    portfolio = family_portfolio(learner.portfolio, family)
+    return (PerformanceModel(portfolio, random_state=learner.random_state,
+                             n_jobs=learner.n_jobs),
+            CostModel(portfolio, random_state=learner.random_state, n_jobs=learner.n_jobs))
+
+
+def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None,
+                              shipped_models=False, **counts):
+    """The fitted state of ``learner`` (its parameters) learned from ``kb``.
+
+    Parameters
+    ----------
+    learner : MetaLearner
+    kb : KnowledgeBase
+    exclude : collection of str
+        Ids or names of stored datasets to leave out.
+    adjuster_settings : dict, optional
+        Task family -> settings to use instead of learning them.
+    shipped_models : bool
+        Read the meta-models from the shipped file when it applies
+        (:func:`~skmeta.learner.shipped_models.use_shipped_models`).
+    **counts
+        ``dataset_ids``, ``n_evaluated``, ``n_reused`` of a ``fit``.
+    """
+    # An invalid stored configuration is left out, with a warning naming it.
+    evaluations = usable_evaluations(kb.evaluations(), stacklevel=4)
+    datasets = kb.datasets()
+    stored = kb.metafeatures()
+    excluded = set(exclude)
+    learns_from_all = not excluded
+    datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
+    training_ids, nearest, candidates = {}, {}, {}
+    performance_models, cost_models = LazyModels(), LazyModels()
+    settings, replay_results, policies, racing_data = {}, {}, {}, {}
+    for family in FAMILIES:
+        runs, table, timed = family_data(family, evaluations, datasets, stored)
+        if runs.empty:
+            continue
+        _check_something_succeeded(family, runs)
+        performance, cost = unfitted_models(learner, family)
+        performance_models[family] = PendingModel(performance, table, runs)
+        cost_models[family] = PendingModel(cost, table, timed)
+        nearest[family] = NearestDatasets().fit(table)
+        training_ids[family] = ids = sorted(set(runs["dataset_id"]))
+        unique = runs.drop_duplicates(subset=["strategy", "config_key"])
+        candidates[family] = list(zip(unique["strategy"], unique["config"]))
+        rows = datasets.loc[datasets.index.isin(ids), "n_samples"].to_dict()
+        racing_data[family] = (kb, runs, rows, learns_from_all)
+        if adjuster_settings is not None and family in adjuster_settings:
+            settings[family] = adjuster_settings[family]
+        else:
+            settings[family], results = learn_adjuster_settings(
+                kb, family, table, runs, family_portfolio(learner.portfolio, family),
+                len(ids), use_stored=learns_from_all, random_state=learner.random_state,
+                n_jobs=learner.n_jobs, log=learner._log)
+            if results is not None:
+                replay_results[family] = results
+        policies[family] = learn_racing(kb, family, runs, rows, use_stored=learns_from_all,
+                                        log=learner._log)
+    if shipped_models and learns_from_all:
+        use_shipped_models(learner, kb, performance_models, cost_models)
+    return FittedState(
+        knowledge_base=kb, training_ids=training_ids, nearest=nearest,
+        candidates=candidates, performance_models=performance_models,
+        cost_models=cost_models, adjuster_settings=settings,
+        racing_policies=policies, racing_data=racing_data,
+        learns_from_all=learns_from_all, replay_results=replay_results, **counts,
+    )
+
+
+def _check_something_succeeded(family, runs):
+    if not runs["status"].eq("ok").any():
+        causes = "; ".join(
+            f"{name}: {error}" for name, error in
+            runs[["strategy", "error"]].drop_duplicates().itertuples(index=False)
+        )
+        raise ValueError(
+            f"every one of the {len(runs)} stored {family} evaluations "
+            "failed, so there is nothing to learn from (they stay stored). "
+            f"Causes: {causes}"
+        )
