@@ -136,7 +136,8 @@ def cv_results(trace, n_splits):
     mean = np.where(complete, trace["score"].to_numpy(dtype=float), np.nan)
     std = np.where(complete, np.std(folds, axis=1), np.nan) if n_splits else mean.copy()
     per_fold = np.maximum(trace["n_folds"].to_numpy(dtype=float), 1.0)
-    params = [search_params(s, dict(c)) for s, c in zip(trace["strategy"], trace["config"])]
+    params = [search_params(strategy, dict(config)) for strategy, config
+              in zip(trace["strategy"], trace["config"], strict=True)]
     results = {
         "mean_fit_time": trace["fit_seconds"].to_numpy(dtype=float) / per_fold,
         "mean_score_time": trace["predict_seconds"].to_numpy(dtype=float) / per_fold,
@@ -164,7 +165,8 @@ def _param_columns(params):
     for key, values in by_name.items():
         try:
             inferred = np.array(list(values.values()))
-            dtype = inferred.dtype if inferred.dtype.kind in "biuf" and inferred.ndim == 1 else object
+            numbers = inferred.dtype.kind in "biuf" and inferred.ndim == 1
+            dtype = inferred.dtype if numbers else object
         except ValueError:  # sequences of different lengths
             dtype = object
         column = np.ma.MaskedArray(np.empty(len(params), dtype=dtype), mask=True)
