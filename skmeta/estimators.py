@@ -120,7 +120,7 @@ class _Search:
     predict_seconds: object  # (strategy name, config) -> predicted seconds
     splitter: object = None  # None for a zero-shot fit, which has no race
     race: FoldRace | None = None
-    fallback: tuple | None = None  # see _BaseMetaEstimator._fit_fallback
+    fallback: tuple | None = None  # see FinalModelMixin._fit_fallback
     zero_shot_model: object = None
     final: Dataset | None = None  # the rows the zero-shot model was fitted on
 
