@@ -115,9 +115,9 @@ class _Search:
     learner: MetaLearner
     portfolio: list
     metafeatures: dict
-    adjuster: StrategyAdjuster
     clock: Clock
-    predict_seconds: object  # (strategy name, config) -> predicted seconds
+    adjuster: StrategyAdjuster | None = None  # see _warm_start
+    predict_seconds: object = None  # (strategy name, config) -> predicted seconds
     splitter: object = None  # None for a zero-shot fit, which has no race
     race: FoldRace | None = None
     fallback: tuple | None = None  # see FinalModelMixin._fit_fallback
@@ -349,8 +349,9 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
         return self._dataset(table, y, sample_weight), groups
 
     def _start_search(self, dataset, groups, clock):
-        """Everything the search starts from: the meta-learner's prior and
-        warm start for this dataset, the rows and folds to evaluate on."""
+        """Everything the search starts from: the meta-learner, the rows to
+        evaluate on, the adjuster's prior and warm start for this dataset,
+        and the fold race (none for a zero-shot fit)."""
         task = dataset.task
         seed = self._seed()
         self.n_jobs_ = usable_n_jobs(self.n_jobs)
@@ -364,7 +365,6 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
         ), dataset.sample_weight)
         family = task_family(task)
         settings = self._settings(learner, family)
-
         if family not in learner.performance_models_:
             warnings.warn(
                 f"the knowledge base has no {family} experience, so the search "
@@ -374,21 +374,42 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
             )
         with limited_threads(self.n_jobs_):  # its landmarkers fit models
             metafeatures = learner.metafeatures_of(dataset)
+        rows = self._search_rows(dataset, seed)
+        data = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
+        search = _Search(dataset, data, seed, scoring, learner, portfolio, metafeatures,
+                         clock)
+        self._warm_start(search, settings)
+        if self.n_evaluations == 1:
+            self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
+            if task == "regression":
+                self.target_guard_ = None  # no out-of-fold predictions to choose it
+        else:
+            margin = learner.racing_policy(family).margin(data.n_samples)
+            self._start_race(search, None if groups is None else groups[rows], margin)
+        return search
+
+    def _search_rows(self, dataset, seed):
+        """The rows the search evaluates on: a subsample of ``max_samples``."""
         cv = self._search_cv()
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(cv, Integral) or hasattr(cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
         rows = subsample_indices(dataset, max_samples, seed)
-        data = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
-        self.n_search_samples_ = data.n_samples
-        if data is not dataset:
-            self._log(f"searching on a subsample of {data.n_samples} of "
+        self.n_search_samples_ = len(rows)
+        if len(rows) < dataset.n_samples:
+            self._log(f"searching on a subsample of {len(rows)} of "
                       f"{dataset.n_samples} rows (max_samples)")
+        return rows
+
+    def _warm_start(self, search, settings):
+        """The adjuster, started from the meta-learner's prior and warm-start
+        configurations for this dataset, and the cost model's seconds."""
+        task, learner, dataset = search.dataset.task, search.learner, search.dataset
         zero_shot = self.n_evaluations == 1
         # Seconds of a 3-fold evaluation on the search's rows (all rows for
         # a zero-shot fit), as the cost model predicts them.
-        at_size = metafeatures.copy()
-        at_size["n_rows"] = dataset.n_samples if zero_shot else data.n_samples
+        at_size = search.metafeatures.copy()
+        at_size["n_rows"] = dataset.n_samples if zero_shot else search.data.n_samples
 
         def predict_seconds(name, config):
             return float(learner.predicted_seconds(task, at_size, [name], [config])[0])
@@ -397,41 +418,38 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
         if self.time_budget is not None:
             # A fit costs about half a 3-fold evaluation; a first pick that
             # would use more than half of what is left is not the first pick.
-            max_seconds = clock.left() * (1.0 if zero_shot else 0.5)
+            max_seconds = search.clock.left() * (1.0 if zero_shot else 0.5)
         start_point = learner.warm_start(
-            task, at_size, portfolio, settings.cost_weight,
+            task, at_size, search.portfolio, settings.cost_weight,
             0.0 if self.cost_weight == 0 else ZERO_SHOT_COST_WEIGHT, max_seconds,
         )
-        adjuster = StrategyAdjuster(portfolio, start_point.prior,
-                                    start_point.configurations, settings, seed,
-                                    first=start_point.first,
-                                    fallbacks=start_point.fallbacks)
+        search.adjuster = StrategyAdjuster(search.portfolio, start_point.prior,
+                                           start_point.configurations, settings,
+                                           search.seed, first=start_point.first,
+                                           fallbacks=start_point.fallbacks)
+        search.predict_seconds = predict_seconds
         self.adjuster_settings_ = settings
         self._log(f"{task} task, {dataset.n_samples} rows, meta-features and "
-                  "warm start done", clock)
+                  "warm start done", search.clock)
         self._log(f"prior: "
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
-                              zip(portfolio, np.nan_to_num(start_point.prior))))
-        search = _Search(dataset, data, seed, scoring, learner, portfolio, metafeatures,
-                         adjuster, clock, predict_seconds)
-        if zero_shot:
-            self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
-            if task == "regression":
-                self.target_guard_ = None  # no out-of-fold predictions to choose it
-            return search
-        search.splitter = make_cv(cv, task, data.y, seed)
-        data_groups = None if groups is None else groups[rows]
-        splits = list(search.splitter.split(data.X, data.y, data_groups))
+                              zip(search.portfolio, np.nan_to_num(start_point.prior))))
+
+    def _start_race(self, search, groups, promotion_margin):
+        """The folds of the search's rows and the race that evaluates
+        proposals on them (``groups`` of those rows, for the splitter)."""
+        data, task = search.data, search.dataset.task
+        search.splitter = make_cv(self._search_cv(), task, data.y, search.seed)
+        splits = list(search.splitter.split(data.X, data.y, groups))
         self.n_splits_ = len(splits)
-        self.promotion_margin_ = learner.racing_policy(family).margin(data.n_samples)
+        self.promotion_margin_ = promotion_margin
         search.race = FoldRace(
-            data.X, data.y, task, splits, scoring,
-            keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
-            n_refit_rows=dataset.n_samples, timeout=self.timeout,
-            predict_seconds=predict_seconds, n_jobs=self.n_jobs_,
-            sample_weight=data.sample_weight, promotion_margin=self.promotion_margin_,
+            data.X, data.y, task, splits, search.scoring,
+            keep_oof=self.ensemble_size > 1 or task == "regression", clock=search.clock,
+            n_refit_rows=search.dataset.n_samples, timeout=self.timeout,
+            predict_seconds=search.predict_seconds, n_jobs=self.n_jobs_,
+            sample_weight=data.sample_weight, promotion_margin=promotion_margin,
         )
-        return search
 
     def _run_search(self, search):
         """The search loop: the adjuster's proposals evaluated until
