@@ -7,6 +7,11 @@ prior over strategies and warm-start configurations, runs the
 ``n_evaluations`` cross-validated evaluations, and refits the winner — or, with
 ``ensemble_size > 1``, a weighted ensemble of the evaluated configurations
 chosen on their out-of-fold predictions — on all the data.
+
+``fit`` has the shape of scikit-learn's ``BaseSearchCV.fit``; the results a
+search shows (``cv_results_``, ``scorer_``) are built in
+:mod:`skmeta._search_results`, and the final model in
+:mod:`skmeta._final_model`.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ import os
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from joblib import Parallel, delayed
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -28,7 +33,6 @@ from sklearn.base import (
     _fit_context,
     is_classifier,
 )
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -39,6 +43,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._final_model import FinalModelMixin, refit_configuration
+from skmeta._search_results import SearchScorer, cv_results, unscored_row
 from skmeta._subsampling import subsample_indices, take_rows
 from skmeta._threadpools import limited_threads, usable_n_jobs
 from skmeta._validation import check_search_settings
@@ -56,9 +62,8 @@ from skmeta.datasets import (
     warn_if_all_missing,
 )
 from skmeta.dates import DateTimeEncoder, has_date_columns
-from skmeta.ensemble import FusedClassifier, FusedRegressor, ensemble_selection
+from skmeta.ensemble import FusedClassifier, FusedRegressor
 from skmeta.evaluation import (
-    _check_predictions,
     check_scoring_name,
     cv_description,
     make_cv,
@@ -67,24 +72,9 @@ from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
 from skmeta.search import Clock, FoldRace
-from skmeta.strategies import fit_model, resolve_portfolio
+from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
-
-#: Share of the time budget past it that the final refit may use (the
-#: promise is ``time_budget * 1.05 + 0.3`` seconds).
-REFIT_TOLERANCE = 0.03
-
-#: The fewest rows a final model is refit on when the time budget is short.
-MIN_REFIT_ROWS = 100
-
-#: Strategies that fit in milliseconds on any data skmeta takes, tried in
-#: this order as the model of last resort of a fit with a time budget.
-FALLBACK_STRATEGIES = ("logistic_regression", "gaussian_nb", "ridge", "huber")
-
-#: The most rows the model of last resort is fitted on (its fit must stay
-#: negligible whatever the size of the data).
-FALLBACK_ROWS = 2000
 
 #: Folds of ``cv="auto"`` by task family. Chosen on the selection benchmark
 #: (held-out datasets, ``benchmarks/bench_selection.py --skmeta-cv``): with
@@ -109,34 +99,36 @@ EXPECTED_FAILED_CHECKS = {
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
 
 
-def _refit(strategy, config, X, y, sample_weight=None, n_threads=1):
-    """Fit a configuration on all the rows with at most ``n_threads`` native
-    threads; returns (model, error message)."""
-    # The search already judged this configuration on its scores; warnings
-    # such as an MLP's ConvergenceWarning would only repeat what it saw.
-    try:
-        with warnings.catch_warnings(), limited_threads(n_threads):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = strategy.build(config, n_rows=len(y))
-            return fit_model(model, X, y, sample_weight), ""
-    except Exception as exc:  # a member that fails is dropped, see _fit_final_model
-        return None, f"{type(exc).__name__}: {exc}"[:500]
+@dataclass
+class _Search:
+    """What the steps of one ``fit`` share (see :meth:`_BaseMetaEstimator.fit`)."""
+
+    dataset: Dataset  # every row
+    data: Dataset  # the rows the search evaluates on (``max_samples``)
+    seed: int
+    scoring: str
+    learner: MetaLearner
+    portfolio: list
+    metafeatures: dict
+    clock: Clock
+    adjuster: StrategyAdjuster | None = None  # see _warm_start
+    predict_seconds: object = None  # (strategy name, config) -> predicted seconds
+    splitter: object = None  # None for a zero-shot fit, which has no race
+    race: FoldRace | None = None
+    fallback: tuple | None = None  # see FinalModelMixin._fit_fallback
+    zero_shot_model: object = None
+    final: Dataset | None = None  # the rows the zero-shot model was fitted on
 
 
-def _prediction_error(model, dataset, n_rows=10):
-    """Why ``model`` cannot predict the first rows of ``dataset`` ("" if it can)."""
-    # The rows alone, not a Dataset: the first rows may hold a single class.
-    n_rows = min(n_rows, dataset.n_samples)
-    X = dataset.X.iloc[:n_rows] if hasattr(dataset.X, "iloc") else dataset.X[:n_rows]
-    try:
-        _check_predictions(np.asarray(model.predict(X)), n_rows, dataset.task)
-    except Exception as exc:  # a model of last resort that cannot predict is none
-        return f"{type(exc).__name__}: {exc}"[:500]
-    return ""
+class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
+    """The shared fit of MetaClassifier and MetaRegressor.
 
-
-class _BaseMetaEstimator(BaseEstimator):
-    """The shared fit of MetaClassifier and MetaRegressor."""
+    ``fit`` has the shape of scikit-learn's ``BaseSearchCV.fit``: check the
+    data (:meth:`_check_fit_data`), set the search up from the
+    meta-learner (:meth:`_start_search`), run it (:meth:`_run_search`),
+    gather its results once (:meth:`_gather_results`: ``trace_``,
+    ``cv_results_``), then build the final model (:meth:`_refit_best`).
+    """
 
     _parameter_constraints = {
         "knowledge_base": [None, str, os.PathLike, KnowledgeBase, MetaLearner],
@@ -282,7 +274,7 @@ class _BaseMetaEstimator(BaseEstimator):
         self._fit_column_names = _columns_of(X)
         return table, column_or_1d(y, warn=True)
 
-    # -- fit -----------------------------------------------------------------
+    # -- fit: validate -> start the search -> run it -> results -> refit ------
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, groups=None):
         """Search strategies and configurations for ``(X, y)``, then refit.
@@ -320,10 +312,22 @@ class _BaseMetaEstimator(BaseEstimator):
         self
         """
         clock = Clock(self.time_budget)
+        dataset, groups = self._check_fit_data(X, y, sample_weight, groups)
+        search = self._start_search(dataset, groups, clock)
+        rows = self._run_search(search)
+        self._gather_results(search, rows)
+        self._refit_best(search)
+        self._log(f"final model of {len(self.ensemble_)} members on "
+                  f"{self.n_refit_samples_} rows", clock)
+        if self.update_knowledge and search.race is not None:
+            self._update_knowledge(search)
+        return self
+
+    def _check_fit_data(self, X, y, sample_weight, groups):
+        """Validate the data and settings of ``fit``; returns (dataset, groups)."""
         table, y = self._prepare(X, y)
         sample_weight = check_sample_weight(sample_weight, len(y))
-        cv = self._search_cv()
-        check_search_settings(cv, self.max_samples, len(y), groups,
+        check_search_settings(self._search_cv(), self.max_samples, len(y), groups,
                               y=y if is_classifier(self) else None)
         self._numeric_columns = _numeric_columns(table)
         self._date_encoder = None
@@ -337,43 +341,70 @@ class _BaseMetaEstimator(BaseEstimator):
                     f"groups has {len(groups)} values but X has {len(y)} rows; "
                     "pass one group label per row."
                 )
-        dataset = self._dataset(table, y, sample_weight)
+        return self._dataset(table, y, sample_weight), groups
+
+    def _start_search(self, dataset, groups, clock):
+        """Everything the search starts from: the meta-learner, the rows to
+        evaluate on, the adjuster's prior and warm start for this dataset,
+        and the fold race (none for a zero-shot fit)."""
         task = dataset.task
         seed = self._seed()
         self.n_jobs_ = usable_n_jobs(self.n_jobs)
         scoring = check_scoring_name(self.scoring, task)
+        self.scorer_ = SearchScorer(scoring)
         # A path is read; a missing one is created only to store this fit.
         learner = resolve_meta_learner(self.knowledge_base,
                                        create=self.update_knowledge)
         portfolio = self._weighable(resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
-        ), sample_weight)
+        ), dataset.sample_weight)
         family = task_family(task)
         settings = self._settings(learner, family)
-
         if family not in learner.performance_models_:
             warnings.warn(
                 f"the knowledge base has no {family} experience, so the search "
                 "starts from a uniform prior (a cold start); meta-train on "
                 f"{family} datasets for a warm start.",
-                UserWarning, stacklevel=3,
+                UserWarning, stacklevel=4,
             )
         with limited_threads(self.n_jobs_):  # its landmarkers fit models
             metafeatures = learner.metafeatures_of(dataset)
+        rows = self._search_rows(dataset, seed)
+        data = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
+        search = _Search(dataset, data, seed, scoring, learner, portfolio, metafeatures,
+                         clock)
+        self._warm_start(search, settings)
+        if self.n_evaluations == 1:
+            self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
+            if task == "regression":
+                self.target_guard_ = None  # no out-of-fold predictions to choose it
+        else:
+            margin = learner.racing_policy(family).margin(data.n_samples)
+            self._start_race(search, None if groups is None else groups[rows], margin)
+        return search
+
+    def _search_rows(self, dataset, seed):
+        """The rows the search evaluates on: a subsample of ``max_samples``."""
+        cv = self._search_cv()
         # Explicit (train, test) index pairs refer to every row: no subsample.
         explicit_splits = not (isinstance(cv, Integral) or hasattr(cv, "split"))
         max_samples = None if explicit_splits else self.max_samples
         rows = subsample_indices(dataset, max_samples, seed)
-        search = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
-        self.n_search_samples_ = search.n_samples
-        if search is not dataset:
-            self._log(f"searching on a subsample of {search.n_samples} of "
+        self.n_search_samples_ = len(rows)
+        if len(rows) < dataset.n_samples:
+            self._log(f"searching on a subsample of {len(rows)} of "
                       f"{dataset.n_samples} rows (max_samples)")
+        return rows
+
+    def _warm_start(self, search, settings):
+        """The adjuster, started from the meta-learner's prior and warm-start
+        configurations for this dataset, and the cost model's seconds."""
+        task, learner, dataset = search.dataset.task, search.learner, search.dataset
         zero_shot = self.n_evaluations == 1
         # Seconds of a 3-fold evaluation on the search's rows (all rows for
         # a zero-shot fit), as the cost model predicts them.
-        at_size = metafeatures.copy()
-        at_size["n_rows"] = dataset.n_samples if zero_shot else search.n_samples
+        at_size = search.metafeatures.copy()
+        at_size["n_rows"] = dataset.n_samples if zero_shot else search.data.n_samples
 
         def predict_seconds(name, config):
             return float(learner.predicted_seconds(task, at_size, [name], [config])[0])
@@ -382,377 +413,118 @@ class _BaseMetaEstimator(BaseEstimator):
         if self.time_budget is not None:
             # A fit costs about half a 3-fold evaluation; a first pick that
             # would use more than half of what is left is not the first pick.
-            max_seconds = clock.left() * (1.0 if zero_shot else 0.5)
+            max_seconds = search.clock.left() * (1.0 if zero_shot else 0.5)
         start_point = learner.warm_start(
-            task, at_size, portfolio, settings.cost_weight,
+            task, at_size, search.portfolio, settings.cost_weight,
             0.0 if self.cost_weight == 0 else ZERO_SHOT_COST_WEIGHT, max_seconds,
         )
-        adjuster = StrategyAdjuster(portfolio, start_point.prior,
-                                    start_point.configurations, settings, seed,
-                                    first=start_point.first,
-                                    fallbacks=start_point.fallbacks)
+        search.adjuster = StrategyAdjuster(search.portfolio, start_point.prior,
+                                           start_point.configurations, settings,
+                                           search.seed, first=start_point.first,
+                                           fallbacks=start_point.fallbacks)
+        search.predict_seconds = predict_seconds
         self.adjuster_settings_ = settings
         self._log(f"{task} task, {dataset.n_samples} rows, meta-features and "
-                  "warm start done", clock)
+                  "warm start done", search.clock)
         self._log(f"prior: "
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
-                              zip(portfolio, np.nan_to_num(start_point.prior))))
-        if zero_shot:
-            self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
-            if task == "regression":
-                self.target_guard_ = None  # no out-of-fold predictions to choose it
-            self._fit_zero_shot(adjuster, dataset, clock, seed, predict_seconds)
-            return self
+                              zip(search.portfolio, np.nan_to_num(start_point.prior))))
 
-        splitter = make_cv(cv, task, search.y, seed)
-        search_groups = None if groups is None else groups[rows]
-        splits = list(splitter.split(search.X, search.y, search_groups))
+    def _start_race(self, search, groups, promotion_margin):
+        """The folds of the search's rows and the race that evaluates
+        proposals on them (``groups`` of those rows, for the splitter)."""
+        data, task = search.data, search.dataset.task
+        search.splitter = make_cv(self._search_cv(), task, data.y, search.seed)
+        splits = list(search.splitter.split(data.X, data.y, groups))
         self.n_splits_ = len(splits)
-        self.promotion_margin_ = learner.racing_policy(family).margin(search.n_samples)
-        race = FoldRace(
-            search.X, search.y, task, splits, scoring,
-            keep_oof=self.ensemble_size > 1 or task == "regression", clock=clock,
-            n_refit_rows=dataset.n_samples, timeout=self.timeout,
-            predict_seconds=predict_seconds, n_jobs=self.n_jobs_,
-            sample_weight=search.sample_weight, promotion_margin=self.promotion_margin_,
+        self.promotion_margin_ = promotion_margin
+        search.race = FoldRace(
+            data.X, data.y, task, splits, search.scoring,
+            keep_oof=self.ensemble_size > 1 or task == "regression", clock=search.clock,
+            n_refit_rows=search.dataset.n_samples, timeout=self.timeout,
+            predict_seconds=search.predict_seconds, n_jobs=self.n_jobs_,
+            sample_weight=data.sample_weight, promotion_margin=promotion_margin,
         )
-        fallback = None
+
+    def _run_search(self, search):
+        """The search loop: the adjuster's proposals evaluated until
+        ``n_evaluations`` (or the time budget) is reached.
+
+        Proposals are raced over the folds (:class:`~skmeta.search.FoldRace`).
+        With ``n_evaluations=1``, the zero-shot pick is fitted once on all
+        the rows instead (:meth:`_fit_zero_shot`). Returns the ``trace_`` rows.
+        """
+        if search.race is None:
+            return self._fit_zero_shot(search)
         if self.time_budget is not None:
-            fallback = self._fit_fallback(portfolio, dataset, seed, predict_seconds)
-        trace = run_adjuster(
-            adjuster, race, self.n_evaluations,
-            batch_size=self.batch_size, should_stop=race.should_stop,
+            search.fallback = self._fit_fallback(search)
+        rows = run_adjuster(
+            search.adjuster, search.race, self.n_evaluations,
+            batch_size=self.batch_size, should_stop=search.race.should_stop,
             on_result=lambda row: self._log(
                 f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
-                f"{row['status']} {row['score']} ({row['n_folds']} folds)", clock
+                f"{row['status']} {row['score']} ({row['n_folds']} folds)", search.clock
             ),
         )
-        self.trace_ = pd.DataFrame(trace)
-        self.strategy_probabilities_ = pd.Series(
-            adjuster.policy.probabilities(), index=[s.name for s in portfolio],
-            name="probability",
-        )
-        if race.best() is None and fallback is not None:
-            self._keep_fallback(*fallback)
-        else:
-            self._check_some_succeeded(race)
-            self._log("search done; refitting", clock)
-            self._fit_final_model(portfolio, dataset, search, race, scoring, seed, clock)
-        self._log(f"final model of {len(self.ensemble_)} members on "
-                  f"{self.n_refit_samples_} rows", clock)
-        if self.update_knowledge:
-            cv = cv_description(splitter)
-            if search is not dataset:  # as MetaLearner keys subsampled runs
-                cv += f" on {search.n_samples} rows"
-            if sample_weight is not None:
-                cv += WEIGHTED_CV_SUFFIX
-            self._update_knowledge(learner, dataset, metafeatures, scoring, cv, seed)
-        return self
+        if search.race.best() is None and search.fallback is not None:
+            # Nothing completed in the time: the model of last resort is the
+            # search's last row, and its result.
+            strategy, config, _, _, seconds = search.fallback
+            rows.append(unscored_row(len(rows), strategy.name, config, seconds))
+        return rows
 
-    def _fit_zero_shot(self, adjuster, dataset, clock, seed, predict_seconds):
+    def _gather_results(self, search, rows):
+        """The search's results: ``trace_`` and what derives from it."""
+        self.trace_ = pd.DataFrame(rows)
+        self.cv_results_ = cv_results(self.trace_, self.n_splits_ or 0)
+        self.strategy_probabilities_ = pd.Series(
+            search.adjuster.policy.probabilities(),
+            index=[s.name for s in search.adjuster.strategies], name="probability",
+        )
+
+    def _fit_zero_shot(self, search):
         """``n_evaluations=1``: fit the zero-shot pick once on all the rows.
 
         Nothing is compared, so nothing is cross-validated: ``best_score_``
         is NaN. If the pick fails, the adjuster proposes the warm start's
-        cheap fallbacks, which are fit in turn.
+        cheap fallbacks, which are fit in turn. Returns the ``trace_`` rows;
+        the fitted model and its rows are kept on ``search``.
         """
+        adjuster, dataset = search.adjuster, search.dataset
         start = time.monotonic()
         names = [s.name for s in adjuster.strategies]
-        trace = []
+        rows = []
         for _ in range(1 + len(adjuster.fallbacks)):
             [proposal] = adjuster.ask(1)
             final = dataset
             if self.time_budget is not None:
                 # A fit on all rows is about half a 3-fold evaluation.
-                seconds = 0.5 * predict_seconds(proposal.strategy.name, proposal.config)
-                rows = self._rows_that_fit(dataset, seconds, clock.left(), seed)
-                if len(rows) < dataset.n_samples:
-                    final = take_rows(dataset, rows)
+                seconds = 0.5 * search.predict_seconds(proposal.strategy.name,
+                                                       proposal.config)
+                kept = self._rows_that_fit(dataset, seconds, search.clock.left(),
+                                           search.seed)
+                if len(kept) < dataset.n_samples:
+                    final = take_rows(dataset, kept)
             began = time.perf_counter()
-            model, error = _refit(proposal.strategy, proposal.config, final.X, final.y,
-                                  final.sample_weight, self.n_jobs_)
-            trace.append({
-                "evaluation": len(trace), "step": proposal.step,
-                "strategy": proposal.strategy.name, "config": proposal.config,
-                "probabilities": dict(zip(names, proposal.probabilities.round(6))),
-                "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
-                "status": "ok" if model is not None else "error", "error": error,
-                "fit_seconds": time.perf_counter() - began, "predict_seconds": 0.0,
-                "seconds": time.monotonic() - start,
-            })
+            model, error = refit_configuration(proposal.strategy, proposal.config,
+                                               final.X, final.y, final.sample_weight,
+                                               self.n_jobs_)
+            rows.append(unscored_row(
+                len(rows), proposal.strategy.name, proposal.config,
+                time.perf_counter() - began, error, step=proposal.step,
+                probabilities=dict(zip(names, proposal.probabilities.round(6))),
+                seconds=time.monotonic() - start,
+            ))
             if model is not None:
                 break
             adjuster.tell(proposal, None)
-        self.trace_ = pd.DataFrame(trace)
-        self.strategy_probabilities_ = pd.Series(
-            adjuster.policy.probabilities(), index=names, name="probability")
-        if model is None:
-            self._check_some_succeeded(None)
-        last = len(trace) - 1
-        self.refit_errors_ = {}
-        self.n_refit_samples_ = final.n_samples
-        self.ensemble_ = pd.DataFrame({
-            "evaluation": [last], "strategy": [trace[last]["strategy"]],
-            "config": [trace[last]["config"]], "weight": [1.0],
-        })
-        self.best_index_ = last
-        self.best_strategy_ = trace[last]["strategy"]
-        self.best_params_ = dict(trace[last]["config"])
-        self.best_score_ = float("nan")
-        self.estimator_ = model
+        search.zero_shot_model, search.final = model, final
+        return rows
 
-    def _fit_fallback(self, portfolio, dataset, seed, predict_seconds):
-        """The model of last resort of a budgeted fit, fitted before the search.
-
-        The cost model can underpredict a strategy badly (extra trees on
-        wide sparse data), so that the whole budget goes to proposals that
-        never finish. A strategy of :data:`FALLBACK_STRATEGIES` (else the
-        portfolio's cheapest by the cost model) is fitted on at most
-        :data:`FALLBACK_ROWS` rows whatever is predicted, and kept in case
-        no evaluation of the search completes.
-
-        Returns
-        -------
-        (strategy, config, model, n_rows, seconds) or None
-            None when no strategy of the portfolio could be fitted.
-        """
-        by_name = {s.name: s for s in portfolio}
-        ranked = [by_name[n] for n in FALLBACK_STRATEGIES if n in by_name]
-        if not ranked:
-            seconds = {s.name: predict_seconds(s.name, s.default_config())
-                       for s in portfolio}
-            cheapest = min(portfolio, key=lambda s: (not np.isfinite(seconds[s.name]),
-                                                     seconds[s.name]))
-            ranked = [cheapest]
-        rows = subsample_indices(dataset, FALLBACK_ROWS, seed)
-        data = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
-        for strategy in ranked:
-            config = strategy.default_config()
-            began = time.perf_counter()
-            model, error = _refit(strategy, config, data.X, data.y, data.sample_weight,
-                                  self.n_jobs_)
-            error = error or _prediction_error(model, data)
-            if not error:
-                return strategy, config, model, data.n_samples, time.perf_counter() - began
-            self._log(f"fallback {strategy.name} failed: {error}")
-        return None
-
-    def _keep_fallback(self, strategy, config, model, n_rows, seconds):
-        """No evaluation completed in the time budget: the model of last
-        resort (:meth:`_fit_fallback`) is the final model, with a warning."""
-        warnings.warn(
-            f"no evaluation finished within time_budget={self.time_budget:g} s, so "
-            f"the final model is the fallback {strategy.name} (default settings, "
-            f"{n_rows} rows) fitted before the search; raise time_budget for a "
-            "searched model.",
-            UserWarning, stacklevel=3,
-        )
-        index = len(self.trace_)
-        row = {"evaluation": index, "strategy": strategy.name, "config": config,
-               "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
-               "status": "ok", "error": "", "fit_seconds": seconds,
-               "predict_seconds": 0.0}
-        self.trace_ = pd.concat([self.trace_, pd.DataFrame([row])], ignore_index=True)
-        self.refit_errors_ = {}
-        self.n_refit_samples_ = n_rows
-        self.ensemble_ = pd.DataFrame({"evaluation": [index], "strategy": [strategy.name],
-                                       "config": [config], "weight": [1.0]})
-        self.best_index_ = index
-        self.best_strategy_ = strategy.name
-        self.best_params_ = dict(config)
-        self.best_score_ = float("nan")
-        if not is_classifier(self):
-            self.target_guard_ = None  # no out-of-fold predictions to choose it
-        self.estimator_ = model
-
-    def _check_some_succeeded(self, race):
-        complete = [] if race is None else [r for r in race.records if r.complete]
-        if not complete:
-            causes = "; ".join(
-                f"{s}: {e}" for s, e in
-                self.trace_[["strategy", "error"]].drop_duplicates().itertuples(index=False)
-                if e
-            )
-            budget = ""
-            if self.time_budget is not None:
-                budget = (f" within time_budget={self.time_budget:g} s (raise it, or "
-                          "lower max_samples)")
-            raise ValueError(
-                f"every one of the {len(self.trace_)} evaluations failed{budget}, "
-                f"so there is no model to fit. Causes: {causes}"
-            )
-        # Proposals the time budget left no room to start did not fail.
-        not_started = self.trace_["error"].astype(str).str.startswith("not started")
-        failed = int(((self.trace_["status"] != "ok") & ~not_started).sum())
-        if failed:
-            warnings.warn(
-                f"{failed} of {len(self.trace_)} evaluations failed; see trace_['error'].",
-                UserWarning,
-                stacklevel=3,
-            )
-
-    def _ensemble_members(self, race, search, scoring):
-        """(evaluation, weight) pairs of the fused model, best first."""
-        records = race.records
-        ok = sorted((i for i, r in enumerate(records) if r.complete),
-                    key=lambda i: (-records[i].score, i))
-        if self.ensemble_size == 1 or len(ok) == 1:
-            return [(ok[0], 1.0)]
-        classes = np.unique(search.y) if search.task != "regression" else None
-        best_refit = race.refit_seconds(records[ok[0]])
-        weights = ensemble_selection(
-            [records[i].result.oof_predictions for i in ok], search.y, search.task,
-            scoring, self.ensemble_size, classes, search.sample_weight,
-            # Picks stop while the time left still holds the best one's refit.
-            should_stop=lambda: race.clock.left() <= best_refit,
-        )
-        members = [(i, w) for i, w in zip(ok, weights) if w > 0]
-        return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))
-
-    def _plan_refit(self, dataset, race, members, seed):
-        """Members and rows of the final refit, inside the time left.
-
-        Without a time budget: every member on every row. With one, the
-        refit is planned from each member's own fold timings: members are
-        kept, heaviest first, while their predicted refit seconds fit in the
-        time left (the search kept back what the best one needs); if none
-        does, the best complete evaluation that fits is refit alone, and if
-        none fits, the best is refit on as many rows as fit (with a warning).
-        """
-        everything = np.arange(dataset.n_samples)
-        left = race.clock.left()
-        if not np.isfinite(left):
-            return members, everything
-        # A fold that ran past its prediction may have eaten into what the
-        # search kept back: the refit may use part of the promise's own
-        # tolerance (B x 1.05 + 0.3 s) rather than fit on too few rows.
-        left += REFIT_TOLERANCE * self.time_budget + 0.15
-        kept, needed = [], 0.0
-        for i, w in members:
-            seconds = race.refit_seconds(race.records[i])
-            if needed + seconds <= left:
-                kept.append((i, w))
-                needed += seconds
-        if kept:
-            return kept, everything
-        ranked = sorted((i for i, r in enumerate(race.records) if r.complete),
-                        key=lambda i: (-race.records[i].score, i))
-        for i in ranked:
-            if race.refit_seconds(race.records[i]) <= left:
-                return [(i, 1.0)], everything
-        best = ranked[0]
-        return [(best, 1.0)], self._rows_that_fit(
-            dataset, race.refit_seconds(race.records[best]), left, seed)
-
-    def _rows_that_fit(self, dataset, seconds, left, seed):
-        """Every row, or a subsample small enough to fit in ``left`` seconds
-        when fitting on every row takes ``seconds`` (with a warning)."""
-        everything = np.arange(dataset.n_samples)
-        if not np.isfinite(seconds) or seconds <= left:
-            return everything
-        n_rows = int(dataset.n_samples * max(left, 0.0) / max(seconds, 1e-9))
-        # Too few rows to learn from: a model on a few more is late by less
-        # than one on too few is wrong by.
-        n_classes = len(getattr(self, "classes_", ()))
-        n_rows = min(max(n_rows, MIN_REFIT_ROWS, 10 * n_classes), dataset.n_samples)
-        if n_rows == dataset.n_samples:
-            return everything
-        warnings.warn(
-            f"the time budget leaves room to refit on {n_rows} of "
-            f"{dataset.n_samples} rows; raise time_budget to use them all.",
-            UserWarning, stacklevel=5,
-        )
-        return subsample_indices(dataset, n_rows, seed)
-
-    def _fit_final_model(self, portfolio, dataset, search, race, scoring, seed, clock):
-        """Refit the fused members (or the best) on all the rows.
-
-        A member whose refit fails is dropped (its weight goes to the
-        others); if every member fails, the next best evaluations are tried
-        in order of score until one refits (complete ones first, then those
-        left at their first fold).
-        """
-        by_name = {s.name: s for s in portfolio}
-        records = race.records
-        members, rows = self._plan_refit(
-            dataset, race, self._ensemble_members(race, search, scoring), seed)
-        final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
-        self.n_refit_samples_ = final.n_samples
-        self._log("refitting " + ", ".join(
-            f"#{i} {self.trace_.at[i, 'strategy']} (predicted "
-            f"{race.refit_seconds(records[i]):.2f} s)" for i, _ in members), clock)
-
-        # Workers are started for the refit only where the search's were:
-        # with a budget, starting them may cost more than the fits.
-        parallel = race.clock.budget is None or race.workers_started
-
-        def refit(indices):
-            # One model is fitted here: a worker would only add the cost of
-            # sending it back. The n_jobs cores are shared among the fits.
-            n_jobs = min(len(indices), self.n_jobs_) if parallel else 1
-            return Parallel(n_jobs=n_jobs)(
-                delayed(_refit)(
-                    by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                    final.X, final.y, final.sample_weight, self.n_jobs_ // n_jobs,
-                )
-                for i in indices
-            )
-
-        fitted = refit([i for i, _ in members])
-        errors = {i: e for (i, _), (_, e) in zip(members, fitted) if e}
-        kept = [(i, w, m) for (i, w), (m, _) in zip(members, fitted) if m is not None]
-        if not kept:
-            # The next best: complete evaluations, then those left at their
-            # first fold (judged worse, but they fit).
-            tried = {i for i, _ in members}
-            for i in sorted((i for i, r in enumerate(records)
-                             if r.ok and r.score is not None and i not in tried),
-                            key=lambda i: (not records[i].complete, -records[i].score, i)):
-                [(model, error)] = refit([i])
-                if model is not None:
-                    kept = [(i, 1.0, model)]
-                    break
-                errors[i] = error
-        if errors:
-            listed = "; ".join(f"#{i} {self.trace_.at[i, 'strategy']}: {e}"
-                               for i, e in errors.items())
-            if not kept:
-                raise ValueError(
-                    "every successful evaluation failed when refit on all the "
-                    f"rows, so there is no model to predict with. Causes: {listed}"
-                )
-            warnings.warn(f"refitting on all the rows failed for {listed}; "
-                          "those configurations were left out of the final model.",
-                          UserWarning, stacklevel=3)
-        self.refit_errors_ = errors
-        total = sum(w for _, w, _ in kept)
-        self.ensemble_ = pd.DataFrame({
-            "evaluation": [i for i, _, _ in kept],
-            "strategy": [self.trace_.at[i, "strategy"] for i, _, _ in kept],
-            "config": [self.trace_.at[i, "config"] for i, _, _ in kept],
-            "weight": [w / total for _, w, _ in kept],
-        })
-        # The best complete evaluation, unless it could not be refit.
-        best = race.records.index(race.best())
-        if best in errors:
-            best = kept[0][0]
-        self.best_index_ = best
-        self.best_strategy_ = self.trace_.at[best, "strategy"]
-        self.best_params_ = dict(self.trace_.at[best, "config"])
-        self.best_score_ = float(self.trace_.at[best, "score"])
-        if len(kept) == 1:
-            model = kept[0][2]
-        else:
-            model = self._fuse([m for _, _, m in kept], [w for _, w, _ in kept])
-        self.estimator_ = self._guard(model, [(i, w) for i, w, _ in kept], race,
-                                      search, final, scoring)
-
-    def _guard(self, model, members, race, search, final, scoring):
-        """The final model, post-processed where its task needs it."""
-        return model
-
-    def _update_knowledge(self, learner, dataset, metafeatures, scoring, cv, seed):
-        kb = learner.knowledge_base_
+    def _update_knowledge(self, search):
+        """Store the search's cross-validated evaluations (``update_knowledge``)."""
+        dataset = search.dataset
+        kb = search.learner.knowledge_base_
         if kb.read_only:
             warnings.warn(
                 "update_knowledge=True: the shipped knowledge base is read-only, "
@@ -760,11 +532,16 @@ class _BaseMetaEstimator(BaseEstimator):
                 "copy: KnowledgeBase.default().copy('my_kb.sqlite')) to keep "
                 "the experience.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             return
-        kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task, metafeatures,
-                       dataset.n_samples, dataset.n_features)
+        cv = cv_description(search.splitter)
+        if search.data is not dataset:  # as MetaLearner keys subsampled runs
+            cv += f" on {search.data.n_samples} rows"
+        if dataset.sample_weight is not None:
+            cv += WEIGHTED_CV_SUFFIX
+        kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task,
+                       search.metafeatures, dataset.n_samples, dataset.n_features)
         # Evaluations on every fold, and crashes; a proposal left at its
         # first fold (or never started) is not a cross-validated result.
         for row in self.trace_.itertuples(index=False):
@@ -772,15 +549,60 @@ class _BaseMetaEstimator(BaseEstimator):
                 continue
             kb.add_evaluation(Evaluation(
                 dataset_id=dataset.fingerprint, strategy=row.strategy,
-                config=row.config, metric=scoring, cv=cv, seed=seed,
+                config=row.config, metric=search.scoring, cv=cv, seed=search.seed,
                 status=row.status, score=row.score, fold_scores=list(row.fold_scores),
                 fit_seconds=row.fit_seconds, predict_seconds=row.predict_seconds,
                 error=row.error,
             ))
 
+    # -- the fitted search ---------------------------------------------------
+    @property
+    def estimator_(self):
+        """Deprecated: ``best_estimator_`` (the same model)."""
+        model = self.best_estimator_  # AttributeError before fit, as before
+        warnings.warn(
+            "estimator_ was renamed best_estimator_ (as in scikit-learn's "
+            "searches) in skmeta 0.2 and will be removed in 0.3; use best_estimator_.",
+            FutureWarning, stacklevel=2,
+        )
+        return model
+
+    def __setstate__(self, state):
+        # A model pickled before the rename holds its model as estimator_.
+        if "estimator_" in state:
+            state = dict(state)
+            state["best_estimator_"] = state.pop("estimator_")
+        super().__setstate__(state)
+
+    def score(self, X, y, sample_weight=None):
+        """The search's metric on ``(X, y)``: ``scorer_(self, X, y)``.
+
+        As ``GridSearchCV.score``, this is the metric the search chose by:
+        ``scoring``, balanced accuracy by default for a classifier and R²
+        for a regressor.
+
+        .. versionchanged:: 0.2
+           Was accuracy for a classifier (``ClassifierMixin.score``) and R²
+           for a regressor, whatever ``scoring`` was.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Weights of the metric.
+
+        Returns
+        -------
+        float
+            Greater is better (losses are negated, as in ``scoring``).
+        """
+        check_is_fitted(self, "best_estimator_")
+        return self.scorer_(self, X, y, sample_weight=sample_weight)
+
     # -- predict -------------------------------------------------------------
     def _transform_input(self, X):
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "best_estimator_")
         check_column_names(X)
         X = _in_fit_order(X, getattr(self, "_fit_column_names", None))
         table = _as_table(X)
@@ -799,16 +621,24 @@ class _BaseMetaEstimator(BaseEstimator):
     def predict(self, X):
         """Predict with the refitted model (or ensemble)."""
         table = self._transform_input(X)
-        return self.estimator_.predict(table)
+        return self.best_estimator_.predict(table)
 
 
 def _fitted_model_has_scores(estimator):
     """For ``available_if``: promised before fit; after, a model with a
     decision function or probabilities (every default strategy) has one."""
-    if not hasattr(estimator, "estimator_"):
+    if "best_estimator_" not in vars(estimator):
         return True
-    return (hasattr(estimator.estimator_, "decision_function")
-            or hasattr(estimator.estimator_, "predict_proba"))
+    return (hasattr(estimator.best_estimator_, "decision_function")
+            or hasattr(estimator.best_estimator_, "predict_proba"))
+
+
+def _fitted_model_has_proba(estimator):
+    """For ``available_if``: promised before fit; after, only if the final
+    model has probabilities (every default strategy has)."""
+    if "best_estimator_" not in vars(estimator):
+        return True
+    return hasattr(estimator.best_estimator_, "predict_proba")
 
 
 def _log_odds(proba):
@@ -1012,11 +842,46 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
 
     Attributes
     ----------
+    cv_results_ : dict of ndarray
+        The search as scikit-learn's searches show it, one entry per row of
+        ``trace_`` (``pd.DataFrame(cv_results_)`` is a table): ``params``,
+        ``param_<name>`` (masked where a configuration lacks that
+        hyperparameter), ``split<k>_test_score`` (NaN for a fold not run),
+        ``mean_test_score`` and ``std_test_score`` (NaN unless scored on
+        every fold), ``rank_test_score``, ``mean_fit_time``,
+        ``mean_score_time`` (per fold), and skmeta's ``strategy``,
+        ``n_folds`` and ``status``.
+    best_index_ : int
+        The row of ``cv_results_`` and of ``trace_`` of the best
+        evaluation: the complete one of highest score, unless it could not
+        be refit on all the rows (then the best member of the final model).
+        With ``n_evaluations=1``, the zero-shot fit; when no evaluation
+        finished within ``time_budget``, the model of last resort (the last
+        row).
     best_strategy_ : str
+        The best evaluation's strategy.
+    best_config_ : dict
+        The best evaluation's configuration: the hyperparameters its
+        strategy builds its learner from
+        (:meth:`Strategy.build <skmeta.strategies.Strategy.build>`).
     best_params_ : dict
+        The best evaluation's parameters, as ``cv_results_["params"]``
+        holds them: ``{"strategy": best_strategy_, **best_config_}``.
+
+        .. versionchanged:: 0.2
+           Was the configuration alone, now ``best_config_``.
     best_score_ : float
         Mean cross-validated score of the best evaluation (NaN with
         ``n_evaluations=1``: see there).
+    best_estimator_ : estimator
+        The refitted model or ensemble that predicts.
+    scorer_ : callable
+        ``scorer_(estimator, X, y)``: the search's metric (``scoring``), as
+        :meth:`score` uses it.
+    refit_time_ : float
+        Seconds to build the final model: choose the ensemble, refit it on
+        all the rows and guard it (the zero-shot fit, or the model of last
+        resort, when that is the final model).
     trace_ : DataFrame
         One row per evaluation: step, strategy, config, probabilities (pi
         before the step), score, fold_scores, n_folds (folds evaluated),
@@ -1030,7 +895,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     ensemble_ : DataFrame
         The fused members (evaluation, strategy, config, weight).
     estimator_ : estimator
-        The refitted model or ensemble that predicts.
+        Deprecated since 0.2 (removed in 0.3): ``best_estimator_``, with a
+        ``FutureWarning``.
     refit_errors_ : dict
         Evaluation number -> error, for configurations whose final refit
         failed (empty when none did).
@@ -1083,7 +949,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     >>> clf = MetaClassifier(n_evaluations=3, cv=3, random_state=0).fit(X, y)
     >>> len(clf.trace_)
     3
-    >>> clf.score(X, y) > 0.9
+    >>> clf.score(X, y) > 0.9  # balanced accuracy, the search's scoring
+    True
+    >>> clf.best_params_["strategy"] == clf.best_strategy_
+    True
+    >>> float(clf.cv_results_["mean_test_score"][clf.best_index_]) == clf.best_score_
     True
     """
 
@@ -1108,12 +978,14 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     def _fuse(self, fitted, weights):
         return FusedClassifier(fitted, weights, self.classes_)
 
+    # The search's metric, not ClassifierMixin's accuracy (as BaseSearchCV.score).
+    score = _BaseMetaEstimator.score
+
+    @available_if(_fitted_model_has_proba)
     def predict_proba(self, X):
         """Class probabilities (columns ordered as ``classes_``)."""
         table = self._transform_input(X)
-        model = self.estimator_
-        if not hasattr(model, "predict_proba"):
-            raise AttributeError(f"{self.best_strategy_} has no predict_proba.")
+        model = self.best_estimator_
         proba = np.asarray(model.predict_proba(table), dtype=float)
         positions = np.searchsorted(self.classes_, model.classes_)
         out = np.zeros((proba.shape[0], len(self.classes_)))
@@ -1133,10 +1005,10 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         Probabilities are clipped to [1e-15, 1] first, so the scores are
         finite.
         """
-        check_is_fitted(self, "estimator_")
-        if hasattr(self.estimator_, "decision_function"):
+        check_is_fitted(self, "best_estimator_")
+        if hasattr(self.best_estimator_, "decision_function"):
             table = self._transform_input(X)
-            return self.estimator_.decision_function(table)
+            return self.best_estimator_.decision_function(table)
         return _log_odds(self.predict_proba(X))
 
 
@@ -1185,6 +1057,9 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
 
     def _fuse(self, fitted, weights):
         return FusedRegressor(fitted, weights)
+
+    # The search's metric, not RegressorMixin's R² (as BaseSearchCV.score).
+    score = _BaseMetaEstimator.score
 
     def _guard(self, model, members, race, search, final, scoring):
         """Shrink and clip the predictions where that scores better out of fold.

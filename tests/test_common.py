@@ -71,7 +71,7 @@ def test_fused_decision_function_ranks_as_predict_proba():
     clf = MetaClassifier(portfolio=["knn", "gaussian_nb", "logistic_regression"],
                          n_evaluations=6, cv=3, ensemble_size=10,
                          random_state=0).fit(X, y)
-    assert isinstance(clf.estimator_, FusedClassifier)
+    assert isinstance(clf.best_estimator_, FusedClassifier)
     scores = clf.decision_function(X)
     proba = clf.predict_proba(X)
     assert scores.shape == (120,)

@@ -63,7 +63,7 @@ def test_a_target_of_heavy_tailed_noise_ends_no_worse_than_the_constant():
     guard = model.target_guard_
     assert guard["shrink"] < 1.0 and guard["score"] > guard["unguarded_score"]
     constant = r2_score(y[test], np.full(200, y[train].mean()))
-    unguarded = r2_score(y[test], model.estimator_.regressor.predict(X[test]))
+    unguarded = r2_score(y[test], model.best_estimator_.regressor.predict(X[test]))
     assert r2_score(y[test], model.predict(X[test])) > constant - 0.01
     assert unguarded < constant - 0.02  # what the guard saved
 

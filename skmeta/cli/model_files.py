@@ -94,7 +94,8 @@ _SKOPS_SKMETA_MODULES = ("skmeta.estimators", "skmeta.ensemble", "skmeta.dates",
 
 
 #: Other skmeta classes a saved estimator may contain.
-_SKOPS_SKMETA_TYPES = ("skmeta.adjust.adjuster.AdjusterSettings",)
+_SKOPS_SKMETA_TYPES = ("skmeta.adjust.adjuster.AdjusterSettings",
+                       "skmeta._search_results.SearchScorer")
 
 
 #: Functions (not types) fitted scikit-learn models refer to.

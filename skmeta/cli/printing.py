@@ -75,7 +75,7 @@ def _print_fitted(estimator, scoring):
     score = (f"{scoring} {estimator.best_score_:.4f}" if np.isfinite(estimator.best_score_)
              else "zero-shot: fit once, not cross-validated")
     print(f"  best: {estimator.best_strategy_} ({score}), "
-          f"{_format_config(estimator.best_params_)}")
+          f"{_format_config(estimator.best_config_)}")
     members = estimator.ensemble_
     if len(members) > 1:
         fused = ", ".join(
