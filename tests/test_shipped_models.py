@@ -570,3 +570,15 @@ def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
     with pytest.warns(FutureWarning, match=r"skmeta\.learner\.from_shipped_file"):
         old = importlib.import_module("skmeta.shipped_learner")
     assert old.shipped_meta_learner is shipped_meta_learner
+
+
+def test_a_learner_of_part_of_the_knowledge_base_replays_nothing_when_loaded():
+    from skmeta.learner.lazy_models import PendingValue
+
+    # Another seed cannot reuse the stored settings: they are learned by
+    # replay (a minute a family on the shipped knowledge base) when a search
+    # first needs them, not when the learner is loaded.
+    learner = MetaLearner.from_knowledge_base(KnowledgeBase.default(), random_state=1)
+    for family in ("classification", "regression"):
+        assert isinstance(dict.get(learner.adjuster_settings_, family), PendingValue)
+        assert isinstance(dict.get(learner.racing_policies_, family), PendingValue)

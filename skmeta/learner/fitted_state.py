@@ -7,20 +7,24 @@ evaluated) and :func:`~skmeta.learner.from_shipped_file.shipped_meta_learner`
 :class:`FittedState`, which ``MetaLearner._set_fitted_state`` sets on the
 learner at once: a fitted attribute added here is set by all three.
 
-Everything is computed when the state is built (the adjuster settings and
-racing policies included), so the fitted learner is only read afterwards
-and can be shared by threads and processes. The performance and cost models
-are the exception: each is fitted (or read from the shipped file) when
-first looked up, under a lock, so that a process that only classifies never
-pays for the regression models.
+Everything is computed when the state is built except what a family's
+first search needs: its performance and cost models, its adjuster settings
+and its racing policy are fitted, learned by replay or read from the
+knowledge base when first looked up, once, under one lock
+(:mod:`skmeta.learner.lazy_models`), so that a process that only classifies
+never pays for the regression ones, and a learner of part of the shipped
+knowledge base (another seed, datasets left out) is ready in a second
+rather than after a minute of replay. ``fit`` learns them all at once.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass, field, fields
 
 from skmeta.knowledge.checks import usable_evaluations
-from skmeta.learner.lazy_models import LazyModels, PendingModel
+from skmeta.learner.lazy_models import LazyModels, PendingModel, PendingValue
 from skmeta.learner.learned_settings import learn_adjuster_settings, learn_racing
 from skmeta.learner.shipped_models import use_shipped_models
 from skmeta.learner.training_data import FAMILIES, family_data, family_portfolio
@@ -99,7 +103,13 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
     datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
     training_ids, nearest, candidates = {}, {}, {}
     performance_models, cost_models = LazyModels(), LazyModels()
-    settings, replay_results, policies, racing_data = {}, {}, {}, {}
+    # Settings and policies are learned by replay when first read (seconds to
+    # a minute a family on a large knowledge base), under the lazy models' lock.
+    # They hold no reference to the learner: a cycle would keep a knowledge
+    # base's connection open until the garbage collector runs.
+    settings, policies = LazyModels(), LazyModels()
+    replay_results, racing_data = {}, {}
+    log = functools.partial(log_message, learner.verbose)
     for family in FAMILIES:
         runs, table, timed = family_data(family, evaluations, datasets, stored)
         if runs.empty:
@@ -117,14 +127,12 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
         if adjuster_settings is not None and family in adjuster_settings:
             settings[family] = adjuster_settings[family]
         else:
-            settings[family], results = learn_adjuster_settings(
-                kb, family, table, runs, family_portfolio(learner.portfolio, family),
-                len(ids), use_stored=learns_from_all, random_state=learner.random_state,
-                n_jobs=learner.n_jobs, log=learner._log)
-            if results is not None:
-                replay_results[family] = results
-        policies[family] = learn_racing(kb, family, runs, rows, use_stored=learns_from_all,
-                                        log=learner._log)
+            settings[family] = PendingValue(functools.partial(
+                _learned_settings, kb, family, table, runs,
+                family_portfolio(learner.portfolio, family), len(ids), learns_from_all,
+                replay_results, learner.random_state, learner.n_jobs, log))
+        policies[family] = PendingValue(functools.partial(
+            learn_racing, kb, family, runs, rows, use_stored=learns_from_all, log=log))
     if shipped_models and learns_from_all:
         use_shipped_models(learner, kb, performance_models, cost_models)
     return FittedState(
@@ -134,6 +142,23 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
         racing_policies=policies, racing_data=racing_data,
         learns_from_all=learns_from_all, replay_results=replay_results, **counts,
     )
+
+
+def log_message(verbose, message):
+    """Print a MetaLearner's progress ``message`` on stderr if ``verbose``."""
+    if verbose:
+        print(f"[MetaLearner] {message}", file=sys.stderr, flush=True)
+
+
+def _learned_settings(kb, family, table, runs, portfolio, n_datasets, use_stored,
+                      replay_results, random_state, n_jobs, log):
+    """A family's adjuster settings (its replay's results kept in ``replay_results``)."""
+    settings, results = learn_adjuster_settings(
+        kb, family, table, runs, portfolio, n_datasets, use_stored=use_stored,
+        random_state=random_state, n_jobs=n_jobs, log=log)
+    if results is not None:
+        replay_results[family] = results
+    return settings
 
 
 def _check_something_succeeded(family, runs):

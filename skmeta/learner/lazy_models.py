@@ -1,16 +1,20 @@
-"""Meta-models fitted when first looked up, once, under a lock.
+"""Meta-models and learned settings made when first looked up, once, under a lock.
 
-The performance and cost models of a :class:`~skmeta.MetaLearner` are kept
-per task family and fitted (or read from the shipped file) on first use: a
-process that only classifies never pays for the regression models. The lock
-makes that first use safe when threads share one learner.
+The performance and cost models, the adjuster settings and the racing
+policies of a :class:`~skmeta.MetaLearner` are kept per task family and
+fitted, learned by replay (or read from the knowledge base or the shipped
+file) on first use: a process that only classifies never pays for the
+regression ones, and a learner of a subset of a large knowledge base does
+not replay every family when it is loaded. The lock makes that first use
+safe when threads share one learner; it is the only change a fitted learner
+sees after it is fitted or loaded.
 """
 
 from __future__ import annotations
 
 import threading
 
-__all__ = ["FIRST_USE_LOCK", "LazyModels", "PendingModel"]
+__all__ = ["FIRST_USE_LOCK", "LazyModels", "PendingModel", "PendingValue"]
 
 #: Held while a lazy meta-model is fitted or read: two threads that look one
 #: up at once fit it once. Reentrant: fitting may read the knowledge base,
@@ -18,7 +22,17 @@ __all__ = ["FIRST_USE_LOCK", "LazyModels", "PendingModel"]
 FIRST_USE_LOCK = threading.RLock()
 
 
-class PendingModel:
+class PendingValue:
+    """A value made by ``make()`` on first use."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def fit(self):
+        return self.make()
+
+
+class PendingModel(PendingValue):
     """A meta-model and what it will learn from, fitted on first use."""
 
     def __init__(self, model, table, runs):
@@ -37,10 +51,13 @@ class LazyModels(dict):
 
     def __getitem__(self, family):
         value = super().__getitem__(family)
-        if isinstance(value, PendingModel):
+        if isinstance(value, PendingValue):
             with FIRST_USE_LOCK:
                 value = super().__getitem__(family)  # another thread may have fitted it
-                if isinstance(value, PendingModel):
+                if isinstance(value, PendingValue):
                     value = value.fit()
                     super().__setitem__(family, value)
         return value
+
+    def get(self, family, default=None):
+        return self[family] if family in self else default

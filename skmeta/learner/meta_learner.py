@@ -15,7 +15,6 @@ meta-training (:mod:`skmeta.learner.meta_test`).
 from __future__ import annotations
 
 import copy
-import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -27,7 +26,7 @@ from skmeta.datasets import as_datasets
 from skmeta.evaluation import check_scoring_name
 from skmeta.knowledge import KnowledgeBase
 from skmeta.knowledge.checks import usable_evaluations
-from skmeta.learner.fitted_state import state_from_knowledge_base
+from skmeta.learner.fitted_state import log_message, state_from_knowledge_base
 from skmeta.learner.grid import run_grid, store_metafeatures
 from skmeta.learner.lazy_models import FIRST_USE_LOCK
 from skmeta.learner.learned_settings import learn_adjuster_settings, learn_racing
@@ -237,8 +236,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         return None if self._shipped is None else self._shipped["summary"]
 
     def _log(self, message):
-        if self.verbose:
-            print(f"[MetaLearner] {message}", file=sys.stderr, flush=True)
+        log_message(self.verbose, message)
 
     # -- the fitted state ----------------------------------------------------
     def _set_fitted_state(self, state):
@@ -278,9 +276,13 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         n_jobs = usable_n_jobs(self.n_jobs)
         store_metafeatures(self, kb, datasets, n_jobs)
         n_evaluated, n_reused = run_grid(self, kb, datasets, n_jobs)
-        return self._set_fitted_state(state_from_knowledge_base(
+        self._set_fitted_state(state_from_knowledge_base(
             self, kb, dataset_ids=[d.fingerprint for d in datasets],
             n_evaluated=n_evaluated, n_reused=n_reused))
+        for family in self.training_ids_:  # learned (and stored) now, not in a search
+            self.adjuster_settings(family)
+            self.racing_policy(family)
+        return self
 
     @classmethod
     def from_knowledge_base(cls, knowledge_base, *, exclude=(), adjuster_settings=None,
