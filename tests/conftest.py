@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # scikit-learn's estimator checks include an array-API check that is skipped
 # unless SciPy's array API mode is on; turn it on (before SciPy is imported)
 # so that the check runs instead of being skipped.
@@ -15,3 +17,15 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Test helpers (e.g. the faulty learner) live beside the tests.
 sys.path.insert(0, str(Path(__file__).parent))
+
+#: Doctests in skmeta/ that take more than a second or two; they run in the
+#: full suite only, like every test marked ``slow``.
+SLOW_DOCTESTS = {
+    "skmeta.selection.performance.PerformanceModel",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)

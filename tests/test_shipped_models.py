@@ -161,6 +161,7 @@ def loaded_and_fitted():
     return loaded, fitted
 
 
+@pytest.mark.slow
 def test_loaded_models_recommend_as_the_fitted_ones(loaded_and_fitted):
     loaded, fitted = loaded_and_fitted
     assert isinstance(fitted.performance_models_["regression"].forest_, ExtraTreesRegressor)
@@ -174,6 +175,7 @@ def test_loaded_models_recommend_as_the_fitted_ones(loaded_and_fitted):
                                    rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_loaded_models_rank_every_stored_dataset_as_the_fitted_ones(loaded_and_fitted):
     loaded, fitted = loaded_and_fitted
     table = loaded.knowledge_base_.metafeatures()
@@ -211,6 +213,7 @@ def _pending(learner):
             for f in learner.performance_models_}
 
 
+@pytest.mark.slow
 def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
                                                                     loaded_and_fitted):
     _, fitted = loaded_and_fitted
@@ -263,6 +266,7 @@ def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
     assert isinstance(model.forest_, ExtraTreesRegressor)
 
 
+@pytest.mark.slow
 def test_models_convert_to_arrays_and_back_exactly(loaded_and_fitted):
     _, fitted = loaded_and_fitted
     model = fitted.performance_models_["classification"]
@@ -315,6 +319,7 @@ def from_file():
     return learner
 
 
+@pytest.mark.slow
 def test_the_default_learner_is_built_without_loading_the_knowledge_base():
     code = (
         "import sys; from sklearn.datasets import load_iris\n"
@@ -333,6 +338,7 @@ def test_the_default_learner_is_built_without_loading_the_knowledge_base():
     assert done.stdout.split() == ["0", "False"]
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
                                                                      loaded_and_fitted):
     loaded, _ = loaded_and_fitted
@@ -416,6 +422,7 @@ def test_the_cli_describes_the_knowledge_base_without_loading_it(from_file,
     assert text.startswith("the shipped knowledge base: ")
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_relearns_from_its_knowledge_base(from_file,
                                                                    loaded_and_fitted):
     learner = shipped_meta_learner()
