@@ -150,6 +150,8 @@ def test_shipped_file_is_small_and_loads_without_pickle():
     assert "O" not in dtypes
 
 
+# Fits every meta-model from the whole shipped knowledge base: each test that
+# uses it is marked slow.
 @pytest.fixture(scope="module")
 def loaded_and_fitted():
     kb = KnowledgeBase.default()
@@ -367,6 +369,7 @@ def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
     assert loaded._shipped_summary() is None
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_recommends_and_warm_starts_the_same(from_file,
                                                                       loaded_and_fitted):
     from skmeta import Dataset
@@ -411,6 +414,7 @@ def test_the_learner_from_the_file_pickles(from_file):
     assert again.knowledge_base_ is KnowledgeBase.default()
 
 
+@pytest.mark.slow
 def test_the_cli_describes_the_knowledge_base_without_loading_it(from_file,
                                                                 loaded_and_fitted):
     from skmeta.cli.knowledge_bases import _describe_learners_knowledge_base
@@ -501,6 +505,7 @@ def test_the_default_learner_falls_back_to_the_knowledge_base(tmp_path, monkeypa
         _default_meta_learner.cache_clear()
 
 
+@pytest.mark.slow
 def test_an_unreadable_shipped_model_is_fitted_from_the_knowledge_base(
         tmp_path, monkeypatch, shipped_arrays, loaded_and_fitted):
     header, arrays = shipped_arrays
