@@ -2,10 +2,30 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # scikit-learn's estimator checks include an array-API check that is skipped
 # unless SciPy's array API mode is on; turn it on (before SciPy is imported)
 # so that the check runs instead of being skipped.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
+# On a busy machine, OpenMP threads that spin while they wait for work
+# (HistGradientBoosting's) take the cores from every other process: a test
+# of a small fit took 20 s instead of 1 s. Waiting threads sleep instead;
+# results are unchanged. Set before the OpenMP runtime is loaded.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 # Test helpers (e.g. the faulty learner) live beside the tests.
 sys.path.insert(0, str(Path(__file__).parent))
+
+#: Doctests in skmeta/ that take more than a second or two; they run in the
+#: full suite only, like every test marked ``slow``.
+SLOW_DOCTESTS = {
+    "skmeta.selection.performance.PerformanceModel",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)

@@ -131,6 +131,7 @@ def test_a_knowledge_base_file_is_learned_from_once_while_unchanged(tmp_path):
     assert resolve_meta_learner(str(path)) is not first
 
 
+@pytest.mark.slow
 def test_settings_are_relearned_only_when_the_knowledge_base_grew_enough(tmp_path):
     path = tmp_path / "kb.sqlite"
     params = dict(portfolio=PORTFOLIO, n_configs_per_strategy=0, timeout=None,

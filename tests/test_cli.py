@@ -9,6 +9,7 @@ import contextlib
 import gzip
 import io
 import json
+import runpy
 import shutil
 import sqlite3
 import subprocess
@@ -284,6 +285,7 @@ def test_evaluate_scores_recommendations_on_held_out_datasets(
     assert f"mean regret: {regret:.4f}" in out
 
 
+@pytest.mark.slow
 def test_demo(kb, capsys):
     # the shipped knowledge base once it is built, else the small one
     argv = ["demo", "--n-evaluations", "2"]
@@ -516,6 +518,15 @@ def test_the_console_script_runs(kb):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{kb} (schema version")
+
+
+def test_python_m_skmeta_cli_is_the_command(monkeypatch, capsys):
+    # In-process, so that the fast loop runs skmeta/cli/__main__.py too.
+    monkeypatch.setattr(sys, "argv", ["skmeta", "--help"])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("skmeta.cli", run_name="__main__")
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: skmeta ")
 
 
 

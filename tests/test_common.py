@@ -1,5 +1,6 @@
 """scikit-learn's own estimator checks, over every skmeta estimator."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmeta import MetaClassifier, MetaFeatureExtractor, MetaRegressor
@@ -37,6 +38,7 @@ def _expected_failed_checks(estimator):
 
 # Strict: a check listed as failing that starts to pass fails the suite, so
 # the documented list cannot go stale.
+@pytest.mark.slow
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks,
                          xfail_strict=True)
 def test_scikit_learn_estimator_checks(estimator, check):

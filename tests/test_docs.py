@@ -57,6 +57,7 @@ def test_every_public_module_is_in_the_api_reference():
         assert re.search(rf"^   {re.escape(module)}$", listed, re.MULTILINE), module
 
 
+@pytest.mark.slow
 def test_docs_build_and_pages_exist(html):
     for page in ["index", "user_guide", "command_line", "security", "api"]:
         assert (html / f"{page}.html").is_file(), page
@@ -64,6 +65,7 @@ def test_docs_build_and_pages_exist(html):
         assert (html / "generated" / f"{module}.html").is_file(), module
 
 
+@pytest.mark.slow
 def test_api_pages_document_the_public_names(html):
     estimators = _text(html / "generated" / "skmeta.estimators.html")
     assert "class skmeta.estimators. MetaClassifier" in estimators
@@ -78,6 +80,7 @@ def test_api_pages_document_the_public_names(html):
             assert name in page, f"{module}.{name}"
 
 
+@pytest.mark.slow
 def test_user_guide_covers_the_topics(html):
     guide = _text(html / "user_guide.html")
     for topic in ["What meta-learning does here", "The concepts and where they live",
@@ -90,6 +93,7 @@ def test_user_guide_covers_the_topics(html):
         assert check in guide, check
 
 
+@pytest.mark.slow
 def test_command_line_reference_is_the_parser_help(html):
     reference = _text(html / "command_line.html")
     for command in ["demo", "metafeatures", "recommend", "fit", "predict",

@@ -71,7 +71,8 @@ def test_timed_out_evaluation_is_killed_and_recorded(iris):
         ("predict_raises", "deliberate failure in predict"),
         ("nan", "NaN"),
         ("wrong_shape", "shape"),
-        ("memory", "MemoryError"),
+        # Allocating 2 GiB takes seconds on a busy machine: the full suite only.
+        pytest.param("memory", "MemoryError", marks=pytest.mark.slow),
     ],
 )
 @pytest.mark.parametrize("timeout", [None, 30.0])
@@ -121,6 +122,7 @@ def test_roc_auc_binary():
     assert result.score > 0.98
 
 
+@pytest.mark.slow
 def test_a_fold_cache_shares_preprocessing_without_changing_scores():
     from skmeta._fold_cache import FoldCache
 

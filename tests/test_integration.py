@@ -304,6 +304,7 @@ def _grouped_duplicates():
     return X, np.repeat(labels, copies), np.repeat(np.arange(n_groups), copies)
 
 
+@pytest.mark.slow
 def test_groups_routed_to_cv():
     X, y, groups = _grouped_duplicates()
     settings = {"portfolio": ["random_forest"], "n_evaluations": 2,

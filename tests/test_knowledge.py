@@ -1072,6 +1072,7 @@ def _write_evaluations(path, worker, n, barrier):
     kb.close()
 
 
+@pytest.mark.slow
 def test_two_processes_write_one_file(tmp_path):
     path = tmp_path / "shared.sqlite"
     context = multiprocessing.get_context("spawn")
@@ -1097,6 +1098,7 @@ def _write_until_killed(path, connection):
         connection.send(i)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_killed_writer_leaves_a_sound_database(tmp_path):
     path = tmp_path / "killed.sqlite"

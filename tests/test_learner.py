@@ -127,6 +127,7 @@ def test_a_fit_refreshes_meta_features_of_an_older_extractor(tmp_path):
     assert names[datasets[1].fingerprint] == names[old.fingerprint]
 
 
+@pytest.mark.slow
 def test_same_results_with_one_and_two_jobs():
     datasets = _classification_datasets()[:3]
     runs = []
@@ -154,6 +155,7 @@ def test_regression_and_mixed_collections():
     assert set(table["strategy"]) <= {"knn", "ridge"}
 
 
+@pytest.mark.slow
 def test_failing_strategies_are_recorded_and_the_fit_goes_on():
     datasets = _classification_datasets()[:2]
     portfolio = ["knn", faulty_strategy("binary", "fit_raises"),
@@ -212,6 +214,7 @@ def _count(path):
         return 0
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_without_repeating(tmp_path):
     path = tmp_path / "kb.sqlite"
     script = tmp_path / "metatrain.py"
@@ -240,6 +243,7 @@ def test_a_killed_run_resumes_without_repeating(tmp_path):
     assert kb.evaluations()["config_key"].groupby(kb.evaluations()["dataset_id"]).nunique().eq(6).all()
 
 
+@pytest.mark.slow
 def test_runs_on_a_dask_cluster():
     distributed = pytest.importorskip("distributed")
     import joblib

@@ -152,6 +152,8 @@ def test_shipped_file_is_small_and_loads_without_pickle():
     assert "O" not in dtypes
 
 
+# Fits every meta-model from the whole shipped knowledge base: each test that
+# uses it is marked slow.
 @pytest.fixture(scope="module")
 def loaded_and_fitted():
     kb = KnowledgeBase.default()
@@ -163,6 +165,7 @@ def loaded_and_fitted():
     return loaded, fitted
 
 
+@pytest.mark.slow
 def test_loaded_models_recommend_as_the_fitted_ones(loaded_and_fitted):
     loaded, fitted = loaded_and_fitted
     assert isinstance(fitted.performance_models_["regression"].forest_, ExtraTreesRegressor)
@@ -176,6 +179,7 @@ def test_loaded_models_recommend_as_the_fitted_ones(loaded_and_fitted):
                                    rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_loaded_models_rank_every_stored_dataset_as_the_fitted_ones(loaded_and_fitted):
     loaded, fitted = loaded_and_fitted
     table = loaded.knowledge_base_.metafeatures()
@@ -213,6 +217,7 @@ def _pending(learner):
             for f in learner.performance_models_}
 
 
+@pytest.mark.slow
 def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
                                                                     loaded_and_fitted):
     _, fitted = loaded_and_fitted
@@ -265,6 +270,7 @@ def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
     assert isinstance(model.forest_, ExtraTreesRegressor)
 
 
+@pytest.mark.slow
 def test_models_convert_to_arrays_and_back_exactly(loaded_and_fitted):
     _, fitted = loaded_and_fitted
     model = fitted.performance_models_["classification"]
@@ -317,6 +323,7 @@ def from_file():
     return learner
 
 
+@pytest.mark.slow
 def test_the_default_learner_is_built_without_loading_the_knowledge_base():
     code = (
         "import sys; from sklearn.datasets import load_iris\n"
@@ -335,6 +342,7 @@ def test_the_default_learner_is_built_without_loading_the_knowledge_base():
     assert done.stdout.split() == ["0", "False"]
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
                                                                      loaded_and_fitted):
     loaded, _ = loaded_and_fitted
@@ -363,6 +371,7 @@ def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
     assert loaded._shipped_summary() is None
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_recommends_and_warm_starts_the_same(from_file,
                                                                       loaded_and_fitted):
     from skmeta import Dataset
@@ -407,6 +416,7 @@ def test_the_learner_from_the_file_pickles(from_file):
     assert again.knowledge_base_ is KnowledgeBase.default()
 
 
+@pytest.mark.slow
 def test_the_cli_describes_the_knowledge_base_without_loading_it(from_file,
                                                                 loaded_and_fitted):
     from skmeta.cli.knowledge_bases import _describe_learners_knowledge_base
@@ -418,6 +428,7 @@ def test_the_cli_describes_the_knowledge_base_without_loading_it(from_file,
     assert text.startswith("the shipped knowledge base: ")
 
 
+@pytest.mark.slow
 def test_the_learner_from_the_file_relearns_from_its_knowledge_base(from_file,
                                                                    loaded_and_fitted):
     learner = shipped_meta_learner()
@@ -496,6 +507,7 @@ def test_the_default_learner_falls_back_to_the_knowledge_base(tmp_path, monkeypa
         _default_meta_learner.cache_clear()
 
 
+@pytest.mark.slow
 def test_an_unreadable_shipped_model_is_fitted_from_the_knowledge_base(
         tmp_path, monkeypatch, shipped_arrays, loaded_and_fitted):
     header, arrays = shipped_arrays

@@ -169,6 +169,7 @@ def test_only_unweighable_strategies_is_an_error():
                                                                sample_weight=weights)
 
 
+@pytest.mark.slow
 def test_weighted_search_is_the_same_with_one_or_two_jobs():
     X, y, weights = _noisy_half()
     settings = {"portfolio": ["logistic_regression", "random_forest"],
@@ -239,6 +240,7 @@ def test_meta_learner_records_weighted_evaluations(tmp_path):
     assert evaluation.weighted
 
 
+@pytest.mark.slow
 def test_update_knowledge_records_a_weighted_fit(tmp_path):
     X, y, weights = _noisy_half()
     path = tmp_path / "kb.sqlite"

@@ -22,7 +22,7 @@ def pytest_runtest_logreport(report):
         return
     case = report.nodeid.split("[", 1)[-1].rstrip("]")
     if report.when == "call" or report.outcome != "passed":
-        handled = report.passed and not hasattr(report, "wasxfail")
+        handled = report.passed
         _catalogue[case] = handled and _catalogue.get(case, True)
 
 

@@ -9,8 +9,7 @@ FileNotFoundError for missing files, as Python reports them); a
 traceback. Rows marked ``kb`` involve the stored knowledge base ``env.kb``:
 its contents (every row of every table) must be unchanged afterwards.
 
-Rows that are not handled well yet are marked as expected failures with the
-reason; the reliability suite's summary prints "cases tried / handled".
+The reliability suite's summary prints "cases tried / handled".
 """
 
 import contextlib
@@ -69,7 +68,6 @@ class Case(NamedTuple):
     error: type
     match: str
     kb: bool = False  # the stored knowledge base must be unchanged
-    not_yet: str = ""  # why it is an expected failure, if it is one
 
 
 # -- the environment: a stored knowledge base, a fitted model, files -----------
@@ -947,14 +945,7 @@ def _check(case, env):
             case.call(env)
 
 
-def _param(case):
-    marks = []
-    if case.not_yet:
-        marks.append(pytest.mark.xfail(strict=True, reason=case.not_yet))
-    return pytest.param(case, id=case.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(case) for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_bad_input_is_refused_with_a_clear_message(case, env):
     before = database_digest(env.kb) if case.kb else None
     _check(case, env)

@@ -59,6 +59,7 @@ def _fits(log_path):
 
 # -- 12: every fit uses the threads n_jobs allows ---------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_every_fit_uses_the_threads_n_jobs_allows(tmp_path, learner, n_jobs):
     log_path = tmp_path / "fits.jsonl"
@@ -76,6 +77,7 @@ def test_every_fit_uses_the_threads_n_jobs_allows(tmp_path, learner, n_jobs):
     assert model.n_jobs_ == n_jobs
 
 
+@pytest.mark.slow
 def test_members_refit_side_by_side_share_the_threads(tmp_path, learner):
     log_path = tmp_path / "fits.jsonl"
     X, y = regression_data(120)
@@ -165,6 +167,7 @@ def test_a_huge_ensemble_stops_at_the_time_budget(learner):
 
 # -- 15: a model of last resort, whatever the cost model predicts -------------------
 
+@pytest.mark.slow
 def test_wide_sparse_data_on_a_small_budget_gives_a_model():
     rng = np.random.default_rng(0)
     X = sp.random(300, 10_000, density=0.01, format="csr", random_state=0)

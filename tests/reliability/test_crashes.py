@@ -26,7 +26,10 @@ from skmeta.strategies import resolve_portfolio
 
 from .helpers import classification_data, regression_data
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+    pytest.mark.slow,
+]
 
 REPO = Path(__file__).resolve().parents[2]
 STRATEGIES = ["knn", "gaussian_nb", "logistic_regression", "ridge"]

@@ -79,6 +79,7 @@ def test_search_trace_predictions_and_knowledge(stored, tmp_path, Estimator, mak
         assert other_document == document
 
 
+@pytest.mark.slow
 def test_meta_training_knowledge_and_recommendations(tmp_path):
     X, y = classification_data(100, seed=11)
     results = []

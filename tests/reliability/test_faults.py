@@ -80,10 +80,16 @@ def _check_final_model(estimator, X, name, n_classes=None):
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
+def _case(task, fault):
+    # Allocating 2 GiB takes seconds on a busy machine: the full suite only.
+    marks = pytest.mark.slow if fault == "memory" else ()
+    return pytest.param(task, fault, marks=marks)
+
+
 #: Sleeping and allocating happen in ``fit`` before anything depends on the
 #: task: a classifier tries them; both tasks try the faults of their output.
-SEARCH_CASES = [("classification", fault) for fault in FAULTS] + [
-    ("regression", fault) for fault in FAULTS if fault not in ("sleeps", "memory")
+SEARCH_CASES = [_case("classification", fault) for fault in FAULTS] + [
+    _case("regression", fault) for fault in FAULTS if fault not in ("sleeps", "memory")
 ]
 
 
@@ -145,6 +151,7 @@ def _keyed(runs):
     return runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", FAULTS)
 def test_metatraining_records_the_fault_in_the_knowledge_base(
     fault, clean_runs, tmp_path

@@ -87,6 +87,7 @@ def _crafted_skops(path, module):
     return path
 
 
+@pytest.mark.slow
 def test_a_skops_file_naming_a_module_that_runs_code_runs_nothing(files, tmp_path):
     # Importing skmeta.cli.__main__ runs the command line given to the process:
     # here one that writes `marker`. A file naming it must not make that happen.

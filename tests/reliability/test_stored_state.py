@@ -84,6 +84,7 @@ def _write_json(path, document):
 
 # -- loading a model creates nothing ------------------------------------------------
 
+@pytest.mark.slow
 def test_unpickling_a_model_creates_no_knowledge_base_file(tmp_path):
     fitted_in, loaded_in = tmp_path / "fit", tmp_path / "load"
     fitted_in.mkdir()
@@ -237,6 +238,7 @@ _WRITER = """
 """
 
 
+@pytest.mark.slow
 def test_concurrent_writers_store_every_evaluation(tmp_path, learner):
     path = tmp_path / "kb.sqlite"
     KnowledgeBase.from_dict(_document(learner), into=path).close()
