@@ -79,23 +79,9 @@ def test_the_graph_sees_deferred_imports():
     assert "skmeta.knowledge.store" in graph["skmeta.knowledge"]
 
 
-#: Edges of cycles left to another part of issue 23 (one way to open a
-#: knowledge base rewrites skmeta.knowledge.opening); remove each when it goes.
-KNOWN_CYCLE_EDGES = {("skmeta.knowledge.opening", "skmeta.knowledge.store")}
-
-
 def test_no_import_cycle_in_skmeta():
-    graph = import_graph()
-    for source, target in KNOWN_CYCLE_EDGES:
-        graph[source].discard(target)
-    cycle = find_cycle(graph)
+    cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
-
-
-def test_the_known_cycles_are_still_there():
-    graph = import_graph()
-    gone = {(s, t) for s, t in KNOWN_CYCLE_EDGES if t not in graph.get(s, ())}
-    assert not gone, f"remove {sorted(gone)} from KNOWN_CYCLE_EDGES"
 
 
 def test_find_cycle_finds_one():

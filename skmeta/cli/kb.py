@@ -45,7 +45,7 @@ def _cmd_kb_info(args):
 
 def _check_export_output(args):
     """``kb export -o``: a new .json[.gz] file, never the source database."""
-    from skmeta.knowledge.opening import is_export_name
+    from skmeta.knowledge.paths import is_export_name
 
     output = Path(args.output)
     if not is_export_name(output):
@@ -107,7 +107,7 @@ def _cmd_kb_check(args):
 
 def _cmd_kb_remove(args):
     from skmeta.knowledge.checks import invalid_evaluations
-    from skmeta.knowledge.opening import is_export_name
+    from skmeta.knowledge.paths import is_export_name
 
     if not args.invalid:
         raise CommandError("say what to remove: --invalid (the evaluations "

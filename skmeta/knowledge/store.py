@@ -35,6 +35,7 @@ from skmeta.knowledge.exchange import (
     validate_document,
     write_document,
 )
+from skmeta.knowledge.paths import check_regular_file
 from skmeta.knowledge.records import (
     Evaluation,
     EvaluationKey,
@@ -50,7 +51,6 @@ from skmeta.knowledge.schema import (  # noqa: F401 (the names store had)
     expected_schema,
     on_read_only_storage,
 )
-from skmeta.knowledge.opening import check_regular_file
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "KnowledgeBase"]
 

@@ -14,7 +14,7 @@ import functools
 from sklearn.utils.validation import check_is_fitted
 
 from skmeta.knowledge import KnowledgeBase
-from skmeta.knowledge.opening import file_identity
+from skmeta.knowledge.paths import file_identity
 from skmeta.learner.from_shipped_file import shipped_meta_learner
 from skmeta.learner.meta_learner import MetaLearner
 from skmeta.learner.training_data import open_knowledge_base
@@ -56,7 +56,7 @@ def _learner_for_path(path, create=False):
     """The meta-learner of a knowledge-base file, refit only when it changed.
 
     Fitted meta-models are reused while the file is the same file with the
-    same content (:func:`~skmeta.knowledge.opening.file_identity`: its
+    same content (:func:`~skmeta.knowledge.paths.file_identity`: its
     resolved path, so a relative path means the file it names now, and what
     it holds), so estimators pointed at one file pay for the meta-models
     once per process.
