@@ -9,7 +9,8 @@ One concept a module, each importing only those above it:
                          portfolio cross-validated on every dataset
 ``learned_settings``     adjuster settings and racing policies learned from
                          stored experience; when stored ones are reused
-``lazy_models``          meta-models fitted on first use, once, under a lock
+``lazy_models``          meta-models and learned settings made on first use,
+                         once, under a lock
 ``shipped_models``       meta-models read from the shipped file instead
 ``fitted_state``         the fitted state, and the one way to compute it
 ``recommendation``       ``recommend``, ``warm_start``, ``predicted_seconds``

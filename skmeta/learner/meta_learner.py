@@ -355,7 +355,8 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     def adjuster_settings(self, family):
         """The meta-learned adjuster settings for a task family.
 
-        Learned by replay when the learner was fitted (or read from the
+        Learned by replay when the learner was fitted, or when first read
+        for a learner loaded by :meth:`from_knowledge_base` (or read from the
         knowledge base, which keeps those learned on all its datasets); the
         hand-set :class:`~skmeta.adjust.AdjusterSettings` defaults when the
         knowledge base has no experience of the family.
@@ -366,8 +367,9 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     def racing_policy(self, family, relearn=False):
         """The racing policy of a task family's searches (:mod:`skmeta.racing`).
 
-        Learned by replay of stored fold scores when the learner was fitted
-        (a few seconds), or read from the knowledge base, which keeps the one
+        Learned by replay of stored fold scores when the learner was fitted,
+        or when first read for a learner loaded by :meth:`from_knowledge_base`
+        (seconds to a minute), or read from the knowledge base, which keeps the one
         learned on all its datasets, with the same reuse rule as the adjuster
         settings (:data:`~skmeta.learner.RELEARN_GROWTH`,
         :data:`~skmeta.learner.RACING_VERSION`). The default policy
