@@ -19,7 +19,7 @@ from numbers import Integral, Real
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context, is_classifier
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_is_fitted,
@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skmeta._deprecation import DEPRECATED
 from skmeta._final_model import FinalModelMixin
 from skmeta._meta_search import MetaSearchMixin
 from skmeta._validation import check_search_settings
@@ -58,13 +59,13 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         "portfolio": [None, StrOptions({"default"}), list],
         "n_evaluations": [Interval(Integral, 1, None, closed="left")],
         "time_budget": [None, Interval(Real, 0, None, closed="neither")],
-        "timeout": [None, Interval(Real, 0, None, closed="neither")],
+        "evaluation_timeout": [None, Interval(Real, 0, None, closed="neither")],
         "temperature": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "prior_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
         "cost_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "proposals_per_step": [Interval(Integral, 1, None, closed="left")],
         "cv": [StrOptions({"auto"}), "cv_object"],
         "scoring": [None, str],
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
@@ -74,6 +75,12 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
                    Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "meta_learner": [None, MetaLearner],
+        # Renamed in 0.2 (see skmeta._deprecation).
+        "timeout": [None, Interval(Real, 0, None, closed="neither"),
+                    Hidden(StrOptions({DEPRECATED}))],
+        "batch_size": [Interval(Integral, 1, None, closed="left"),
+                       Hidden(StrOptions({DEPRECATED}))],
     }
 
     def __init__(
@@ -82,13 +89,13 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         portfolio=None,
         n_evaluations=10,
         time_budget=None,
-        timeout=None,
+        evaluation_timeout=None,
         temperature="auto",
         learning_rate="auto",
         prior_weight="auto",
         step_size="auto",
         cost_weight="auto",
-        batch_size=2,
+        proposals_per_step=2,
         cv="auto",
         scoring=None,
         ensemble_size=10,
@@ -97,18 +104,21 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        meta_learner=None,
+        timeout=DEPRECATED,
+        batch_size=DEPRECATED,
     ):
         self.knowledge_base = knowledge_base
         self.portfolio = portfolio
         self.n_evaluations = n_evaluations
         self.time_budget = time_budget
-        self.timeout = timeout
+        self.evaluation_timeout = evaluation_timeout
         self.temperature = temperature
         self.learning_rate = learning_rate
         self.prior_weight = prior_weight
         self.step_size = step_size
         self.cost_weight = cost_weight
-        self.batch_size = batch_size
+        self.proposals_per_step = proposals_per_step
         self.cv = cv
         self.scoring = scoring
         self.ensemble_size = ensemble_size
@@ -117,6 +127,9 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.meta_learner = meta_learner
+        self.timeout = timeout
+        self.batch_size = batch_size
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

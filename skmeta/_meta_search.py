@@ -21,7 +21,9 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
+from sklearn.utils.validation import check_is_fitted
 
+from skmeta._deprecation import renamed_parameter
 from skmeta._final_model import refit_configuration
 from skmeta._search_results import SearchScorer, cv_results, unscored_row
 from skmeta._subsampling import subsample_indices, take_rows
@@ -60,6 +62,8 @@ class _Search:
     portfolio: list
     metafeatures: dict
     clock: Clock
+    evaluation_timeout: float | None  # seconds one evaluation may take
+    proposals_per_step: int
     adjuster: StrategyAdjuster | None = None  # see _warm_start
     predict_seconds: object = None  # (strategy name, config) -> predicted seconds
     splitter: object = None  # None for a zero-shot fit, which has no race
@@ -126,13 +130,15 @@ class MetaSearchMixin:
         evaluate on, the adjuster's prior and warm start for this dataset,
         and the fold race (none for a zero-shot fit)."""
         task = dataset.task
+        # stacklevel 5: the caller of fit (through _fit_context's wrapper).
+        timeout = renamed_parameter(self, "timeout", "evaluation_timeout", stacklevel=5)
+        per_step = renamed_parameter(self, "batch_size", "proposals_per_step",
+                                     stacklevel=5)
         seed = self._seed()
         self.n_jobs_ = usable_n_jobs(self.n_jobs)
         scoring = check_scoring_name(self.scoring, task)
         self.scorer_ = SearchScorer(scoring)
-        # A path is read; a missing one is created only to store this fit.
-        learner = resolve_meta_learner(self.knowledge_base,
-                                       create=self.update_knowledge)
+        learner = self._meta_learner()
         portfolio = self._weighable(resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
         ), dataset.sample_weight)
@@ -150,7 +156,7 @@ class MetaSearchMixin:
         rows = self._search_rows(dataset, seed)
         data = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
         search = _Search(dataset, data, seed, scoring, learner, portfolio, metafeatures,
-                         clock)
+                         clock, timeout, per_step)
         self._warm_start(search, settings)
         if self.n_evaluations == 1:
             self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
@@ -160,6 +166,29 @@ class MetaSearchMixin:
             margin = learner.racing_policy(family).margin(data.n_samples)
             self._start_race(search, None if groups is None else groups[rows], margin)
         return search
+
+    def _meta_learner(self):
+        """The fitted MetaLearner the search starts from: ``meta_learner``,
+        or the one ``knowledge_base`` stands for."""
+        if self.meta_learner is not None:
+            if self.knowledge_base is not None:
+                raise ValueError(
+                    "meta_learner and knowledge_base were both given: pass a fitted "
+                    "MetaLearner as meta_learner, or the experience to learn from "
+                    "as knowledge_base, not both."
+                )
+            check_is_fitted(self.meta_learner, "performance_models_",
+                            msg="the MetaLearner given as meta_learner is not "
+                            "fitted; call its fit(datasets) first.")
+            return self.meta_learner
+        if isinstance(self.knowledge_base, MetaLearner):
+            warnings.warn(
+                "a MetaLearner given as knowledge_base is deprecated in 0.2 and will "
+                "be refused in 0.3; pass it as meta_learner= instead.",
+                FutureWarning, stacklevel=5,  # the caller of fit
+            )
+        # A path is read; a missing one is created only to store this fit.
+        return resolve_meta_learner(self.knowledge_base, create=self.update_knowledge)
 
     def _search_rows(self, dataset, seed):
         """The rows the search evaluates on: a subsample of ``max_samples``."""
@@ -219,7 +248,7 @@ class MetaSearchMixin:
         search.race = FoldRace(
             data.X, data.y, task, splits, search.scoring,
             keep_oof=self.ensemble_size > 1 or task == "regression", clock=search.clock,
-            n_refit_rows=search.dataset.n_samples, timeout=self.timeout,
+            n_refit_rows=search.dataset.n_samples, timeout=search.evaluation_timeout,
             predict_seconds=search.predict_seconds, n_jobs=self.n_jobs_,
             sample_weight=data.sample_weight, promotion_margin=promotion_margin,
         )
@@ -238,7 +267,7 @@ class MetaSearchMixin:
             search.fallback = self._fit_fallback(search)
         rows = run_adjuster(
             search.adjuster, search.race, self.n_evaluations,
-            batch_size=self.batch_size, should_stop=search.race.should_stop,
+            batch_size=search.proposals_per_step, should_stop=search.race.should_stop,
             on_result=lambda row: self._log(
                 f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
                 f"{row['status']} {row['score']} ({row['n_folds']} folds)", search.clock

@@ -81,11 +81,15 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
 
     Parameters
     ----------
-    knowledge_base : None, str, path, KnowledgeBase or MetaLearner, default=None
+    knowledge_base : None, str, path or KnowledgeBase, default=None
         The experience to start from: None uses the knowledge base shipped
         with skmeta; a path or :class:`~skmeta.knowledge.KnowledgeBase` is
-        meta-learned from on first use; a fitted :class:`MetaLearner` is used
-        as it is.
+        meta-learned from on first use. To start from a fitted
+        :class:`~skmeta.MetaLearner`, give it as ``meta_learner``.
+
+        .. deprecated:: 0.2
+           A fitted MetaLearner given here still works, with a
+           ``FutureWarning``, until 0.3: give it as ``meta_learner``.
     portfolio : None, "default" or list, default=None
         Strategies to choose from (see :func:`skmeta.strategies.resolve_portfolio`);
         None takes the meta-learner's portfolio, whose strategies the
@@ -111,9 +115,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         evaluation completes in the time, it is the final model, with a
         warning. The clock only stops work, so a longer budget runs the same
         proposals and more of them.
-    timeout : float, optional
+    evaluation_timeout : float, optional
         Seconds one evaluation may take; each of its ``cv`` folds gets an
-        equal share.
+        equal share (``time_budget`` is for the whole ``fit``).
+
+        .. versionadded:: 0.2
+           Was ``timeout``.
     temperature, learning_rate, prior_weight, step_size : float or "auto"
         The adjuster's settings (:class:`~skmeta.adjust.AdjusterSettings`);
         "auto" takes the values meta-learned with the knowledge base.
@@ -123,10 +130,13 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         better (in normalized score) to rank the same. 0 ranks on predicted
         score alone; "auto" takes the meta-learned value. The first
         evaluation is the best predicted candidate whatever its cost.
-    batch_size : int, default=2
-        Proposals per adjuster step. Their (proposal, fold) pairs are
-        evaluated in parallel with ``n_jobs``; the result does not depend on
-        ``n_jobs``.
+    proposals_per_step : int, default=2
+        Proposals per adjuster step (not rows). Their (proposal, fold) pairs
+        are evaluated in parallel with ``n_jobs``; the result does not depend
+        on ``n_jobs``.
+
+        .. versionadded:: 0.2
+           Was ``batch_size``.
     cv : "auto", int or splitter, default="auto"
         Folds of a promoted proposal (stratified for classification). A
         splitter or a list of (train, test) index pairs is used as given.
@@ -159,6 +169,18 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         all.
     random_state : int, RandomState or None
     verbose : int, default=0
+    meta_learner : MetaLearner, optional
+        A fitted :class:`~skmeta.MetaLearner` to start from, used as it is
+        (shared, never changed, by every clone: one learner can serve a
+        whole ``GridSearchCV``). Give it or ``knowledge_base``, not both.
+
+        .. versionadded:: 0.2
+    timeout : float, optional
+        .. deprecated:: 0.2
+           Renamed ``evaluation_timeout``; removed in 0.3.
+    batch_size : int, optional
+        .. deprecated:: 0.2
+           Renamed ``proposals_per_step``; removed in 0.3.
 
     Attributes
     ----------
