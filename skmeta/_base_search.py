@@ -145,6 +145,7 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         if self.verbose:
             at = "" if clock is None else f" {clock.elapsed():.2f} s"
             print(f"[{type(self).__name__}{at}] {message}", file=sys.stderr, flush=True)
+
     def _prepare(self, X, y):
         """Validate ``X`` and ``y``; returns the feature table and ``y``."""
         if y is None:
@@ -299,7 +300,6 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         """Predict with the refitted model (or ensemble)."""
         table = self._transform_input(X)
         return self.best_estimator_.predict(table)
-
 
 
 def _columns_of(table):

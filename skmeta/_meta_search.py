@@ -125,6 +125,7 @@ class MetaSearchMixin:
         if isinstance(rng, np.random.RandomState):
             return int(rng.randint(2**31 - 1))
         return int(np.random.default_rng(rng).integers(2**31 - 1))
+
     def _start_search(self, dataset, groups, clock):
         """Everything the search starts from: the meta-learner, the rows to
         evaluate on, the adjuster's prior and warm start for this dataset,

@@ -76,6 +76,7 @@ def _log_odds(proba):
         return logs[:, 1] - logs[:, 0]
     return logs
 
+
 class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     """A classifier that picks and tunes its own learning strategy.
 
