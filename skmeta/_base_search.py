@@ -55,6 +55,7 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        # A MetaLearner here is deprecated (0.2): it is meta_learner's.
         "knowledge_base": [None, str, os.PathLike, KnowledgeBase, MetaLearner],
         "portfolio": [None, StrOptions({"default"}), list],
         "n_evaluations": [Interval(Integral, 1, None, closed="left")],

@@ -139,7 +139,7 @@ class MetaSearchMixin:
         self.n_jobs_ = usable_n_jobs(self.n_jobs)
         scoring = check_scoring_name(self.scoring, task)
         self.scorer_ = SearchScorer(scoring)
-        learner = self._meta_learner()
+        learner = self._fitted_meta_learner()
         portfolio = self._weighable(resolve_portfolio(
             learner.portfolio if self.portfolio is None else self.portfolio, task
         ), dataset.sample_weight)
@@ -168,7 +168,7 @@ class MetaSearchMixin:
             self._start_race(search, None if groups is None else groups[rows], margin)
         return search
 
-    def _meta_learner(self):
+    def _fitted_meta_learner(self):
         """The fitted MetaLearner the search starts from: ``meta_learner``,
         or the one ``knowledge_base`` stands for."""
         if self.meta_learner is not None:
