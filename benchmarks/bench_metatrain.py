@@ -66,7 +66,7 @@ def throughput(corpus):
     datasets = load_corpus(corpus, names)
     rates = {}
     for n_jobs in (1, 2):
-        learner = MetaLearner(n_configs_per_strategy=1, cv=3, timeout=120,
+        learner = MetaLearner(n_configs_per_strategy=1, cv=3, evaluation_timeout=120,
                               max_samples=5000, n_jobs=n_jobs, random_state=0)
         kb = KnowledgeBase()
         # Time the evaluations alone: meta-features and meta-models are not

@@ -57,15 +57,15 @@ def main():
             print(f"meta-trained on {len(datasets)} datasets: "
                   f"{learner.n_evaluated_} evaluations ran on the cluster")
 
-            clf = MetaClassifier(knowledge_base=learner, n_evaluations=N_EVALUATIONS,
-                                 batch_size=2, cv=3, n_jobs=-1, random_state=0)
+            clf = MetaClassifier(meta_learner=learner, n_evaluations=N_EVALUATIONS,
+                                 proposals_per_step=2, cv=3, n_jobs=-1, random_state=0)
             clf.fit(X, y)
             print(f"MetaClassifier on a new dataset: {clf.best_strategy_}, "
                   f"cross-validated score {clf.best_score_:.3f}")
 
     # The same fit without the cluster makes the same search.
-    local = MetaClassifier(knowledge_base=learner, n_evaluations=N_EVALUATIONS,
-                           batch_size=2, cv=3, random_state=0).fit(X, y)
+    local = MetaClassifier(meta_learner=learner, n_evaluations=N_EVALUATIONS,
+                           proposals_per_step=2, cv=3, random_state=0).fit(X, y)
     same = local.trace_["strategy"].tolist() == clf.trace_["strategy"].tolist()
     print(f"same search without the cluster: {same}")
 

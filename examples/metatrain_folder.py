@@ -108,7 +108,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # Adapt to a held-out dataset, starting from this knowledge base.
     data = load_csv(test_folder / "circles.csv", target="target")
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=3 if FAST else 10,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=3 if FAST else 10,
                          cv=3, random_state=0)
     clf.fit(data.X, data.y)
     print(f"\nMetaClassifier on circles: {clf.best_strategy_}, "

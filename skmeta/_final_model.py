@@ -76,7 +76,7 @@ def _prediction_error(model, dataset, n_rows=10):
 class FinalModelMixin:
     """The final model of a search estimator (see the module's docstring).
 
-    :meth:`_refit_best` is the step of ``fit`` that builds it. Used by ``skmeta.estimators._BaseMetaEstimator``, whose ``fit`` sets
+    :meth:`_refit_best` is the step of ``fit`` that builds it. Used by ``skmeta._base_search._BaseMetaEstimator``, whose ``fit`` sets
     what these methods read: ``trace_``, ``n_jobs_``, the parameters
     ``time_budget`` and ``ensemble_size``, and ``_log`` and ``_fuse``.
     """

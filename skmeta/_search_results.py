@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 from scipy.stats import rankdata
 
+from skmeta.adjust.adjuster import trace_row
 from skmeta.evaluation import SCORINGS
 
 __all__ = ["SearchScorer", "cv_results", "unscored_row", "search_params"]
@@ -50,7 +51,8 @@ def unscored_row(evaluation, strategy, config, fit_seconds, error="", *,
 
     The zero-shot fit (``n_evaluations=1``) and the model of last resort of
     a budgeted fit are such fits; their rows have the columns of the rows
-    of the search's fold race, with no score and no fold.
+    of the search's fold race (:func:`~skmeta.adjust.adjuster.trace_row`),
+    with no score and no fold.
 
     Parameters
     ----------
@@ -70,13 +72,11 @@ def unscored_row(evaluation, strategy, config, fit_seconds, error="", *,
     -------
     dict
     """
-    row = {"evaluation": evaluation, "step": step, "strategy": strategy,
-           "config": config, "probabilities": probabilities,
-           "score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
-           "status": "error" if error else "ok", "error": error,
-           "fit_seconds": fit_seconds, "predict_seconds": 0.0, "seconds": seconds}
-    return {key: value for key, value in row.items()
-            if value is not None or key not in ("step", "probabilities", "seconds")}
+    result = {"score": np.nan, "fold_scores": [], "n_folds": 0, "promoted": False,
+              "status": "error" if error else "ok", "error": error,
+              "fit_seconds": fit_seconds, "predict_seconds": 0.0}
+    return trace_row(evaluation, strategy, config, result, step=step,
+                     probabilities=probabilities, seconds=seconds)
 
 
 def cv_results(trace, n_splits):

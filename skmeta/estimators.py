@@ -8,81 +8,36 @@ prior over strategies and warm-start configurations, runs the
 ``ensemble_size > 1``, a weighted ensemble of the evaluated configurations
 chosen on their out-of-fold predictions — on all the data.
 
-``fit`` has the shape of scikit-learn's ``BaseSearchCV.fit``; the results a
-search shows (``cv_results_``, ``scorer_``) are built in
-:mod:`skmeta._search_results`, and the final model in
+``fit`` has the shape of scikit-learn's ``BaseSearchCV.fit``. This module
+holds what differs between a classifier and a regressor; what they share is
+in private modules, one step each: the parameters, ``fit`` and ``predict``
+in :mod:`skmeta._base_search`, the search's steps in
+:mod:`skmeta._meta_search`, the results a search shows (``cv_results_``,
+``scorer_``) in :mod:`skmeta._search_results`, and the final model in
 :mod:`skmeta._final_model`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import time
-import warnings
-from dataclasses import dataclass
-from numbers import Integral, Real
-
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    RegressorMixin,
-    _fit_context,
-    is_classifier,
-)
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_array,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
-from skmeta._final_model import FinalModelMixin, refit_configuration
-from skmeta._search_results import SearchScorer, cv_results, unscored_row
-from skmeta._subsampling import subsample_indices, take_rows
-from skmeta._threadpools import limited_threads, usable_n_jobs
-from skmeta._validation import check_search_settings
-from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
-from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
+from skmeta._base_search import _BaseMetaEstimator
+from skmeta._meta_search import AUTO_FOLDS  # noqa: F401 (documented here: cv="auto")
 from skmeta.datasets import (
     Dataset,
     check_class_labels,
-    check_column_names,
-    check_features,
-    check_sample_weight,
-    check_target_frame,
     check_target_magnitude,
     unbox_class_labels,
-    warn_if_all_missing,
 )
-from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor
-from skmeta.evaluation import (
-    check_scoring_name,
-    cv_description,
-    make_cv,
-)
 from skmeta.guard import GuardedRegressor, choose_guard, target_summary
-from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
-from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
-from skmeta.search import Clock, FoldRace
-from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
-
-#: Folds of ``cv="auto"`` by task family. Chosen on the selection benchmark
-#: (held-out datasets, ``benchmarks/bench_selection.py --skmeta-cv``): with
-#: 3 folds instead of 5, regression lost nothing measurable in two runs
-#: (normalized 0.990 vs 0.990, 0.976 vs 0.977) and classification lost 0.03
-#: (0.953 vs 0.985, 0.925 vs 0.957), for about 40 % less time. The stored
-#: experience cannot tell (the knowledge base scores every dataset on 3 folds).
-AUTO_FOLDS = {"classification": 5, "regression": 3}
 
 #: scikit-learn estimator checks that fail by design (see the Notes of
 #: :class:`MetaClassifier`).
@@ -95,533 +50,6 @@ EXPECTED_FAILED_CHECKS = {
         "columns are matched by name at predict, so the same columns in "
         "another order are put back in order instead of refused"),
 }
-
-_SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
-
-
-@dataclass
-class _Search:
-    """What the steps of one ``fit`` share (see :meth:`_BaseMetaEstimator.fit`)."""
-
-    dataset: Dataset  # every row
-    data: Dataset  # the rows the search evaluates on (``max_samples``)
-    seed: int
-    scoring: str
-    learner: MetaLearner
-    portfolio: list
-    metafeatures: dict
-    clock: Clock
-    adjuster: StrategyAdjuster | None = None  # see _warm_start
-    predict_seconds: object = None  # (strategy name, config) -> predicted seconds
-    splitter: object = None  # None for a zero-shot fit, which has no race
-    race: FoldRace | None = None
-    fallback: tuple | None = None  # see FinalModelMixin._fit_fallback
-    zero_shot_model: object = None
-    final: Dataset | None = None  # the rows the zero-shot model was fitted on
-
-
-class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
-    """The shared fit of MetaClassifier and MetaRegressor.
-
-    ``fit`` has the shape of scikit-learn's ``BaseSearchCV.fit``: check the
-    data (:meth:`_check_fit_data`), set the search up from the
-    meta-learner (:meth:`_start_search`), run it (:meth:`_run_search`),
-    gather its results once (:meth:`_gather_results`: ``trace_``,
-    ``cv_results_``), then build the final model (:meth:`_refit_best`).
-    """
-
-    _parameter_constraints = {
-        "knowledge_base": [None, str, os.PathLike, KnowledgeBase, MetaLearner],
-        "portfolio": [None, StrOptions({"default"}), list],
-        "n_evaluations": [Interval(Integral, 1, None, closed="left")],
-        "time_budget": [None, Interval(Real, 0, None, closed="neither")],
-        "timeout": [None, Interval(Real, 0, None, closed="neither")],
-        "temperature": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
-        "prior_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
-        "step_size": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
-        "cost_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "cv": [StrOptions({"auto"}), "cv_object"],
-        "scoring": [None, str],
-        "ensemble_size": [Interval(Integral, 1, None, closed="left")],
-        "max_samples": [None, Interval(Integral, 2, None, closed="left")],
-        "update_knowledge": ["boolean"],
-        "n_jobs": [None, Interval(Integral, None, -1, closed="right"),
-                   Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-    }
-
-    def __init__(
-        self,
-        knowledge_base=None,
-        portfolio=None,
-        n_evaluations=10,
-        time_budget=None,
-        timeout=None,
-        temperature="auto",
-        learning_rate="auto",
-        prior_weight="auto",
-        step_size="auto",
-        cost_weight="auto",
-        batch_size=2,
-        cv="auto",
-        scoring=None,
-        ensemble_size=10,
-        max_samples=20_000,
-        update_knowledge=False,
-        n_jobs=None,
-        random_state=None,
-        verbose=0,
-    ):
-        self.knowledge_base = knowledge_base
-        self.portfolio = portfolio
-        self.n_evaluations = n_evaluations
-        self.time_budget = time_budget
-        self.timeout = timeout
-        self.temperature = temperature
-        self.learning_rate = learning_rate
-        self.prior_weight = prior_weight
-        self.step_size = step_size
-        self.cost_weight = cost_weight
-        self.batch_size = batch_size
-        self.cv = cv
-        self.scoring = scoring
-        self.ensemble_size = ensemble_size
-        self.max_samples = max_samples
-        self.update_knowledge = update_knowledge
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # Missing values and categorical columns are handled by each
-        # strategy's preprocessing; sparse matrices are accepted.
-        tags.input_tags.allow_nan = True
-        tags.input_tags.sparse = True
-        tags.input_tags.categorical = True
-        return tags
-
-    # -- helpers -------------------------------------------------------------
-    def _log(self, message, clock=None):
-        if self.verbose:
-            at = "" if clock is None else f" {clock.elapsed():.2f} s"
-            print(f"[{type(self).__name__}{at}] {message}", file=sys.stderr, flush=True)
-
-    def _search_cv(self):
-        """``cv``, with "auto" resolved for this estimator's task."""
-        if isinstance(self.cv, str) and self.cv == "auto":
-            return AUTO_FOLDS["classification" if is_classifier(self) else "regression"]
-        return self.cv
-
-    def _settings(self, learner, family):
-        learned = learner.adjuster_settings(family)
-        values = {
-            name: getattr(learned, name) if getattr(self, name) == "auto" else getattr(self, name)
-            for name in _SETTINGS
-        }
-        return AdjusterSettings(**values)
-
-    def _weighable(self, portfolio, sample_weight):
-        """The strategies of ``portfolio`` a weighted search can use.
-
-        A strategy whose learner cannot take weights is left out, with the
-        reason in ``skipped_strategies_``: fitted without them it would be
-        judged by a metric its fit ignored.
-        """
-        self.skipped_strategies_ = {}
-        if sample_weight is None:
-            return portfolio
-        kept = [s for s in portfolio if s.accepts_sample_weight]
-        self.skipped_strategies_ = {
-            s.name: f"{type(s.estimator).__name__}.fit takes no sample_weight"
-            for s in portfolio if not s.accepts_sample_weight
-        }
-        if not kept:
-            raise ValueError(
-                "sample_weight was given, but no strategy of the portfolio can "
-                f"fit with weights ({', '.join(self.skipped_strategies_)}); add "
-                "one whose learner's fit takes sample_weight, or drop the weights."
-            )
-        if self.skipped_strategies_:
-            self._log("left out (no sample_weight): " + ", ".join(self.skipped_strategies_))
-        return kept
-
-    def _seed(self):
-        """An integer seed drawn once from random_state (None: fresh each fit)."""
-        rng = self.random_state
-        if isinstance(rng, np.random.RandomState):
-            return int(rng.randint(2**31 - 1))
-        return int(np.random.default_rng(rng).integers(2**31 - 1))
-
-    def _prepare(self, X, y):
-        """Validate ``X`` and ``y``; returns the feature table and ``y``."""
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        check_column_names(X)  # before scikit-learn misreports these
-        check_target_frame(y)
-        table = _as_table(X, ensure_min_samples=2)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        table = check_features(table)
-        warn_if_all_missing(table)
-        self._feature_columns = _columns_of(table)
-        # The names of a DataFrame's columns, whatever their type, to match
-        # predict's columns by (scikit-learn records string names only).
-        self._fit_column_names = _columns_of(X)
-        return table, column_or_1d(y, warn=True)
-
-    # -- fit: validate -> start the search -> run it -> results -> refit ------
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Search strategies and configurations for ``(X, y)``, then refit.
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-            DataFrames may hold categorical (string or category) columns and
-            missing values; their columns are matched by name at ``predict``
-            (any order, names of any type). A column of strings whose every non-missing value
-            parses as a number (``"1.5"``) holds numbers, at ``fit`` and at
-            ``predict`` alike; see :func:`~skmeta.datasets.check_features`.
-            Datetime columns (naive or time-zone aware) become numeric parts
-            and timedelta columns seconds (:class:`~skmeta.dates.DateTimeEncoder`),
-            the same at ``predict``.
-        y : array-like of shape (n_samples,)
-            A missing class label (None, NaN, or the ``'nan'`` numpy makes of
-            ``np.nan`` in an array of strings) is refused, whatever holds it.
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative per-row weights. They reach every cross-validated
-            fit, the weighted metric of every fold, the ensemble selection
-            and the final refit. Strategies whose learner cannot take weights
-            (k-nearest neighbours) are left out of the search (see
-            ``skipped_strategies_``). Only their ratios count: they are
-            scaled to a mean of 1, so equal weights are the same as none.
-            Weights zero on every row of a class, or on all rows but one,
-            are refused. With metadata routing, request them with
-            ``set_fit_request(sample_weight=True)``.
-        groups : array-like of shape (n_samples,), optional
-            Group labels for a group-aware ``cv`` splitter (e.g.
-            ``GroupKFold``); routed to it with metadata routing too.
-
-        Returns
-        -------
-        self
-        """
-        clock = Clock(self.time_budget)
-        dataset, groups = self._check_fit_data(X, y, sample_weight, groups)
-        search = self._start_search(dataset, groups, clock)
-        rows = self._run_search(search)
-        self._gather_results(search, rows)
-        self._refit_best(search)
-        self._log(f"final model of {len(self.ensemble_)} members on "
-                  f"{self.n_refit_samples_} rows", clock)
-        if self.update_knowledge and search.race is not None:
-            self._update_knowledge(search)
-        return self
-
-    def _check_fit_data(self, X, y, sample_weight, groups):
-        """Validate the data and settings of ``fit``; returns (dataset, groups)."""
-        table, y = self._prepare(X, y)
-        sample_weight = check_sample_weight(sample_weight, len(y))
-        check_search_settings(self._search_cv(), self.max_samples, len(y), groups,
-                              y=y if is_classifier(self) else None)
-        self._numeric_columns = _numeric_columns(table)
-        self._date_encoder = None
-        if has_date_columns(table):
-            self._date_encoder = DateTimeEncoder().fit(table)
-            table = self._date_encoder.transform(table)
-        if groups is not None:
-            groups = column_or_1d(groups)
-            if len(groups) != len(y):
-                raise ValueError(
-                    f"groups has {len(groups)} values but X has {len(y)} rows; "
-                    "pass one group label per row."
-                )
-        return self._dataset(table, y, sample_weight), groups
-
-    def _start_search(self, dataset, groups, clock):
-        """Everything the search starts from: the meta-learner, the rows to
-        evaluate on, the adjuster's prior and warm start for this dataset,
-        and the fold race (none for a zero-shot fit)."""
-        task = dataset.task
-        seed = self._seed()
-        self.n_jobs_ = usable_n_jobs(self.n_jobs)
-        scoring = check_scoring_name(self.scoring, task)
-        self.scorer_ = SearchScorer(scoring)
-        # A path is read; a missing one is created only to store this fit.
-        learner = resolve_meta_learner(self.knowledge_base,
-                                       create=self.update_knowledge)
-        portfolio = self._weighable(resolve_portfolio(
-            learner.portfolio if self.portfolio is None else self.portfolio, task
-        ), dataset.sample_weight)
-        family = task_family(task)
-        settings = self._settings(learner, family)
-        if family not in learner.performance_models_:
-            warnings.warn(
-                f"the knowledge base has no {family} experience, so the search "
-                "starts from a uniform prior (a cold start); meta-train on "
-                f"{family} datasets for a warm start.",
-                UserWarning, stacklevel=4,
-            )
-        with limited_threads(self.n_jobs_):  # its landmarkers fit models
-            metafeatures = learner.metafeatures_of(dataset)
-        rows = self._search_rows(dataset, seed)
-        data = take_rows(dataset, rows) if len(rows) < dataset.n_samples else dataset
-        search = _Search(dataset, data, seed, scoring, learner, portfolio, metafeatures,
-                         clock)
-        self._warm_start(search, settings)
-        if self.n_evaluations == 1:
-            self.promotion_margin_ = self.n_splits_ = None  # one fit, no race
-            if task == "regression":
-                self.target_guard_ = None  # no out-of-fold predictions to choose it
-        else:
-            margin = learner.racing_policy(family).margin(data.n_samples)
-            self._start_race(search, None if groups is None else groups[rows], margin)
-        return search
-
-    def _search_rows(self, dataset, seed):
-        """The rows the search evaluates on: a subsample of ``max_samples``."""
-        cv = self._search_cv()
-        # Explicit (train, test) index pairs refer to every row: no subsample.
-        explicit_splits = not (isinstance(cv, Integral) or hasattr(cv, "split"))
-        max_samples = None if explicit_splits else self.max_samples
-        rows = subsample_indices(dataset, max_samples, seed)
-        self.n_search_samples_ = len(rows)
-        if len(rows) < dataset.n_samples:
-            self._log(f"searching on a subsample of {len(rows)} of "
-                      f"{dataset.n_samples} rows (max_samples)")
-        return rows
-
-    def _warm_start(self, search, settings):
-        """The adjuster, started from the meta-learner's prior and warm-start
-        configurations for this dataset, and the cost model's seconds."""
-        task, learner, dataset = search.dataset.task, search.learner, search.dataset
-        zero_shot = self.n_evaluations == 1
-        # Seconds of a 3-fold evaluation on the search's rows (all rows for
-        # a zero-shot fit), as the cost model predicts them.
-        at_size = search.metafeatures.copy()
-        at_size["n_rows"] = dataset.n_samples if zero_shot else search.data.n_samples
-
-        def predict_seconds(name, config):
-            return float(learner.predicted_seconds(task, at_size, [name], [config])[0])
-
-        max_seconds = None
-        if self.time_budget is not None:
-            # A fit costs about half a 3-fold evaluation; a first pick that
-            # would use more than half of what is left is not the first pick.
-            max_seconds = search.clock.left() * (1.0 if zero_shot else 0.5)
-        start_point = learner.warm_start(
-            task, at_size, search.portfolio, settings.cost_weight,
-            0.0 if self.cost_weight == 0 else ZERO_SHOT_COST_WEIGHT, max_seconds,
-        )
-        search.adjuster = StrategyAdjuster(search.portfolio, start_point.prior,
-                                           start_point.configurations, settings,
-                                           search.seed, first=start_point.first,
-                                           fallbacks=start_point.fallbacks)
-        search.predict_seconds = predict_seconds
-        self.adjuster_settings_ = settings
-        self._log(f"{task} task, {dataset.n_samples} rows, meta-features and "
-                  "warm start done", search.clock)
-        self._log(f"prior: "
-                  + ", ".join(f"{s.name}={p:.2f}" for s, p in
-                              zip(search.portfolio, np.nan_to_num(start_point.prior))))
-
-    def _start_race(self, search, groups, promotion_margin):
-        """The folds of the search's rows and the race that evaluates
-        proposals on them (``groups`` of those rows, for the splitter)."""
-        data, task = search.data, search.dataset.task
-        search.splitter = make_cv(self._search_cv(), task, data.y, search.seed)
-        splits = list(search.splitter.split(data.X, data.y, groups))
-        self.n_splits_ = len(splits)
-        self.promotion_margin_ = promotion_margin
-        search.race = FoldRace(
-            data.X, data.y, task, splits, search.scoring,
-            keep_oof=self.ensemble_size > 1 or task == "regression", clock=search.clock,
-            n_refit_rows=search.dataset.n_samples, timeout=self.timeout,
-            predict_seconds=search.predict_seconds, n_jobs=self.n_jobs_,
-            sample_weight=data.sample_weight, promotion_margin=promotion_margin,
-        )
-
-    def _run_search(self, search):
-        """The search loop: the adjuster's proposals evaluated until
-        ``n_evaluations`` (or the time budget) is reached.
-
-        Proposals are raced over the folds (:class:`~skmeta.search.FoldRace`).
-        With ``n_evaluations=1``, the zero-shot pick is fitted once on all
-        the rows instead (:meth:`_fit_zero_shot`). Returns the ``trace_`` rows.
-        """
-        if search.race is None:
-            return self._fit_zero_shot(search)
-        if self.time_budget is not None:
-            search.fallback = self._fit_fallback(search)
-        rows = run_adjuster(
-            search.adjuster, search.race, self.n_evaluations,
-            batch_size=self.batch_size, should_stop=search.race.should_stop,
-            on_result=lambda row: self._log(
-                f"[{row['evaluation'] + 1}/{self.n_evaluations}] {row['strategy']}: "
-                f"{row['status']} {row['score']} ({row['n_folds']} folds)", search.clock
-            ),
-        )
-        if search.race.best() is None and search.fallback is not None:
-            # Nothing completed in the time: the model of last resort is the
-            # search's last row, and its result.
-            strategy, config, _, _, seconds = search.fallback
-            rows.append(unscored_row(len(rows), strategy.name, config, seconds))
-        return rows
-
-    def _gather_results(self, search, rows):
-        """The search's results: ``trace_`` and what derives from it."""
-        self.trace_ = pd.DataFrame(rows)
-        self.cv_results_ = cv_results(self.trace_, self.n_splits_ or 0)
-        self.strategy_probabilities_ = pd.Series(
-            search.adjuster.policy.probabilities(),
-            index=[s.name for s in search.adjuster.strategies], name="probability",
-        )
-
-    def _fit_zero_shot(self, search):
-        """``n_evaluations=1``: fit the zero-shot pick once on all the rows.
-
-        Nothing is compared, so nothing is cross-validated: ``best_score_``
-        is NaN. If the pick fails, the adjuster proposes the warm start's
-        cheap fallbacks, which are fit in turn. Returns the ``trace_`` rows;
-        the fitted model and its rows are kept on ``search``.
-        """
-        adjuster, dataset = search.adjuster, search.dataset
-        start = time.monotonic()
-        names = [s.name for s in adjuster.strategies]
-        rows = []
-        for _ in range(1 + len(adjuster.fallbacks)):
-            [proposal] = adjuster.ask(1)
-            final = dataset
-            if self.time_budget is not None:
-                # A fit on all rows is about half a 3-fold evaluation.
-                seconds = 0.5 * search.predict_seconds(proposal.strategy.name,
-                                                       proposal.config)
-                kept = self._rows_that_fit(dataset, seconds, search.clock.left(),
-                                           search.seed)
-                if len(kept) < dataset.n_samples:
-                    final = take_rows(dataset, kept)
-            began = time.perf_counter()
-            model, error = refit_configuration(proposal.strategy, proposal.config,
-                                               final.X, final.y, final.sample_weight,
-                                               self.n_jobs_)
-            rows.append(unscored_row(
-                len(rows), proposal.strategy.name, proposal.config,
-                time.perf_counter() - began, error, step=proposal.step,
-                probabilities=dict(zip(names, proposal.probabilities.round(6))),
-                seconds=time.monotonic() - start,
-            ))
-            if model is not None:
-                break
-            adjuster.tell(proposal, None)
-        search.zero_shot_model, search.final = model, final
-        return rows
-
-    def _update_knowledge(self, search):
-        """Store the search's cross-validated evaluations (``update_knowledge``)."""
-        dataset = search.dataset
-        kb = search.learner.knowledge_base_
-        if kb.read_only:
-            warnings.warn(
-                "update_knowledge=True: the shipped knowledge base is read-only, "
-                "so nothing was stored; pass knowledge_base='my_kb.sqlite' (a "
-                "copy: KnowledgeBase.default().copy('my_kb.sqlite')) to keep "
-                "the experience.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return
-        cv = cv_description(search.splitter)
-        if search.data is not dataset:  # as MetaLearner keys subsampled runs
-            cv += f" on {search.data.n_samples} rows"
-        if dataset.sample_weight is not None:
-            cv += WEIGHTED_CV_SUFFIX
-        kb.add_dataset(dataset.fingerprint, dataset.name, dataset.task,
-                       search.metafeatures, dataset.n_samples, dataset.n_features)
-        # Evaluations on every fold, and crashes; a proposal left at its
-        # first fold (or never started) is not a cross-validated result.
-        for row in self.trace_.itertuples(index=False):
-            if not (row.promoted or row.status == "error"):
-                continue
-            kb.add_evaluation(Evaluation(
-                dataset_id=dataset.fingerprint, strategy=row.strategy,
-                config=row.config, metric=search.scoring, cv=cv, seed=search.seed,
-                status=row.status, score=row.score, fold_scores=list(row.fold_scores),
-                fit_seconds=row.fit_seconds, predict_seconds=row.predict_seconds,
-                error=row.error,
-            ))
-
-    # -- the fitted search ---------------------------------------------------
-    @property
-    def estimator_(self):
-        """Deprecated: ``best_estimator_`` (the same model)."""
-        model = self.best_estimator_  # AttributeError before fit, as before
-        warnings.warn(
-            "estimator_ was renamed best_estimator_ (as in scikit-learn's "
-            "searches) in skmeta 0.2 and will be removed in 0.3; use best_estimator_.",
-            FutureWarning, stacklevel=2,
-        )
-        return model
-
-    def __setstate__(self, state):
-        # A model pickled before the rename holds its model as estimator_.
-        if "estimator_" in state:
-            state = dict(state)
-            state["best_estimator_"] = state.pop("estimator_")
-        super().__setstate__(state)
-
-    def score(self, X, y, sample_weight=None):
-        """The search's metric on ``(X, y)``: ``scorer_(self, X, y)``.
-
-        As ``GridSearchCV.score``, this is the metric the search chose by:
-        ``scoring``, balanced accuracy by default for a classifier and R²
-        for a regressor.
-
-        .. versionchanged:: 0.2
-           Was accuracy for a classifier (``ClassifierMixin.score``) and R²
-           for a regressor, whatever ``scoring`` was.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-            Weights of the metric.
-
-        Returns
-        -------
-        float
-            Greater is better (losses are negated, as in ``scoring``).
-        """
-        check_is_fitted(self, "best_estimator_")
-        return self.scorer_(self, X, y, sample_weight=sample_weight)
-
-    # -- predict -------------------------------------------------------------
-    def _transform_input(self, X):
-        check_is_fitted(self, "best_estimator_")
-        check_column_names(X)
-        X = _in_fit_order(X, getattr(self, "_fit_column_names", None))
-        table = _as_table(X)
-        validate_data(self, X, skip_check_array=True, reset=False)
-        table = _by_position(table, X, getattr(self, "_feature_columns", None),
-                             named=hasattr(self, "feature_names_in_"))
-        numeric = getattr(self, "_numeric_columns", ())
-        # Numbers as text become numbers in the columns that were numeric at
-        # fit, as check_features converted them there.
-        table = check_features(table, numeric_columns=numeric)
-        _check_numeric_columns(table, numeric)
-        if getattr(self, "_date_encoder", None) is not None:
-            table = self._date_encoder.transform(table)
-        return table
-
-    def predict(self, X):
-        """Predict with the refitted model (or ensemble)."""
-        table = self._transform_input(X)
-        return self.best_estimator_.predict(table)
 
 
 def _fitted_model_has_scores(estimator):
@@ -649,123 +77,20 @@ def _log_odds(proba):
     return logs
 
 
-def _columns_of(table):
-    """The column names a DataFrame had at fit (None for a sparse matrix)."""
-    return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
-
-
-def _in_fit_order(X, names):
-    """A DataFrame's columns put in the order of fit, matched by name.
-
-    Whenever fit saw a DataFrame (``names``), a DataFrame at predict is
-    matched by its column names, whatever their type (scikit-learn matches
-    string names only, and refuses them in another order).
-
-    Raises
-    ------
-    ValueError
-        If a column seen at fit is missing, or one not seen at fit is there.
-    """
-    if names is None or not isinstance(X, pd.DataFrame):
-        return X
-    given = list(X.columns)
-    if given == list(names):
-        return X
-    position = {name: i for i, name in enumerate(given)}
-    seen = set(names)
-    missing = [name for name in names if name not in position]
-    unknown = [name for name in given if name not in seen]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"lacks column(s) {_few(missing)} seen at fit")
-        if unknown:
-            problems.append(f"has column(s) {_few(unknown)} not seen at fit")
-        raise ValueError(
-            f"X {' and '.join(problems)}; pass the columns the model was fitted "
-            "on (in any order)."
-        )
-    return X.iloc[:, [position[name] for name in names]]
-
-
-def _few(names, shown=5):
-    """A list of names for a message, cut after ``shown``."""
-    text = repr(list(names[:shown]))
-    return text if len(names) <= shown else text[:-1] + ", ...]"
-
-
-def _by_position(table, X, columns, named):
-    """At predict, name the columns as at fit where ``X`` cannot name them.
-
-    An array after a DataFrame (or a DataFrame after an array, whose columns
-    were ``x0, x1, ...``) is taken by position, as scikit-learn takes it,
-    after its warning that the feature names do not match; ``validate_data``
-    has checked the width.
-    """
-    if (columns is None or not isinstance(table, pd.DataFrame)
-            or tuple(table.columns) == columns or table.shape[1] != len(columns)):
-        return table
-    if isinstance(X, pd.DataFrame) and named:
-        return table  # names to match: validate_data compared them
-    return table.set_axis(list(columns), axis=1)
-
-
-def _numeric_columns(table):
-    """Names of a DataFrame's numeric columns (none for a sparse matrix)."""
-    if not isinstance(table, pd.DataFrame):
-        return ()
-    return tuple(c for c in table.columns
-                 if pd.api.types.is_numeric_dtype(table[c].dtype))
-
-
-def _check_numeric_columns(table, numeric):
-    """Columns numeric at fit must still be numeric: name the first that is not."""
-    if not isinstance(table, pd.DataFrame):
-        return
-    for column in numeric:
-        values = table[column]
-        if column in table and not pd.api.types.is_numeric_dtype(values.dtype):
-            converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            if len(bad):
-                raise ValueError(
-                    f"column {column!r} was numeric in fit but holds values that "
-                    f"are not numbers now (e.g. {bad.iloc[0]!r}); convert it to "
-                    "numbers as it was when fitting."
-                )
-
-
-def _as_table(X, ensure_min_samples=1):
-    """DataFrames and sparse matrices as they are; arrays checked as
-    scikit-learn checks them, then named ``x0, x1, ...``.
-
-    An object array is made numeric when its values are numbers, and kept as
-    it is (its strings are categories) when they are strings.
-    """
-    if isinstance(X, pd.DataFrame) or sp.issparse(X):
-        return X
-    array = check_array(X, dtype=None, ensure_all_finite=False,
-                        ensure_min_samples=ensure_min_samples)
-    if array.dtype == object:
-        try:
-            array = array.astype(float)
-        except ValueError:  # strings: categorical columns
-            pass
-    if array.dtype.kind == "c":
-        raise ValueError("Complex data not supported.")
-    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
-
-
 class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     """A classifier that picks and tunes its own learning strategy.
 
     Parameters
     ----------
-    knowledge_base : None, str, path, KnowledgeBase or MetaLearner, default=None
+    knowledge_base : None, str, path or KnowledgeBase, default=None
         The experience to start from: None uses the knowledge base shipped
         with skmeta; a path or :class:`~skmeta.knowledge.KnowledgeBase` is
-        meta-learned from on first use; a fitted :class:`MetaLearner` is used
-        as it is.
+        meta-learned from on first use. To start from a fitted
+        :class:`~skmeta.MetaLearner`, give it as ``meta_learner``.
+
+        .. deprecated:: 0.2
+           A fitted MetaLearner given here still works, with a
+           ``FutureWarning``, until 0.3: give it as ``meta_learner``.
     portfolio : None, "default" or list, default=None
         Strategies to choose from (see :func:`skmeta.strategies.resolve_portfolio`);
         None takes the meta-learner's portfolio, whose strategies the
@@ -791,9 +116,12 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         evaluation completes in the time, it is the final model, with a
         warning. The clock only stops work, so a longer budget runs the same
         proposals and more of them.
-    timeout : float, optional
+    evaluation_timeout : float, optional
         Seconds one evaluation may take; each of its ``cv`` folds gets an
-        equal share.
+        equal share (``time_budget`` is for the whole ``fit``).
+
+        .. versionadded:: 0.2
+           Was ``timeout``.
     temperature, learning_rate, prior_weight, step_size : float or "auto"
         The adjuster's settings (:class:`~skmeta.adjust.AdjusterSettings`);
         "auto" takes the values meta-learned with the knowledge base.
@@ -803,10 +131,13 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         better (in normalized score) to rank the same. 0 ranks on predicted
         score alone; "auto" takes the meta-learned value. The first
         evaluation is the best predicted candidate whatever its cost.
-    batch_size : int, default=2
-        Proposals per adjuster step. Their (proposal, fold) pairs are
-        evaluated in parallel with ``n_jobs``; the result does not depend on
-        ``n_jobs``.
+    proposals_per_step : int, default=2
+        Proposals per adjuster step (not rows). Their (proposal, fold) pairs
+        are evaluated in parallel with ``n_jobs``; the result does not depend
+        on ``n_jobs``.
+
+        .. versionadded:: 0.2
+           Was ``batch_size``.
     cv : "auto", int or splitter, default="auto"
         Folds of a promoted proposal (stratified for classification). A
         splitter or a list of (train, test) index pairs is used as given.
@@ -839,6 +170,18 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         all.
     random_state : int, RandomState or None
     verbose : int, default=0
+    meta_learner : MetaLearner, optional
+        A fitted :class:`~skmeta.MetaLearner` to start from, used as it is
+        (shared, never changed, by every clone: one learner can serve a
+        whole ``GridSearchCV``). Give it or ``knowledge_base``, not both.
+
+        .. versionadded:: 0.2
+    timeout : float, optional
+        .. deprecated:: 0.2
+           Renamed ``evaluation_timeout``; removed in 0.3.
+    batch_size : int, optional
+        .. deprecated:: 0.2
+           Renamed ``proposals_per_step``; removed in 0.3.
 
     Attributes
     ----------

@@ -37,10 +37,12 @@ BUDGETS = {"skmeta-b10": 10, "skmeta-b30": 30, "flaml-10": 10, "flaml-30": 30}
 
 def fit_skmeta(X, y, task, *, learner, n_evaluations, folds, seed, n_jobs,
                time_budget=None):
-    """skmeta; ``folds=None`` leaves ``cv`` at skmeta's default."""
+    """skmeta from a fitted MetaLearner, or from a KnowledgeBase to learn
+    from; ``folds=None`` leaves ``cv`` at skmeta's default."""
     cls = MetaRegressor if task == "regression" else MetaClassifier
-    params = dict(knowledge_base=learner, n_evaluations=n_evaluations,
-                  random_state=seed, n_jobs=n_jobs)
+    start = "knowledge_base" if isinstance(learner, KnowledgeBase) else "meta_learner"
+    params = {start: learner, "n_evaluations": n_evaluations,
+              "random_state": seed, "n_jobs": n_jobs}
     if folds is not None:
         params["cv"] = folds
     if time_budget is not None:

@@ -29,7 +29,8 @@ import numpy as np
 from skmeta.adjust.policy import SoftmaxPolicy
 from skmeta.adjust.proposals import ConfigurationProposer
 
-__all__ = ["AdjusterSettings", "Proposal", "StrategyAdjuster", "run_adjuster"]
+__all__ = ["AdjusterSettings", "Proposal", "StrategyAdjuster", "run_adjuster",
+           "trace_row"]
 
 
 @dataclass(frozen=True)
@@ -260,17 +261,53 @@ def run_adjuster(
             # nothing about its strategy.
             if result.get("started", True):
                 adjuster.tell(proposal, score)
-            row = {
-                "evaluation": len(trace),
-                "step": proposal.step,
-                "strategy": proposal.strategy.name,
-                "config": proposal.config,
-                "probabilities": dict(zip(names, proposal.probabilities.round(6))),
-                **result,
-                "score": score,
-                "seconds": time.monotonic() - start,
-            }
+            row = trace_row(
+                len(trace), proposal.strategy.name, proposal.config,
+                {**result, "score": score}, step=proposal.step,
+                probabilities=dict(zip(names, proposal.probabilities.round(6))),
+                seconds=time.monotonic() - start,
+            )
             trace.append(row)
             if on_result is not None:
                 on_result(row)
     return trace
+
+
+def trace_row(evaluation, strategy, config, result, *, step=None, probabilities=None,
+              seconds=None):
+    """One row of a search's trace: which candidate, then how it went.
+
+    The one place the row layout is written: :func:`run_adjuster` builds
+    every row of a search with it, and the estimators the rows of a model
+    fitted once without a search (:func:`skmeta._search_results.unscored_row`).
+
+    Parameters
+    ----------
+    evaluation : int
+        The row's position in the trace.
+    strategy : str
+    config : dict
+    result : dict
+        How the evaluation went (``score``, ...); copied into the row after
+        the candidate's columns, in its order.
+    step, probabilities, seconds : optional
+        The adjuster's step, its policy before the step (strategy name ->
+        pi) and the seconds since the search started; left out of the row
+        when None.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from skmeta.adjust.adjuster import trace_row
+    >>> trace_row(0, "ridge", {"alpha": 1.0}, {"score": 0.5}, step=0, seconds=0.1)
+    {'evaluation': 0, 'step': 0, 'strategy': 'ridge', 'config': {'alpha': 1.0},
+     'score': 0.5, 'seconds': 0.1}
+    """
+    row = {"evaluation": evaluation, "step": step, "strategy": strategy,
+           "config": config, "probabilities": probabilities, **result,
+           "seconds": seconds}
+    return {key: value for key, value in row.items()
+            if value is not None or key not in ("step", "probabilities", "seconds")}

@@ -67,7 +67,8 @@ _REEXPORTED = (EXIT_OK, CommandError, _load_model, _trusted_skops_name)
 _NUMBER_RULES = {
     "n_evaluations": (1, False),
     "time_budget": (0, True),
-    "timeout": (0, True),
+    "evaluation_timeout": (0, True),
+    "timeout": (0, True),  # the deprecated name of --evaluation-timeout
     "cv": (2, False),
     "ensemble_size": (1, False),
     "n_configs": (0, False),

@@ -106,7 +106,7 @@ def _cmd_demo(args):
         data.X, data.y, test_size=0.25, stratify=data.y, random_state=args.random_state
     )
     clf = MetaClassifier(
-        knowledge_base=learner, n_evaluations=args.n_evaluations,
+        meta_learner=learner, n_evaluations=args.n_evaluations,
         random_state=args.random_state,
     )
     start = time.perf_counter()

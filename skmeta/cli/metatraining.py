@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import pandas as pd
 
@@ -26,18 +27,34 @@ from skmeta.cli.reading import (
     _portfolio,
 )
 
+#: Seconds one evaluation may take when ``--evaluation-timeout`` is not given.
+DEFAULT_EVALUATION_TIMEOUT = 300.0
+
 
 def _learner_params(args):
     return {
         "portfolio": _portfolio(args.portfolio) or "default",
         "n_configs_per_strategy": args.n_configs,
         "cv": args.cv,
-        "timeout": args.timeout,
+        "evaluation_timeout": _evaluation_timeout(args),
         "max_samples": args.max_samples,
         "n_jobs": args.n_jobs,
         "random_state": args.random_state,
         "verbose": 0 if args.quiet else 1,
     }
+
+
+def _evaluation_timeout(args):
+    """``--evaluation-timeout``, or its deprecated alias ``--timeout``."""
+    if args.timeout is None:
+        return args.evaluation_timeout
+    if args.evaluation_timeout != DEFAULT_EVALUATION_TIMEOUT:
+        raise CommandError("--timeout is the deprecated name of --evaluation-timeout: "
+                           "give --evaluation-timeout only")
+    # Shown as one line on stderr (see skmeta.cli.printing._compact_warnings).
+    warnings.warn("--timeout was renamed --evaluation-timeout in 0.2 and will be "
+                  "removed in 0.3", FutureWarning, stacklevel=2)
+    return args.timeout
 
 
 def _status_counts(kb, dataset_ids):
@@ -146,8 +163,12 @@ def _add_search_options(parser, portfolio_default):
     )
     parser.add_argument("--cv", type=int, default=3, metavar="K",
                         help="cross-validation folds (default: 3)")
-    parser.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                        help="seconds one evaluation may take (default: 300)")
+    parser.add_argument("--evaluation-timeout", type=float,
+                        default=DEFAULT_EVALUATION_TIMEOUT, metavar="S",
+                        help="seconds one evaluation may take (default: "
+                        f"{DEFAULT_EVALUATION_TIMEOUT:g})")
+    parser.add_argument("--timeout", type=float, metavar="S",
+                        help="deprecated alias of --evaluation-timeout")
     parser.add_argument("--max-samples", type=int, default=10_000, metavar="N",
                         help="evaluate on at most N rows of a dataset (default: 10000)")
     parser.add_argument("--n-jobs", type=int, metavar="J",

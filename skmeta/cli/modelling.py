@@ -125,7 +125,7 @@ def _cmd_fit(args):
     learner = _meta_learner(args.kb, verbose, args.n_jobs) if args.kb else None
     Estimator = MetaRegressor if dataset.task == "regression" else MetaClassifier
     estimator = Estimator(
-        knowledge_base=learner,
+        meta_learner=learner,
         portfolio=_portfolio(args.portfolio),
         n_evaluations=args.n_evaluations,
         time_budget=args.time_budget,
@@ -140,7 +140,7 @@ def _cmd_fit(args):
     estimator.fit(X, dataset.y, sample_weight=dataset.sample_weight)
     seconds = time.perf_counter() - start
     if args.kb:  # record where the experience came from, not the meta-models
-        estimator.set_params(knowledge_base=str(args.kb))
+        estimator.set_params(meta_learner=None, knowledge_base=str(args.kb))
 
     print(f"{type(estimator).__name__} on {dataset.name}: {dataset.task}, "
           f"{dataset.n_samples} rows, {X.shape[1]} features; "

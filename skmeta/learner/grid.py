@@ -159,8 +159,11 @@ def _progress_bar(done, total, rate):
             f"({rate:.1f}/s, about {left:.0f} s left)")
 
 
-def run_grid(learner, kb, datasets, n_jobs):
+def run_grid(learner, kb, datasets, n_jobs, timeout):
     """Evaluate the grid on the datasets, storing each evaluation as it completes.
+
+    ``timeout`` is the seconds one evaluation may take (the learner's
+    ``evaluation_timeout``, or its deprecated ``timeout``).
 
     Returns
     -------
@@ -182,7 +185,7 @@ def run_grid(learner, kb, datasets, n_jobs):
         pending.append((job, scoring, splits))
     learner._log(f"{len(pending)} evaluations to run, {n_reused} already stored")
     results = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_evaluate_job)(job, scoring, splits, learner.timeout, seed)
+        delayed(_evaluate_job)(job, scoring, splits, timeout, seed)
         for job, scoring, splits in pending
     )
     start = time.perf_counter()

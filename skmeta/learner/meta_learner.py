@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from skmeta._deprecation import DEPRECATED, renamed_parameter
 from skmeta._threadpools import usable_n_jobs
 from skmeta.adjust import AdjusterSettings
 from skmeta.datasets import as_datasets
@@ -97,9 +98,12 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     scoring : str, optional
         A metric of :data:`skmeta.evaluation.SCORINGS`; balanced accuracy for
         classification and R² for regression when None.
-    timeout : float or None, default=300
+    evaluation_timeout : float or None, default=300
         Seconds one evaluation may take before it is stopped and recorded as
         a timeout.
+
+        .. versionadded:: 0.2
+           Was ``timeout``.
     max_samples : int or None, default=10000
         Evaluate on a stratified subsample of this many rows of larger datasets.
     max_rows_metafeatures : int, default=10000
@@ -112,6 +116,9 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         runs and to compare strategies on the same folds.
     verbose : int, default=0
         Print progress lines when > 0.
+    timeout : float or None, optional
+        .. deprecated:: 0.2
+           Renamed ``evaluation_timeout``; removed in 0.3.
 
     Attributes
     ----------
@@ -149,7 +156,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     it: everything but its lazy meta-models is computed when it is fitted,
     so one learner can be shared by threads and processes. Hence
     ``sklearn.clone`` and ``copy.deepcopy`` return it as it is:
-    ``GridSearchCV(MetaClassifier(knowledge_base=learner), ...)`` shares one
+    ``GridSearchCV(MetaClassifier(meta_learner=learner), ...)`` shares one
     learner across its candidates. Unfitted ones are copied as usual.
 
     Examples
@@ -179,24 +186,26 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         n_configs_per_strategy=5,
         cv=3,
         scoring=None,
-        timeout=300,
+        evaluation_timeout=300,
         max_samples=10_000,
         max_rows_metafeatures=10_000,
         n_jobs=None,
         random_state=0,
         verbose=0,
+        timeout=DEPRECATED,
     ):
         self.knowledge_base = knowledge_base
         self.portfolio = portfolio
         self.n_configs_per_strategy = n_configs_per_strategy
         self.cv = cv
         self.scoring = scoring
-        self.timeout = timeout
+        self.evaluation_timeout = evaluation_timeout
         self.max_samples = max_samples
         self.max_rows_metafeatures = max_rows_metafeatures
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.timeout = timeout
 
     # -- validation --------------------------------------------------------
     def _check_params(self):
@@ -205,10 +214,12 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
             raise ValueError(
                 f"n_configs_per_strategy must be a non-negative integer, got {n!r}."
             )
-        if self.timeout is not None and not (
-            isinstance(self.timeout, (int, float)) and self.timeout > 0
-        ):
-            raise ValueError(f"timeout must be a positive number or None, got {self.timeout!r}.")
+        for name in ("evaluation_timeout", "timeout"):  # timeout: its deprecated name
+            value = getattr(self, name)
+            if value is None or (name == "timeout" and value == DEPRECATED):
+                continue
+            if not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
         for name in ("max_samples", "max_rows_metafeatures"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or value < 10):
@@ -228,6 +239,12 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
             raise ValueError(
                 f"cv must be an integer >= 2 (folds) or a splitter, got {cv!r}."
             )
+
+    def _evaluation_timeout(self):
+        """Seconds one evaluation may take: ``evaluation_timeout``, or the
+        deprecated ``timeout`` when it was given (with a FutureWarning)."""
+        # stacklevel 4: the caller of fit or evaluate.
+        return renamed_parameter(self, "timeout", "evaluation_timeout", stacklevel=4)
 
     def _shipped_summary(self):
         """:meth:`KnowledgeBase.summary <skmeta.knowledge.KnowledgeBase.summary>`
@@ -268,6 +285,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         self
         """
         self._check_params()
+        timeout = self._evaluation_timeout()
         datasets = as_datasets(datasets)
         kb = open_knowledge_base(self.knowledge_base)
         for dataset in datasets:
@@ -275,7 +293,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
             check_scoring_name(self.scoring, dataset.task)
         n_jobs = usable_n_jobs(self.n_jobs)
         store_metafeatures(self, kb, datasets, n_jobs)
-        n_evaluated, n_reused = run_grid(self, kb, datasets, n_jobs)
+        n_evaluated, n_reused = run_grid(self, kb, datasets, n_jobs, timeout)
         self._set_fitted_state(state_from_knowledge_base(
             self, kb, dataset_ids=[d.fingerprint for d in datasets],
             n_evaluated=n_evaluated, n_reused=n_reused))
@@ -327,7 +345,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
             shipped_models=True))
 
     def __sklearn_clone__(self):
-        # A fitted learner passed to an estimator (MetaClassifier(knowledge_base=
+        # A fitted learner passed to an estimator (MetaClassifier(meta_learner=
         # learner)) must survive the clones of GridSearchCV: it is shared, and
         # estimators only read it.
         if hasattr(self, "performance_models_"):

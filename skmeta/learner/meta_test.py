@@ -43,6 +43,7 @@ class MetaTestMixin:
             configuration, 1 = first).
         """
         check_is_fitted(self, "performance_models_")
+        timeout = self._evaluation_timeout()
         datasets = as_datasets(datasets)
         kb = self.knowledge_base_
         for dataset in datasets:
@@ -54,7 +55,7 @@ class MetaTestMixin:
                 )
         n_jobs = usable_n_jobs(self.n_jobs)
         store_metafeatures(self, kb, datasets, n_jobs)
-        run_grid(self, kb, datasets, n_jobs)
+        run_grid(self, kb, datasets, n_jobs, timeout)
         metafeatures = kb.metafeatures()
         rows = []
         for dataset in datasets:

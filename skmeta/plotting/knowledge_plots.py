@@ -96,7 +96,7 @@ def plot_knowledge_map(learner, X=None, y=None, *, metafeatures=None, task=None,
     >>> from skmeta import MetaLearner
     >>> from skmeta.plotting import plot_knowledge_map
     >>> learner = MetaLearner(portfolio=["knn", "gaussian_nb"],
-    ...                       n_configs_per_strategy=1, timeout=None).fit(
+    ...                       n_configs_per_strategy=1, evaluation_timeout=None).fit(
     ...     [load_iris(return_X_y=True), load_wine(return_X_y=True),
     ...      load_breast_cancer(return_X_y=True)])
     >>> X, y = load_digits(return_X_y=True)
@@ -244,7 +244,7 @@ def plot_strategy_heatmap(knowledge_base_or_learner, *, task=None, max_datasets=
     >>> from skmeta import MetaLearner
     >>> from skmeta.plotting import plot_strategy_heatmap
     >>> learner = MetaLearner(portfolio=["knn", "gaussian_nb"],
-    ...                       n_configs_per_strategy=1, timeout=None).fit(
+    ...                       n_configs_per_strategy=1, evaluation_timeout=None).fit(
     ...     [load_iris(return_X_y=True), load_wine(return_X_y=True),
     ...      load_breast_cancer(return_X_y=True)])
     >>> ax = plot_strategy_heatmap(learner)

@@ -96,11 +96,11 @@ def plot_adaptation(estimator_or_trace, x="evaluation", *, ax=None):
     >>> from skmeta import MetaClassifier, MetaLearner
     >>> from skmeta.plotting import plot_adaptation
     >>> learner = MetaLearner(portfolio=["knn", "gaussian_nb"],
-    ...                       n_configs_per_strategy=1, timeout=None).fit(
+    ...                       n_configs_per_strategy=1, evaluation_timeout=None).fit(
     ...     [load_iris(return_X_y=True), load_wine(return_X_y=True),
     ...      load_breast_cancer(return_X_y=True)])
     >>> X, y = load_wine(return_X_y=True)
-    >>> clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
+    >>> clf = MetaClassifier(meta_learner=learner, n_evaluations=4, cv=3,
     ...                      random_state=0).fit(X, y)
     >>> ax = plot_adaptation(clf)
     >>> ax.get_xlabel()
@@ -178,11 +178,11 @@ def plot_adaptation_figure(estimator_or_trace, *, figsize=(11, 4)):
     >>> from skmeta import MetaClassifier, MetaLearner
     >>> from skmeta.plotting import plot_adaptation_figure
     >>> learner = MetaLearner(portfolio=["knn", "gaussian_nb"],
-    ...                       n_configs_per_strategy=1, timeout=None).fit(
+    ...                       n_configs_per_strategy=1, evaluation_timeout=None).fit(
     ...     [load_iris(return_X_y=True), load_wine(return_X_y=True),
     ...      load_breast_cancer(return_X_y=True)])
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
+    >>> clf = MetaClassifier(meta_learner=learner, n_evaluations=4, cv=3,
     ...                      random_state=0).fit(X, y)
     >>> fig = plot_adaptation_figure(clf)
     >>> [ax.get_xlabel() for ax in fig.axes]
@@ -237,11 +237,11 @@ def plot_strategy_probabilities(estimator_or_trace, *, ax=None):
     >>> from skmeta import MetaClassifier, MetaLearner
     >>> from skmeta.plotting import plot_strategy_probabilities
     >>> learner = MetaLearner(portfolio=["knn", "gaussian_nb"],
-    ...                       n_configs_per_strategy=1, timeout=None).fit(
+    ...                       n_configs_per_strategy=1, evaluation_timeout=None).fit(
     ...     [load_iris(return_X_y=True), load_wine(return_X_y=True),
     ...      load_breast_cancer(return_X_y=True)])
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
+    >>> clf = MetaClassifier(meta_learner=learner, n_evaluations=4, cv=3,
     ...                      random_state=0).fit(X, y)
     >>> ax = plot_strategy_probabilities(clf)
     >>> [text.get_text() for text in ax.get_legend().get_texts()]  # top band first
