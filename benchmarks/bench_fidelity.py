@@ -17,7 +17,7 @@ skmeta's fold race scores first), "1,000 rows" (3-fold on the subsample) and
 "1,000 rows, fold 0".
 
 Then the racing policy learned from the same fold scores
-(:func:`skmeta.racing.learn_racing_policy`): per task family and size class,
+(:func:`skmeta.race_policy.learn_racing_policy`): per task family and size class,
 the replayed objective of every promotion margin and the one chosen.
 
 Usage::
@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from skmeta.knowledge import KnowledgeBase
-from skmeta.racing import learn_racing_policy
+from skmeta.race_policy import learn_racing_policy
 from skmeta.selection import main_protocol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +138,7 @@ def main(argv=None):
 
 def print_racing_policies(kb):
     """The racing policy learned per task family, with the replayed objective
-    of every margin (``skmeta.racing.learn_racing_policy``, as a learner of
+    of every margin (``skmeta.race_policy.learn_racing_policy``, as a learner of
     the whole knowledge base learns it)."""
     evaluations = main_protocol(kb.evaluations())
     datasets = kb.datasets()

@@ -68,10 +68,10 @@ from skmeta.evaluation import (
     cv_description,
     make_cv,
 )
+from skmeta.fold_race import Clock, FoldRace
 from skmeta.guard import GuardedRegressor, choose_guard, target_summary
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation, KnowledgeBase
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
-from skmeta.search import Clock, FoldRace
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaClassifier", "MetaRegressor"]

@@ -32,7 +32,7 @@ from skmeta.learner.learned_settings import RACING_VERSION, SETTINGS_VERSION, re
 from skmeta.learner.meta_learner import MetaLearner
 from skmeta.learner.shipped_models import _ShippedModel
 from skmeta.learner.training_data import FAMILIES, family_inputs
-from skmeta.racing import RacingPolicy
+from skmeta.race_policy import RacingPolicy
 from skmeta.selection import NearestDatasets, shipped
 from skmeta.selection.forest_arrays import prefixed, unprefixed
 

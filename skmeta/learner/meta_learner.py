@@ -38,7 +38,7 @@ from skmeta.learner.training_data import (
     family_portfolio,
     open_knowledge_base,
 )
-from skmeta.racing import RacingPolicy
+from skmeta.race_policy import RacingPolicy
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaLearner"]
@@ -136,7 +136,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     adjuster_settings_ : dict
         Task family -> meta-learned :class:`~skmeta.adjust.AdjusterSettings`.
     racing_policies_ : dict
-        Task family -> :class:`~skmeta.racing.RacingPolicy` of the fold race.
+        Task family -> :class:`~skmeta.race_policy.RacingPolicy` of the fold race.
     replay_results_ : dict
         Task family -> results of the replay that learned the settings, for
         the families whose settings were learned rather than read.
@@ -365,7 +365,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         return self.adjuster_settings_.get(family, AdjusterSettings())
 
     def racing_policy(self, family, relearn=False):
-        """The racing policy of a task family's searches (:mod:`skmeta.racing`).
+        """The racing policy of a task family's searches (:mod:`skmeta.race_policy`).
 
         Learned by replay of stored fold scores when the learner was fitted,
         or when first read for a learner loaded by :meth:`from_knowledge_base`
@@ -373,7 +373,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         learned on all its datasets, with the same reuse rule as the adjuster
         settings (:data:`~skmeta.learner.RELEARN_GROWTH`,
         :data:`~skmeta.learner.RACING_VERSION`). The default policy
-        (:data:`skmeta.racing.DEFAULT_MARGIN` for every size) when the
+        (:data:`skmeta.race_policy.DEFAULT_MARGIN` for every size) when the
         knowledge base has no experience of the family.
 
         Parameters

@@ -10,7 +10,7 @@ from sklearn.datasets import load_breast_cancer
 
 from skmeta.adjust.adjuster import Proposal
 from skmeta.evaluation import make_cv
-from skmeta.search import Clock, FoldRace
+from skmeta.fold_race import Clock, FoldRace
 from skmeta.strategies import default_portfolio
 
 
@@ -114,3 +114,13 @@ def test_clock_counts_down():
     clock = Clock(1.0, start=time.monotonic() - 2.0)
     assert clock.left() < 0
     assert clock.elapsed() >= 2.0
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.search", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.fold_race"):
+        old = importlib.import_module("skmeta.search")
+    assert old.FoldRace is FoldRace and old.Clock is Clock

@@ -8,7 +8,7 @@ from sklearn.datasets import load_breast_cancer
 from skmeta import MetaClassifier, MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import RACING_VERSION
-from skmeta.racing import (
+from skmeta.race_policy import (
     DEFAULT_MARGIN,
     MARGIN_GRID,
     RacingPolicy,
@@ -130,3 +130,14 @@ def test_the_search_uses_the_policy_margin_for_its_rows():
         "classification")
     assert model.promotion_margin_ == policy.margin(model.n_search_samples_)
     assert MetaClassifier(n_evaluations=1, random_state=0).fit(X, y).promotion_margin_ is None
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.racing", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.race_policy"):
+        old = importlib.import_module("skmeta.racing")
+    assert old.RacingPolicy is RacingPolicy
+    assert old.learn_racing_policy is learn_racing_policy
