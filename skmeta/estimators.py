@@ -30,10 +30,8 @@ from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
     RegressorMixin,
-    _fit_context,
     is_classifier,
 )
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -45,6 +43,7 @@ from sklearn.utils.validation import (
 
 from skmeta._final_model import FinalModelMixin, refit_configuration
 from skmeta._search_results import SearchScorer, cv_results, unscored_row
+from skmeta._sklearn_compat import Interval, StrOptions, _fit_context
 from skmeta._subsampling import subsample_indices, take_rows
 from skmeta._threadpools import limited_threads, usable_n_jobs
 from skmeta._validation import check_search_settings

@@ -7,7 +7,13 @@
 
 import warnings
 
-from skmeta.fold_race import Clock, FoldRace, Record, first_batch_threshold, promotion_threshold
+from skmeta.fold_race import (
+    Clock,
+    FoldRace,
+    Record,
+    first_batch_threshold,
+    promotion_threshold,
+)
 
 __all__ = ["Clock", "FoldRace", "Record", "first_batch_threshold", "promotion_threshold"]
 
