@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,9 +105,12 @@ class Clock:
     Parameters
     ----------
     budget : float or None
-        Seconds for the whole fit; None for no limit.
+        Seconds for the whole fit, from now; None for no limit.
     start : float, optional
-        ``time.monotonic()`` at the start of the fit (default: now).
+        ``time.monotonic()`` at the start of the fit.
+
+        .. deprecated:: 0.1
+           No caller gave it: a clock starts when it is made. It goes in 0.2.
 
     Examples
     --------
@@ -118,9 +122,15 @@ class Clock:
     True
     """
 
-    def __init__(self, budget, start=None):
+    def __init__(self, budget, start="deprecated"):
         self.budget = budget
-        self.start = time.monotonic() if start is None else start
+        self.start = time.monotonic()
+        if start != "deprecated":
+            warnings.warn("`start` of Clock is deprecated in 0.1 and will be removed "
+                          "in 0.2: a clock starts when it is made.", FutureWarning,
+                          stacklevel=2)
+            if start is not None:
+                self.start = start
 
     def elapsed(self):
         return time.monotonic() - self.start

@@ -111,7 +111,16 @@ def test_without_a_budget_the_race_never_stops_itself(data):
 
 
 def test_clock_counts_down():
-    clock = Clock(1.0, start=time.monotonic() - 2.0)
+    clock = Clock(0.2)
+    assert 0 < clock.left() <= 0.2
+    time.sleep(0.25)
+    assert clock.left() < 0
+    assert clock.elapsed() >= 0.25
+
+
+def test_a_clock_started_earlier_is_deprecated():
+    with pytest.warns(FutureWarning, match="`start` of Clock is deprecated"):
+        clock = Clock(1.0, start=time.monotonic() - 2.0)
     assert clock.left() < 0
     assert clock.elapsed() >= 2.0
 

@@ -308,7 +308,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         For the shipped knowledge base, with the default portfolio and
         ``random_state`` and nothing excluded, the performance and cost
         models are read from ``skmeta/data/meta_models.npz``
-        (:mod:`skmeta.selection.shipped`) instead of being fitted, while that
+        (:mod:`skmeta.selection.meta_models_file`) instead of being fitted, while that
         file is current; otherwise they are fitted on first use.
 
         Examples
