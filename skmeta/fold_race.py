@@ -8,8 +8,8 @@ Cheap looks first (multi-fidelity by racing folds). Every proposal is first
 scored on one fold. It is promoted to the remaining folds unless that score is
 clearly below the best complete candidate's score on the same fold: more than
 ``promotion_margin`` times that candidate's fold-to-fold standard deviation
-below it (the margin is learned per size of data by replay of stored fold
-scores, :mod:`skmeta.race_policy`; in the first batch,
+below it (the margin is learned per size of data by races simulated on
+stored fold scores, :mod:`skmeta.race_policy`; in the first batch,
 before any candidate is complete: more than :data:`FIRST_BATCH_MARGIN` below
 the best first fold of the batch). A proposal left at
 one fold costs ``1 / k`` of an evaluation; its score in the trace is then an
@@ -73,9 +73,9 @@ FINAL_SHARE = 0.05
 #: the search's time left; until then folds run in this process.
 PARALLEL_START_SHARE = 0.25
 
-#: Refit seconds are predicted from fold timings with this margin (fit time
-#: grows a little faster than the rows).
-REFIT_MARGIN = 1.3
+#: Refit seconds are predicted from fold timings times this safety factor
+#: (fit time grows a little faster than the rows).
+REFIT_SAFETY_FACTOR = 1.3
 
 
 def first_batch_threshold(best_first_fold):
@@ -254,7 +254,7 @@ class FoldRace:
     def _refit_factor(self):
         """Refit seconds per second of one fold's fit."""
         train_rows = np.mean([len(train) for train, _ in self.splits])
-        return REFIT_MARGIN * self.n_refit_rows / max(train_rows, 1.0)
+        return REFIT_SAFETY_FACTOR * self.n_refit_rows / max(train_rows, 1.0)
 
     def refit_seconds(self, record):
         """Predicted seconds to fit a record's configuration on the refit rows."""

@@ -1,5 +1,5 @@
 """The racing policy: how far a first fold may fall below the best and still
-be promoted, learned by replay of stored fold scores.
+be promoted, learned by races simulated on stored fold scores.
 
 A search scores each proposal on one fold first and completes only those
 whose first fold is not clearly below the best complete candidate's score
@@ -11,22 +11,28 @@ the data: on a few hundred rows one fold says little about the others, on
 many thousands it says almost everything (``benchmarks/bench_fidelity.py``).
 
 :func:`learn_racing_policy` chooses the margin for each size of dataset by
-replaying races on the stored fold scores of the knowledge base, with no
+simulating races on the stored fold scores of the knowledge base, with no
 fit: on every stored dataset, sequences of configurations drawn from the
 better half of its stored ones (what a warm-started search proposes) are
 raced as a search would race them, two at a time, and each margin is scored
-by the objective that prices cost in :mod:`skmeta.adjust.replay`: the mean
-of the regret after 10 evaluations and the regret within 5, 10 and 20 times
-the dataset's median evaluation seconds. For each size class the policy
+by the objective that prices cost in the adjuster's replay
+(:mod:`skmeta.adjust.replay`): the mean of the regret after 10 evaluations
+and the regret within 5, 10 and 20 times the dataset's median evaluation
+seconds. For each size class the policy
 takes the *smallest* margin whose objective is within one standard error of
 the best margin's (the one-standard-error rule: the cheapest protocol that
-is as good as the best within what the replay can tell apart).
+is as good as the best within what the simulation can tell apart).
+
+("Replay" in skmeta is the adjuster's: its runs replayed on stored
+experience, :mod:`skmeta.adjust.replay`. A race here is *simulated*:
+:func:`simulate_race` was called ``replay_race`` before 0.1.)
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +44,7 @@ from skmeta.selection.cost import evaluated_rows
 
 __all__ = [
     "DEFAULT_MARGIN", "MARGIN_GRID", "RacingPolicy", "SIZE_BOUNDS",
-    "learn_racing_policy", "replay_race",
+    "learn_racing_policy", "simulate_race",
 ]
 
 #: Upper bounds (rows evaluated on) of the size classes; the last class is
@@ -57,11 +63,11 @@ DEFAULT_MARGIN = 1.0
 #: datasets of the family.
 MIN_DATASETS_PER_CLASS = 8
 
-#: Configurations in one replayed race, the evaluations the regret is read
+#: Configurations in one simulated race, the evaluations the regret is read
 #: after, and how many proposals are raced together.
 RACE_LENGTH, RACE_EVALUATIONS, RACE_BATCH = 30, 10, 2
 
-#: Stored configurations a dataset needs to be replayed.
+#: Stored configurations a dataset needs for its races to be simulated.
 MIN_CONFIGURATIONS = 12
 
 
@@ -119,7 +125,7 @@ def _size_class(n_rows, bounds):
     return int(np.searchsorted(np.asarray(bounds), n_rows, side="left"))
 
 
-def replay_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_EVALUATIONS,
+def simulate_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_EVALUATIONS,
                 batch_size=RACE_BATCH):
     """Race stored configurations as a search would, on their fold scores.
 
@@ -148,10 +154,10 @@ def replay_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_EVA
     Examples
     --------
     >>> import numpy as np
-    >>> from skmeta.race_policy import replay_race
+    >>> from skmeta.race_policy import simulate_race
     >>> scores = np.array([[0.80, 0.82, 0.81], [0.60, 0.62, 0.61], [0.85, 0.86, 0.84]])
-    >>> best, trace = replay_race(scores, np.ones(3), [0, 1, 2, 1], margin=1.0,
-    ...                           n_evaluations=4)
+    >>> best, trace = simulate_race(scores, np.ones(3), [0, 1, 2, 1], margin=1.0,
+    ...                             n_evaluations=4)
     >>> int(best), [round(seconds) for seconds, _ in trace]
     (2, [3, 4, 7, 8])
     """
@@ -177,6 +183,14 @@ def replay_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_EVA
     if best_after is None and trace:
         best_after = trace[-1][1]
     return best_after, trace
+
+
+def __getattr__(name):
+    if name == "replay_race":
+        warnings.warn("replay_race was renamed to simulate_race in 0.1 and will be "
+                      "removed in 0.2.", FutureWarning, stacklevel=2)
+        return simulate_race
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _race_problems(runs, rows):
@@ -209,7 +223,7 @@ def _objective(problem, margin, orders):
     median_evaluation = float(np.median(seconds)) * scores.shape[1]
     values = []
     for order in orders:
-        best, trace = replay_race(scores, seconds, order, margin)
+        best, trace = simulate_race(scores, seconds, order, margin)
         regret = 1.0 - normalized[best]
         within = []
         for budget in TIME_BUDGETS:
@@ -222,7 +236,7 @@ def _objective(problem, margin, orders):
 
 def learn_racing_policy(runs, rows, *, margins=MARGIN_GRID, bounds=SIZE_BOUNDS,
                         n_repeats=10, random_state=0):
-    """Choose a promotion margin per size class by replaying stored races.
+    """Choose a promotion margin per size class by simulating races on stored fold scores.
 
     Parameters
     ----------
@@ -235,7 +249,7 @@ def learn_racing_policy(runs, rows, *, margins=MARGIN_GRID, bounds=SIZE_BOUNDS,
     margins : sequence of float, default=MARGIN_GRID
     bounds : tuple of int, default=SIZE_BOUNDS
     n_repeats : int, default=10
-        Replayed races per dataset and margin.
+        Simulated races per dataset and margin.
     random_state : int, default=0
 
     Returns

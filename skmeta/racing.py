@@ -14,8 +14,8 @@ from skmeta.race_policy import (
     SIZE_BOUNDS,
     RacingPolicy,
     learn_racing_policy,
-    replay_race,
 )
+from skmeta.race_policy import simulate_race as replay_race
 
 __all__ = [
     "DEFAULT_MARGIN", "MARGIN_GRID", "RacingPolicy", "SIZE_BOUNDS",

@@ -367,7 +367,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     def racing_policy(self, family, relearn=False):
         """The racing policy of a task family's searches (:mod:`skmeta.race_policy`).
 
-        Learned by replay of stored fold scores when the learner was fitted,
+        Learned by races simulated on stored fold scores when the learner was fitted,
         or when first read for a learner loaded by :meth:`from_knowledge_base`
         (seconds to a minute), or read from the knowledge base, which keeps the one
         learned on all its datasets, with the same reuse rule as the adjuster
