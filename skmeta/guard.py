@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from skmeta._deprecation import renamed_attributes
 from skmeta.evaluation import score_predictions
 
 __all__ = ["OVERSHOOTS", "SHRINKS", "GuardedRegressor", "choose_guard", "target_summary"]
@@ -40,12 +41,7 @@ SHRINKS = (1.0, 0.75, 0.5, 0.25, 0.0)
 OVERSHOOTS = (np.inf, 0.5, 0.1, 0.0)
 
 
-def __getattr__(name):
-    if name == "MARGINS":
-        warnings.warn("skmeta.guard.MARGINS was renamed to OVERSHOOTS in 0.1 and "
-                      "will be removed in 0.2.", FutureWarning, stacklevel=2)
-        return OVERSHOOTS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed_attributes(__name__, {"MARGINS": "OVERSHOOTS"})
 
 
 def _guard(predictions, center, low, high, shrink, overshoot):

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from skmeta._deprecation import renamed_attributes
 from skmeta.adjust.replay import TIME_BUDGETS
 from skmeta.fold_race import first_batch_threshold, promotion_threshold
 from skmeta.selection.cost import evaluated_rows
@@ -185,12 +185,7 @@ def simulate_race(fold_scores, fold_seconds, order, margin, n_evaluations=RACE_E
     return best_after, trace
 
 
-def __getattr__(name):
-    if name == "replay_race":
-        warnings.warn("replay_race was renamed to simulate_race in 0.1 and will be "
-                      "removed in 0.2.", FutureWarning, stacklevel=2)
-        return simulate_race
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed_attributes(__name__, {"replay_race": "simulate_race"})
 
 
 def _race_problems(runs, rows):

@@ -7,29 +7,10 @@
 
 import warnings
 
-from skmeta.selection.meta_models_file import (
-    BUILD_SCRIPT,
-    FILENAME,
-    FORMAT,
-    FORMAT_VERSION,
-    ShippedModels,
-    disabled,
-    knowledge_base_signature,
-    save_meta_models,
-    shipped_models_path,
-)
+from skmeta.selection import meta_models_file as _renamed
+from skmeta.selection.meta_models_file import *  # noqa: F403 - the same public names
 
-__all__ = [
-    "BUILD_SCRIPT",
-    "FILENAME",
-    "FORMAT",
-    "FORMAT_VERSION",
-    "ShippedModels",
-    "disabled",
-    "knowledge_base_signature",
-    "save_meta_models",
-    "shipped_models_path",
-]
+__all__ = list(_renamed.__all__)
 
 warnings.warn(
     "skmeta.selection.shipped is deprecated and will be removed in the next release; "
