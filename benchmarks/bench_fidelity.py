@@ -3,8 +3,8 @@
 The knowledge base build (``scripts/build_knowledge_base.py``) scores the
 same configurations of a dataset under its main protocol (3-fold on at most
 5,000 rows) and, for datasets of at least 2,000 rows, on a 1,000-row
-subsample; each evaluation keeps its fold scores. By replay, with no new
-fit, this prints for each cheap protocol against the main one:
+subsample; each evaluation keeps its fold scores. From them alone, with no
+new fit, this prints for each cheap protocol against the main one:
 
 - the median Spearman correlation between the configurations' scores;
 - the regret of picking by the cheap protocol: the main normalized score
@@ -17,8 +17,8 @@ skmeta's fold race scores first), "1,000 rows" (3-fold on the subsample) and
 "1,000 rows, fold 0".
 
 Then the racing policy learned from the same fold scores
-(:func:`skmeta.racing.learn_racing_policy`): per task family and size class,
-the replayed objective of every promotion margin and the one chosen.
+(:func:`skmeta.race_policy.learn_racing_policy`): per task family and size class,
+the objective of every promotion margin in simulated races and the one chosen.
 
 Usage::
 
@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from skmeta.knowledge import KnowledgeBase
-from skmeta.racing import learn_racing_policy
+from skmeta.race_policy import learn_racing_policy
 from skmeta.selection import main_protocol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +128,7 @@ def main(argv=None):
     )
     with pd.option_context("display.width", 140, "display.float_format", "{:.3f}".format):
         print(f"{kb.summary()['n_datasets']} datasets; cheap protocols against the main "
-              "one (3-fold on at most 5,000 rows), by replay of stored evaluations")
+              "one (3-fold on at most 5,000 rows), from the stored evaluations")
         print("spearman: median rank correlation of the configurations' scores; "
               "regret: main normalized score lost (mean) picking the best of the "
               "cheap top 1 / top 3; cost: cheap / main fit seconds (median)")
@@ -137,13 +137,13 @@ def main(argv=None):
 
 
 def print_racing_policies(kb):
-    """The racing policy learned per task family, with the replayed objective
-    of every margin (``skmeta.racing.learn_racing_policy``, as a learner of
+    """The racing policy learned per task family, with the objective in
+    simulated races of every margin (``skmeta.race_policy.learn_racing_policy``, as a learner of
     the whole knowledge base learns it)."""
     evaluations = main_protocol(kb.evaluations())
     datasets = kb.datasets()
     rows = datasets["n_samples"].to_dict()
-    print("\nRacing policies, by replay of races on the stored fold scores "
+    print("\nRacing policies, by races simulated on the stored fold scores "
           "(objective: mean of the regret after 10 evaluations and within 5, 10, 20 "
           "median evaluation times; the chosen margin is the smallest within one "
           "standard error of the best)")

@@ -7,7 +7,7 @@ varies). In another fresh interpreter per run: the start-up alone, building
 the default meta-learner (from the shipped meta-models file alone, see
 :mod:`skmeta.learner.from_shipped_file`) and reading its classification meta-models.
 ``--fit-meta-models`` reads the shipped knowledge base and fits them, as
-before the shipped file existed (:func:`skmeta.selection.shipped.disabled`). Medians are printed. Needs no
+before the shipped file existed (:func:`skmeta.selection.meta_models_file.disabled`). Medians are printed. Needs no
 corpus.
 
 Usage::
@@ -30,9 +30,9 @@ import contextlib, json, sys, time
 from sklearn.datasets import load_breast_cancer
 from skmeta import MetaClassifier
 from skmeta.learner.resolution import _default_meta_learner
-from skmeta.selection import shipped
+from skmeta.selection import meta_models_file
 X, y = load_breast_cancer(return_X_y=True)
-context = shipped.disabled() if sys.argv[1] == "fit" else contextlib.nullcontext()
+context = meta_models_file.disabled() if sys.argv[1] == "fit" else contextlib.nullcontext()
 with context:
     if sys.argv[2] == "start-up":
         start = time.perf_counter()

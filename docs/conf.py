@@ -66,6 +66,8 @@ API_MODULES = [
     "skmeta.evaluation",
     "skmeta.selection",
     "skmeta.adjust",
+    "skmeta.fold_race",
+    "skmeta.race_policy",
     "skmeta.search",
     "skmeta.racing",
     "skmeta.learner",

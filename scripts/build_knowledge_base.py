@@ -37,7 +37,7 @@ Usage::
 exported knowledge base (after a change to how they are learned, that is to
 ``skmeta.learner.SETTINGS_VERSION``) and exports it again, without
 evaluating anything; ``--relearn-racing`` does the same for the racing
-policy (``skmeta.racing``, ``skmeta.learner.RACING_VERSION``).
+policy (``skmeta.race_policy``, ``skmeta.learner.RACING_VERSION``).
 
 ``--refresh-metafeatures`` extracts the meta-features of every dataset of the
 exported knowledge base again, from the corpus dataset of the same name and

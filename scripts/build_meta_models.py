@@ -3,7 +3,7 @@
 Fits the performance and cost models of every task family exactly as
 ``MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)`` does
 (the learner the estimators use by default), then writes them to
-``skmeta/data/meta_models.npz`` (see :mod:`skmeta.selection.shipped` for the
+``skmeta/data/meta_models.npz`` (see :mod:`skmeta.selection.meta_models_file` for the
 format), with the rest of what that learner derives from the knowledge base
 (:func:`skmeta.learner.from_shipped_file.learner_state`), so that it can be built
 without loading the knowledge base. Rerun it after
@@ -25,17 +25,17 @@ from pathlib import Path
 from skmeta import MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION
-from skmeta.selection import shipped
+from skmeta.selection import meta_models_file
 from skmeta.learner.from_shipped_file import learner_state
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUT = ROOT / "skmeta" / "data" / shipped.FILENAME
+OUTPUT = ROOT / "skmeta" / "data" / meta_models_file.FILENAME
 
 
 def build(output=OUTPUT):
     """Fit the default learner's meta-models and write them; return the header."""
     start = time.perf_counter()
-    with shipped.disabled():
+    with meta_models_file.disabled():
         learner = MetaLearner.from_knowledge_base(KnowledgeBase.default(), n_jobs=-1)
         models = {
             family: {"performance": learner.performance_models_[family],
@@ -44,10 +44,10 @@ def build(output=OUTPUT):
         }
         state = learner_state(learner)
     fitted = time.perf_counter() - start
-    header = shipped.save_meta_models(
+    header = meta_models_file.save_meta_models(
         output, models, random_state=learner.random_state,
         settings_version=SETTINGS_VERSION,
-        knowledge_base_signature=shipped.knowledge_base_signature(),
+        knowledge_base_signature=meta_models_file.knowledge_base_signature(),
         learner_state=state,
     )
     size = Path(output).stat().st_size

@@ -18,8 +18,8 @@ from numbers import Integral, Real
 
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, _fit_context, is_classifier
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.base import BaseEstimator, is_classifier
+from skmeta._sklearn_compat import Hidden, Interval, StrOptions, _fit_context
 from sklearn.utils.validation import (
     check_array,
     check_is_fitted,
@@ -41,7 +41,7 @@ from skmeta.datasets import (
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import MetaLearner
-from skmeta.search import Clock
+from skmeta.fold_race import Clock
 
 
 class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):

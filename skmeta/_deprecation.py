@@ -1,16 +1,22 @@
-"""Parameters renamed for one release: the old name still works, with a warning.
+"""Names renamed for one release: the old name still works, with a warning.
 
-scikit-learn's pattern: the new parameter takes the default, the old one stays
-in ``__init__`` with the default ``"deprecated"``, and the estimator reads
-the value through :func:`renamed_parameter` where it uses it (in ``fit``).
+- A parameter (scikit-learn's pattern): the new parameter takes the default,
+  the old one stays in ``__init__`` with the default ``"deprecated"``, and the
+  estimator reads the value through :func:`renamed_parameter` where it uses
+  it (in ``fit``).
+- A module attribute: the module's ``__getattr__`` (PEP 562) is
+  :func:`renamed_attributes`.
+
+Every old name is deprecated in 0.2 and removed in 0.3.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 import warnings
 
-__all__ = ["DEPRECATED", "renamed_parameter"]
+__all__ = ["DEPRECATED", "renamed_attributes", "renamed_parameter"]
 
 #: The default of a renamed parameter's old name: "not given".
 DEPRECATED = "deprecated"
@@ -71,3 +77,42 @@ def renamed_parameter(estimator, old, new, *, stacklevel=3):
         FutureWarning, stacklevel=stacklevel,
     )
     return old_value
+
+
+def renamed_attributes(module, renames):
+    """A module's ``__getattr__`` (PEP 562) that serves renamed attributes.
+
+    Parameters
+    ----------
+    module : str
+        The module's ``__name__``.
+    renames : dict
+        Old name -> new name, both attributes of ``module``.
+
+    Returns
+    -------
+    callable
+        To assign to the module's ``__getattr__``: an old name gives the new
+        attribute and a ``FutureWarning``; any other unknown name the usual
+        ``AttributeError``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skmeta._deprecation import renamed_attributes
+    >>> __getattr__ = renamed_attributes("skmeta.guard", {"MARGINS": "OVERSHOOTS"})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     old = __getattr__("MARGINS")
+    >>> str(caught[0].message)
+    'skmeta.guard.MARGINS was renamed to OVERSHOOTS in 0.2 and will be removed in 0.3.'
+    """
+
+    def __getattr__(name):
+        if name not in renames:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        warnings.warn(f"{module}.{name} was renamed to {renames[name]} in 0.2 and will "
+                      "be removed in 0.3.", FutureWarning, stacklevel=2)
+        return getattr(sys.modules[module], renames[name])
+
+    return __getattr__

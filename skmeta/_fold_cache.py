@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import time
 
-from sklearn.utils import _safe_indexing
-
+from skmeta._sklearn_compat import _safe_indexing
 from skmeta.strategies.preprocessing import TabularPreprocessor
 
 __all__ = ["FoldCache"]

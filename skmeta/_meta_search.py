@@ -34,7 +34,7 @@ from skmeta.datasets import Dataset
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
-from skmeta.search import Clock, FoldRace
+from skmeta.fold_race import Clock, FoldRace
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["AUTO_FOLDS", "MetaSearchMixin"]
@@ -258,7 +258,7 @@ class MetaSearchMixin:
         """The search loop: the adjuster's proposals evaluated until
         ``n_evaluations`` (or the time budget) is reached.
 
-        Proposals are raced over the folds (:class:`~skmeta.search.FoldRace`).
+        Proposals are raced over the folds (:class:`~skmeta.fold_race.FoldRace`).
         With ``n_evaluations=1``, the zero-shot pick is fitted once on all
         the rows instead (:meth:`_fit_zero_shot`). Returns the ``trace_`` rows.
         """

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from numbers import Integral
 
+from skmeta._sklearn_compat import GroupsConsumerMixin
+
 __all__ = ["check_search_settings"]
 
 
 def _needs_groups(cv):
-    try:  # scikit-learn's splitters that split by groups (GroupKFold, ...)
-        from sklearn.model_selection._split import GroupsConsumerMixin
-    except ImportError:  # pragma: no cover - older scikit-learn
-        return "Group" in type(cv).__name__
     return isinstance(cv, GroupsConsumerMixin)
 
 

@@ -98,7 +98,7 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
     n_evaluations : int, default=10
         Proposals the search evaluates. Each is scored on one fold first and
         promoted to the others only if it is close to the best so far (see
-        :mod:`skmeta.search`), so most cost a fraction of a cross-validation.
+        :mod:`skmeta.fold_race`), so most cost a fraction of a cross-validation.
         With 1 nothing is compared, so nothing is cross-validated: the
         zero-shot pick (the knowledge base's best, priced by its predicted
         cost) is fit once on all the rows and ``best_score_`` is NaN.
@@ -368,10 +368,10 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         heavy-tailed target or an extrapolating learner (None with
         ``n_evaluations=1``, which has no out-of-fold predictions): they move
         ``shrink`` of the way from the training mean to the model's, and are
-        clipped to the training target range widened by ``margin`` of its
+        clipped to the training target range widened by ``overshoot`` of its
         width (see :mod:`skmeta.guard`); chosen on the out-of-fold
         predictions of the fused members, whose score goes from
-        ``unguarded_score`` to ``score``. ``shrink=1, margin=inf`` leaves
+        ``unguarded_score`` to ``score``. ``shrink=1, overshoot=inf`` leaves
         the model as it is; ``shrink=0`` is the constant predictor, for a
         dataset where every configuration scores below it.
 
@@ -419,10 +419,10 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         fused = sum(w * p for w, p in zip(weights, oof, strict=True)) / weights.sum()
         guard = choose_guard(fused, search.y, race.splits, scoring, search.sample_weight)
         self.target_guard_ = guard
-        if guard["shrink"] == 1.0 and not np.isfinite(guard["margin"]):
+        if guard["shrink"] == 1.0 and not np.isfinite(guard["overshoot"]):
             return model
-        self._log(f"predictions guarded: shrink {guard['shrink']:g}, margin "
-                  f"{guard['margin']:g} (out-of-fold {scoring} "
+        self._log(f"predictions guarded: shrink {guard['shrink']:g}, overshoot "
+                  f"{guard['overshoot']:g} (out-of-fold {scoring} "
                   f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
         return GuardedRegressor(model, *target_summary(final.y, final.sample_weight),
-                                guard["shrink"], guard["margin"])
+                                guard["shrink"], guard["overshoot"])

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn import config_context, metrics
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
-from sklearn.utils import _safe_indexing
 
 from skmeta._isolation import call_with_timeout
+from skmeta._sklearn_compat import _safe_indexing
 from skmeta._threadpools import single_threaded
 from skmeta.strategies.strategy import fit_model
 

@@ -6,40 +6,48 @@ extrapolates wildly outside the training range. :class:`GuardedRegressor`
 wraps the final model and post-processes its predictions::
 
     center + shrink * (prediction - center), clipped to
-    [low - margin * (high - low), high + margin * (high - low)]
+    [low - overshoot * (high - low), high + overshoot * (high - low)]
 
 where ``center`` is the (weighted) mean of the training target and
 ``[low, high]`` its range. ``shrink = 0`` is the constant predictor and
-``shrink = 1, margin = inf`` the model as it is. :func:`choose_guard` picks
+``shrink = 1, overshoot = inf`` the model as it is. :func:`choose_guard` picks
 the pair by cross-validation, on the out-of-fold predictions the search
 already has (each fold guarded with its own training rows' mean and range),
 so the guard costs no fit; on a tie the lighter touch wins, so a model the
 guard cannot improve is left as it is.
+
+(``overshoot`` was called ``margin`` before 0.2; skmeta's other margin is
+the fold race's promotion margin.)
 """
 
 from __future__ import annotations
 
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from skmeta._deprecation import renamed_attributes, renamed_parameter
 from skmeta.evaluation import score_predictions
 
-__all__ = ["MARGINS", "SHRINKS", "GuardedRegressor", "choose_guard", "target_summary"]
+__all__ = ["OVERSHOOTS", "SHRINKS", "GuardedRegressor", "choose_guard", "target_summary"]
 
 #: Shrinkage factors toward the training mean :func:`choose_guard` tries
 #: (1: none; 0: the constant predictor).
 SHRINKS = (1.0, 0.75, 0.5, 0.25, 0.0)
 
-#: Margins around the training target range, as a fraction of its width
-#: (inf: no clipping).
-MARGINS = (np.inf, 0.5, 0.1, 0.0)
+#: How far predictions may overshoot the training target range, as a
+#: fraction of its width, on either side (inf: no clipping).
+OVERSHOOTS = (np.inf, 0.5, 0.1, 0.0)
 
 
-def _guard(predictions, center, low, high, shrink, margin):
+__getattr__ = renamed_attributes(__name__, {"MARGINS": "OVERSHOOTS"})
+
+
+def _guard(predictions, center, low, high, shrink, overshoot):
     guarded = center + shrink * (np.asarray(predictions, dtype=float) - center)
-    if np.isfinite(margin):
+    if np.isfinite(overshoot):
         width = high - low
-        guarded = np.clip(guarded, low - margin * width, high + margin * width)
+        guarded = np.clip(guarded, low - overshoot * width, high + overshoot * width)
     return guarded
 
 
@@ -58,7 +66,7 @@ def target_summary(y, sample_weight=None):
 
 
 def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
-    """The shrinkage and margin that score best on out-of-fold predictions.
+    """The shrinkage and overshoot that score best on out-of-fold predictions.
 
     Parameters
     ----------
@@ -74,8 +82,9 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     Returns
     -------
     dict
-        ``shrink``, ``margin``, ``score`` (the guarded out-of-fold score)
-        and ``unguarded_score``.
+        ``shrink``, ``overshoot``, ``score`` (the guarded out-of-fold score)
+        and ``unguarded_score``; ``margin`` too, the same as ``overshoot``
+        (its name before 0.2; it goes in 0.3).
 
     Examples
     --------
@@ -99,23 +108,23 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     covered = np.concatenate(rows)
     weights = None if sample_weight is None else sample_weight[covered]
 
-    def score(shrink, margin):
+    def score(shrink, overshoot):
         guarded = np.concatenate([
-            _guard(oof_predictions[test], *summary, shrink, margin)
+            _guard(oof_predictions[test], *summary, shrink, overshoot)
             for test, summary in zip(rows, summaries, strict=True)
         ])
         return score_predictions(y[covered], guarded, "regression", scoring,
                                  sample_weight=weights)
 
     # Lighter touches first: on a tie the earlier pair is kept.
-    best = {"shrink": 1.0, "margin": np.inf, "score": score(1.0, np.inf)}
+    best = {"shrink": 1.0, "overshoot": np.inf, "score": score(1.0, np.inf)}
     unguarded = best["score"]
     for shrink in SHRINKS:
-        for margin in MARGINS:
-            value = score(shrink, margin)
+        for overshoot in OVERSHOOTS:
+            value = score(shrink, overshoot)
             if value > best["score"] + 1e-12:
-                best = {"shrink": shrink, "margin": margin, "score": value}
-    return {**best, "unguarded_score": unguarded}
+                best = {"shrink": shrink, "overshoot": overshoot, "score": value}
+    return {**best, "margin": best["overshoot"], "unguarded_score": unguarded}
 
 
 class GuardedRegressor(RegressorMixin, BaseEstimator):
@@ -128,9 +137,14 @@ class GuardedRegressor(RegressorMixin, BaseEstimator):
         The training target's (weighted) mean, minimum and maximum.
     shrink : float, default=1.0
         Predictions move this share of the way from ``center`` to the model's.
-    margin : float, default=inf
+    overshoot : float, default=inf
         Predictions are clipped to the training range widened by this share
         of its width on each side.
+    margin : float
+        The old name of ``overshoot``.
+
+        .. deprecated:: 0.2
+           Renamed ``overshoot``; it goes in 0.3.
 
     ``fit`` does nothing: the model is fitted, the guard chosen by
     :func:`choose_guard`.
@@ -142,23 +156,37 @@ class GuardedRegressor(RegressorMixin, BaseEstimator):
     >>> from skmeta.guard import GuardedRegressor
     >>> X, y = np.arange(10.0).reshape(-1, 1), np.arange(10.0)
     >>> model = GuardedRegressor(LinearRegression().fit(X, y), 4.5, 0.0, 9.0,
-    ...                          margin=0.1)
+    ...                          overshoot=0.1)
     >>> model.predict([[5.0], [100.0]]).round(3).tolist()
     [5.0, 9.9]
     """
 
-    def __init__(self, regressor, center, low, high, shrink=1.0, margin=np.inf):
+    def __init__(self, regressor, center, low, high, shrink=1.0, overshoot=np.inf,
+                 margin="deprecated"):
         self.regressor = regressor
         self.center = center
         self.low = low
         self.high = high
         self.shrink = shrink
+        self.overshoot = overshoot
         self.margin = margin
 
     def fit(self, X, y=None):
+        self._overshoot()
         return self
 
     def predict(self, X):
         """The guarded predictions of the wrapped regressor."""
         return _guard(self.regressor.predict(X), self.center, self.low, self.high,
-                      self.shrink, self.margin)
+                      self.shrink, self._overshoot())
+
+    def _overshoot(self):
+        """``overshoot``, or the deprecated ``margin`` when that was given."""
+        return renamed_parameter(self, "margin", "overshoot", stacklevel=4)
+
+    def __setstate__(self, state):
+        # A guard saved before 0.2 holds its overshoot as ``margin``.
+        if "overshoot" not in state:
+            state = {**state, "overshoot": state.get("margin", np.inf),
+                     "margin": "deprecated"}
+        super().__setstate__(state)

@@ -1,6 +1,6 @@
 """Deprecated alias of :mod:`skmeta.learner.from_shipped_file`.
 
-.. deprecated:: 0.1
+.. deprecated:: 0.2
    Import :func:`~skmeta.learner.from_shipped_file.shipped_meta_learner` and
    :func:`~skmeta.learner.from_shipped_file.learner_state` from
    :mod:`skmeta.learner.from_shipped_file`; this module goes in the next release.

@@ -114,14 +114,31 @@ def test_runs_are_reproducible_and_batches_fill(strategies):
 
 def test_time_budget_stops_the_run(strategies):
     adjuster = StrategyAdjuster(strategies, None, {}, AdjusterSettings(), 0)
+    left = []
 
     def slow(proposals, seconds_left):
         import time
+        left.append(seconds_left)
         time.sleep(0.2)
         return [{"score": 0.5} for _ in proposals]
 
-    trace = run_adjuster(adjuster, slow, 100, time_budget=0.5)
+    with pytest.warns(FutureWarning, match="`time_budget` of run_adjuster is deprecated"):
+        trace = run_adjuster(adjuster, slow, 100, time_budget=0.5)
     assert 1 <= len(trace) <= 4
+    assert 0.5 >= left[0] > left[-1] >= 0.0
+
+
+def test_should_stop_ends_the_run_after_the_first_step(strategies):
+    adjuster = StrategyAdjuster(strategies, None, {}, AdjusterSettings(), 0)
+    asked = []
+
+    def stop_at_once():
+        asked.append(True)
+        return True
+
+    trace = run_adjuster(adjuster, _table_evaluator({s.name: 0.5 for s in strategies}),
+                         10, batch_size=2, should_stop=stop_at_once)
+    assert len(trace) == 2 and len(asked) == 1
 
 
 def test_proposer_warm_starts_then_moves_towards_better_configs(strategies):

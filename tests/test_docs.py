@@ -19,7 +19,7 @@ DOCS = ROOT / "docs"
 API_MODULES = [
     "skmeta", "skmeta.datasets", "skmeta.dates", "skmeta.metafeatures", "skmeta.strategies",
     "skmeta.knowledge", "skmeta.evaluation", "skmeta.selection", "skmeta.adjust",
-    "skmeta.search", "skmeta.racing",
+    "skmeta.fold_race", "skmeta.race_policy", "skmeta.search", "skmeta.racing",
     "skmeta.learner", "skmeta.learner.from_shipped_file", "skmeta.shipped_learner",
     "skmeta.estimators", "skmeta.ensemble",
     "skmeta.guard",

@@ -7,6 +7,7 @@ from sklearn.dummy import DummyRegressor
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
 
+import skmeta.guard as guard_module
 from skmeta import MetaRegressor
 from skmeta.guard import GuardedRegressor, choose_guard
 
@@ -75,3 +76,38 @@ def test_zero_shot_has_no_guard():
     assert model.target_guard_ is None
     with pytest.raises(AttributeError):
         MetaRegressor().target_guard_  # noqa: B018 - fitted attribute, unfitted model
+
+
+def _fitted_line():
+    from sklearn.linear_model import LinearRegression
+
+    X, y = np.arange(10.0).reshape(-1, 1), np.arange(10.0)
+    return LinearRegression().fit(X, y)
+
+
+def test_margin_was_renamed_overshoot():
+    new = GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, overshoot=0.1)
+    with pytest.warns(FutureWarning, match="`margin` was renamed to `overshoot`"):
+        old = GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, margin=0.1).predict([[100.0]])
+    assert old.tolist() == new.predict([[100.0]]).tolist() == [9.9]
+    with pytest.raises(ValueError, match="Give `overshoot` only"):
+        GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, overshoot=0.1, margin=0.1).fit(None)
+    with pytest.warns(FutureWarning, match="MARGINS was renamed to OVERSHOOTS"):
+        assert guard_module.MARGINS == guard_module.OVERSHOOTS
+
+
+def test_the_chosen_guard_keeps_its_old_key_for_one_release():
+    y = np.arange(300.0)
+    chosen = choose_guard(y[::-1].copy(), y, _splits(300))
+    assert chosen["margin"] == chosen["overshoot"]
+
+
+def test_a_guard_saved_before_the_rename_still_predicts():
+    import pickle
+
+    model = GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, overshoot=0.1)
+    state = model.__getstate__()
+    state["margin"] = state.pop("overshoot")  # as saved by skmeta 0.0
+    old = GuardedRegressor.__new__(GuardedRegressor)
+    old.__setstate__(state)
+    assert pickle.loads(pickle.dumps(old)).predict([[100.0]]).tolist() == [9.9]

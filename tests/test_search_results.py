@@ -20,7 +20,7 @@ from sklearn.metrics import (
 
 from skmeta import MetaClassifier, MetaRegressor
 from skmeta._search_results import SearchScorer, cv_results, unscored_row
-from skmeta.search import FoldRace
+from skmeta.fold_race import FoldRace
 from skmeta.strategies import resolve_portfolio
 
 

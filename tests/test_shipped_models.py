@@ -21,7 +21,7 @@ from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import SETTINGS_VERSION
 from skmeta.learner.from_shipped_file import shipped_meta_learner
 from skmeta.learner.shipped_models import _ShippedModel
-from skmeta.selection import CostModel, PerformanceModel, shipped
+from skmeta.selection import CostModel, PerformanceModel, meta_models_file
 from skmeta.selection.forest_arrays import ForestArrays
 
 # -- ForestArrays -------------------------------------------------------------
@@ -118,21 +118,21 @@ def test_forest_arrays_reject_inconsistent_arrays_and_inputs():
 
 
 def test_shipped_meta_models_are_current():
-    models = shipped.ShippedModels.open()
-    assert models is not None, f"build skmeta/data/{shipped.FILENAME} with {shipped.BUILD_SCRIPT}"
+    models = meta_models_file.ShippedModels.open()
+    assert models is not None, f"build skmeta/data/{meta_models_file.FILENAME} with {meta_models_file.BUILD_SCRIPT}"
     learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
-    with shipped.disabled():
+    with meta_models_file.disabled():
         fresh = MetaLearner.from_knowledge_base(KnowledgeBase.default())
     pending = {f: {"performance": dict.get(fresh.performance_models_, f).model,
                    "cost": dict.get(fresh.cost_models_, f).model}
                for f in fresh.performance_models_}
     reasons = models.stale_reasons(pending, SETTINGS_VERSION)
     assert not reasons, (
-        f"skmeta/data/{shipped.FILENAME} is stale ({'; '.join(reasons)}): "
-        f"run python {shipped.BUILD_SCRIPT}"
+        f"skmeta/data/{meta_models_file.FILENAME} is stale ({'; '.join(reasons)}): "
+        f"run python {meta_models_file.BUILD_SCRIPT}"
     )
-    assert models.header["knowledge_base_signature"] == shipped.knowledge_base_signature(), (
-        f"the knowledge base changed: run python {shipped.BUILD_SCRIPT}"
+    assert models.header["knowledge_base_signature"] == meta_models_file.knowledge_base_signature(), (
+        f"the knowledge base changed: run python {meta_models_file.BUILD_SCRIPT}"
     )
     # The default learner reads them, lazily.
     assert isinstance(dict.get(learner.performance_models_, "classification"), _ShippedModel)
@@ -140,15 +140,15 @@ def test_shipped_meta_models_are_current():
 
 
 def test_shipped_file_is_small_and_loads_without_pickle():
-    path = shipped.shipped_models_path()
+    path = meta_models_file.shipped_models_path()
     # 12.1 MB for the 236-task knowledge base (the forests grew with it; the
     # learner's state is 0.2 MB).
     assert path.stat().st_size < 15e6
     with np.load(path, allow_pickle=False) as npz:
         header = json.loads(npz["header"].tobytes())
         dtypes = {npz[name].dtype.kind for name in npz.files}
-    assert header["format"] == shipped.FORMAT
-    assert header["format_version"] == shipped.FORMAT_VERSION
+    assert header["format"] == meta_models_file.FORMAT
+    assert header["format_version"] == meta_models_file.FORMAT_VERSION
     assert "O" not in dtypes
 
 
@@ -158,7 +158,7 @@ def test_shipped_file_is_small_and_loads_without_pickle():
 def loaded_and_fitted():
     kb = KnowledgeBase.default()
     loaded = MetaLearner.from_knowledge_base(kb, n_jobs=-1)
-    with shipped.disabled():
+    with meta_models_file.disabled():
         fitted = MetaLearner.from_knowledge_base(kb, n_jobs=-1)
         for family in ("classification", "regression"):
             fitted.performance_models_[family], fitted.cost_models_[family]
@@ -223,25 +223,25 @@ def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
     _, fitted = loaded_and_fitted
     models = {f: {"performance": fitted.performance_models_[f],
                   "cost": fitted.cost_models_[f]} for f in ("classification", "regression")}
-    with shipped.disabled():
+    with meta_models_file.disabled():
         pending = _pending(MetaLearner.from_knowledge_base(KnowledgeBase.default()))
     path = tmp_path / "meta_models.npz"
-    shipped.save_meta_models(path, models, random_state=0,
+    meta_models_file.save_meta_models(path, models, random_state=0,
                              settings_version=SETTINGS_VERSION,
                              knowledge_base_signature="sha256:0")
     with pytest.warns(UserWarning, match=r"another knowledge base.*build_meta_models"):
-        assert shipped.open_for(pending, 0, SETTINGS_VERSION, path=path) is None
+        assert meta_models_file.open_for(pending, 0, SETTINGS_VERSION, path=path) is None
     with pytest.warns(UserWarning, match="SETTINGS_VERSION"):
-        assert shipped.open_for(pending, 0, SETTINGS_VERSION + 1, path=path) is None
+        assert meta_models_file.open_for(pending, 0, SETTINGS_VERSION + 1, path=path) is None
     # Fitted with another seed: not stale, just not these models.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert shipped.open_for(pending, 1, SETTINGS_VERSION, path=path) is None
+        assert meta_models_file.open_for(pending, 1, SETTINGS_VERSION, path=path) is None
     # A current file written by save_meta_models is read back.
-    shipped.save_meta_models(path, models, random_state=0,
+    meta_models_file.save_meta_models(path, models, random_state=0,
                              settings_version=SETTINGS_VERSION,
-                             knowledge_base_signature=shipped.knowledge_base_signature())
-    current = shipped.open_for(pending, 0, SETTINGS_VERSION, path=path)
+                             knowledge_base_signature=meta_models_file.knowledge_base_signature())
+    current = meta_models_file.open_for(pending, 0, SETTINGS_VERSION, path=path)
     model = current.load("regression", "cost", pending["regression"]["cost"].portfolio)
     assert isinstance(model, CostModel) and isinstance(model.forest_, ForestArrays)
     with pytest.raises(ValueError, match="fitted for the strategies"):
@@ -251,17 +251,17 @@ def test_a_stale_or_broken_file_is_not_used_and_says_how_to_rebuild(tmp_path,
     for content in (b"not a zip file", path.read_bytes()[:5000]):
         broken.write_bytes(content)
         with pytest.warns(UserWarning, match="not a shipped meta-models file"):
-            assert shipped.open_for(pending, 0, SETTINGS_VERSION, path=broken) is None
+            assert meta_models_file.open_for(pending, 0, SETTINGS_VERSION, path=broken) is None
     # A model whose arrays are damaged: one clear error when it is read.
     with np.load(path, allow_pickle=False) as npz:
         arrays = dict(npz)
     arrays["regression/cost/forest/right"] = arrays["regression/cost/forest/right"][:-1]
     np.savez_compressed(broken, **arrays)
-    damaged = shipped.ShippedModels.open(broken)
+    damaged = meta_models_file.ShippedModels.open(broken)
     with pytest.raises(ValueError, match="regression cost model cannot be read"):
         damaged.load("regression", "cost", pending["regression"]["cost"].portfolio)
     # A learner given such a file fits the model instead, and says why.
-    with shipped.disabled():
+    with meta_models_file.disabled():
         learner = MetaLearner.from_knowledge_base(KnowledgeBase.default())
     lazy = _ShippedModel(damaged, "regression", "cost",
                          dict.get(learner.cost_models_, "regression"))
@@ -292,20 +292,20 @@ def test_the_build_script_reproduces_the_shipped_file(tmp_path, capsys):
     import importlib.util
     from pathlib import Path
 
-    script = Path(__file__).resolve().parents[1] / shipped.BUILD_SCRIPT
+    script = Path(__file__).resolve().parents[1] / meta_models_file.BUILD_SCRIPT
     spec = importlib.util.spec_from_file_location("build_meta_models", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     header = module.build(tmp_path / "meta_models.npz")
     assert "wrote" in capsys.readouterr().out
-    with np.load(shipped.shipped_models_path(), allow_pickle=False) as npz:
+    with np.load(meta_models_file.shipped_models_path(), allow_pickle=False) as npz:
         shipped_arrays = dict(npz)
     with np.load(tmp_path / "meta_models.npz", allow_pickle=False) as npz:
         built = dict(npz)
     stored = json.loads(shipped_arrays.pop("header").tobytes())
     built.pop("header")
-    hint = (f"skmeta/data/{shipped.FILENAME} is not what {shipped.BUILD_SCRIPT} builds "
-            f"from this code: run python {shipped.BUILD_SCRIPT}")
+    hint = (f"skmeta/data/{meta_models_file.FILENAME} is not what {meta_models_file.BUILD_SCRIPT} builds "
+            f"from this code: run python {meta_models_file.BUILD_SCRIPT}")
     assert header["families"] == stored["families"], hint
     assert header["learner"] == stored["learner"], hint
     assert sorted(built) == sorted(shipped_arrays), hint
@@ -319,7 +319,7 @@ def test_the_build_script_reproduces_the_shipped_file(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def from_file():
     learner = shipped_meta_learner(n_jobs=-1)
-    assert learner is not None, f"run python {shipped.BUILD_SCRIPT}"
+    assert learner is not None, f"run python {meta_models_file.BUILD_SCRIPT}"
     return learner
 
 
@@ -346,7 +346,7 @@ def test_the_default_learner_is_built_without_loading_the_knowledge_base():
 def test_the_learner_from_the_file_is_the_one_from_the_knowledge_base(from_file,
                                                                      loaded_and_fitted):
     loaded, _ = loaded_and_fitted
-    hint = f"the learner state is stale: run python {shipped.BUILD_SCRIPT}"
+    hint = f"the learner state is stale: run python {meta_models_file.BUILD_SCRIPT}"
     assert from_file.get_params(deep=False).keys() == loaded.get_params(deep=False).keys()
     assert list(from_file.performance_models_) == list(loaded.performance_models_)
     for family in loaded.performance_models_:
@@ -439,7 +439,7 @@ def test_the_learner_from_the_file_relearns_from_its_knowledge_base(from_file,
 
 @pytest.fixture(scope="module")
 def shipped_arrays():
-    with np.load(shipped.shipped_models_path(), allow_pickle=False) as npz:
+    with np.load(meta_models_file.shipped_models_path(), allow_pickle=False) as npz:
         arrays = dict(npz)
     return json.loads(arrays.pop("header").tobytes()), arrays
 
@@ -451,7 +451,7 @@ def _write(path, header, arrays):
 
 
 def _use_file(monkeypatch, path):
-    monkeypatch.setattr(shipped, "shipped_models_path", lambda: path)
+    monkeypatch.setattr(meta_models_file, "shipped_models_path", lambda: path)
 
 
 def test_a_stale_or_damaged_file_builds_the_learner_from_the_knowledge_base(
@@ -594,3 +594,13 @@ def test_a_learner_of_part_of_the_knowledge_base_replays_nothing_when_loaded():
     for family in ("classification", "regression"):
         assert isinstance(dict.get(learner.adjuster_settings_, family), PendingValue)
         assert isinstance(dict.get(learner.racing_policies_, family), PendingValue)
+
+
+def test_the_old_meta_models_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+
+    monkeypatch.delitem(sys.modules, "skmeta.selection.shipped", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.selection\.meta_models_file"):
+        old = importlib.import_module("skmeta.selection.shipped")
+    assert old.ShippedModels is meta_models_file.ShippedModels
+    assert old.disabled is meta_models_file.disabled

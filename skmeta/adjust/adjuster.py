@@ -22,6 +22,7 @@ only stops the run: which candidate comes next never depends on it, so a fixed
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -207,10 +208,10 @@ class StrategyAdjuster:
 
 
 def run_adjuster(
-    adjuster, evaluate, n_evaluations, *, batch_size=1, time_budget=None, on_result=None,
-    should_stop=None,
+    adjuster, evaluate, n_evaluations, *, batch_size=1, on_result=None, should_stop=None,
+    time_budget="deprecated",
 ):
-    """Run the adjuster until ``n_evaluations`` or ``time_budget`` seconds.
+    """Run the adjuster until ``n_evaluations``, or until ``should_stop()``.
 
     Parameters
     ----------
@@ -219,18 +220,23 @@ def run_adjuster(
         ``evaluate(proposals, seconds_left)`` returns one dict per proposal
         with at least ``"score"`` (None or NaN for a failure) and optionally
         ``"started"`` (False: not evaluated at all, the adjuster learns
-        nothing from it); other keys are copied to the trace. ``seconds_left`` is None without a time budget.
+        nothing from it); other keys are copied to the trace. ``seconds_left``
+        is None (but with the deprecated ``time_budget``).
     n_evaluations : int
     batch_size : int, default=1
         Proposals per step, evaluated together (in parallel by the caller).
-    time_budget : float, optional
-        Seconds; no new step starts after it is spent (the first step always
-        runs).
     on_result : callable, optional
         Called with each trace row as it is recorded.
     should_stop : callable, optional
         ``should_stop()`` is asked before every step but the first; True
-        ends the run.
+        ends the run (for a time budget, as
+        :meth:`skmeta.fold_race.FoldRace.should_stop` does).
+    time_budget : float, optional
+        Seconds; no new step starts after it is spent (the first step always
+        runs).
+
+        .. deprecated:: 0.2
+           No caller gave it; pass ``should_stop`` instead. It goes in 0.3.
 
     Returns
     -------
@@ -239,20 +245,22 @@ def run_adjuster(
         ``config``, ``probabilities`` (strategy name -> pi), ``score``,
         ``seconds`` (since the start) and whatever ``evaluate`` returned.
     """
+    if time_budget != "deprecated":
+        warnings.warn(
+            "`time_budget` of run_adjuster is deprecated in 0.2 and will be removed "
+            "in 0.3; pass `should_stop` instead.", FutureWarning, stacklevel=2)
+        if time_budget is not None:
+            evaluate, should_stop = _with_time_budget(evaluate, should_stop, time_budget)
     start = time.monotonic()
     names = [s.name for s in adjuster.strategies]
     trace = []
     while len(trace) < n_evaluations:
-        elapsed = time.monotonic() - start
         # The first step always runs, so that a search has a result.
-        if trace and time_budget is not None and elapsed >= time_budget:
-            break
         if trace and should_stop is not None and should_stop():
             break
         n = min(batch_size, n_evaluations - len(trace))
         proposals = adjuster.ask(n)
-        left = None if time_budget is None else max(time_budget - elapsed, 0.0)
-        results = evaluate(proposals, left)
+        results = evaluate(proposals, None)
         for proposal, result in zip(proposals, results):
             score = result.get("score")
             if score is not None and not np.isfinite(score):
@@ -311,3 +319,17 @@ def trace_row(evaluation, strategy, config, result, *, step=None, probabilities=
            "seconds": seconds}
     return {key: value for key, value in row.items()
             if value is not None or key not in ("step", "probabilities", "seconds")}
+
+
+def _with_time_budget(evaluate, should_stop, time_budget):
+    """The deprecated ``time_budget`` of :func:`run_adjuster` as what it meant:
+    a stop once it is spent, and the seconds left passed to ``evaluate``."""
+    start = time.monotonic()
+
+    def left():
+        return max(time_budget - (time.monotonic() - start), 0.0)
+
+    def stop():
+        return left() <= 0.0 or (should_stop is not None and should_stop())
+
+    return (lambda proposals, _: evaluate(proposals, left())), stop

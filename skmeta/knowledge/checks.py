@@ -286,7 +286,7 @@ def _adjuster_settings_problem(values):
 
 
 def _racing_policy_problem(values):
-    from skmeta.racing import RacingPolicy
+    from skmeta.race_policy import RacingPolicy
 
     if set(values) != {"bounds", "margins"}:
         raise ValueError(

@@ -9,12 +9,12 @@ learner at once: a fitted attribute added here is set by all three.
 
 Everything is computed when the state is built except what a family's
 first search needs: its performance and cost models, its adjuster settings
-and its racing policy are fitted, learned by replay or read from the
-knowledge base when first looked up, once, under one lock
+and its racing policy are fitted, learned (by replay, by simulated races) or
+read from the knowledge base when first looked up, once, under one lock
 (:mod:`skmeta.learner.lazy_models`), so that a process that only classifies
 never pays for the regression ones, and a learner of part of the shipped
 knowledge base (another seed, datasets left out) is ready in a second
-rather than after a minute of replay. ``fit`` learns them all at once.
+rather than after a minute of learning. ``fit`` learns them all at once.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
     datasets = datasets[~(datasets.index.isin(excluded) | datasets["name"].isin(excluded))]
     training_ids, nearest, candidates = {}, {}, {}
     performance_models, cost_models = LazyModels(), LazyModels()
-    # Settings and policies are learned by replay when first read (seconds to
+    # Settings and policies are learned when first read (seconds to
     # a minute a family on a large knowledge base), under the lazy models' lock.
     # They hold no reference to the learner: a cycle would keep a knowledge
     # base's connection open until the garbage collector runs.

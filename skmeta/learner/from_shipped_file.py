@@ -5,14 +5,14 @@ knowledge base derives a few things from it: per task family the candidate
 (strategy, configuration) pairs, the training datasets, the nearest-datasets
 index, the stored adjuster settings and racing policy, and the datasets'
 names. Loading, validating and reading the knowledge base for them takes
-about a second; ``skmeta/data/meta_models.npz`` (:mod:`skmeta.selection.shipped`)
+about a second; ``skmeta/data/meta_models.npz`` (:mod:`skmeta.selection.meta_models_file`)
 carries them too, so :func:`shipped_meta_learner` builds the same learner in
 milliseconds. Its knowledge base is loaded only when something reads
 ``knowledge_base_`` (plotting, :meth:`~skmeta.MetaLearner.evaluate`,
 ``update_knowledge=True``, relearning).
 
 It applies only while the file is current, as
-:meth:`~skmeta.selection.shipped.ShippedModels.stale_reasons` judges: built
+:meth:`~skmeta.selection.meta_models_file.ShippedModels.stale_reasons` judges: built
 from the very knowledge-base file shipped (its sha256 signature, which is
 also why the knowledge base need not be validated again), with this
 :data:`~skmeta.learner.SETTINGS_VERSION`, portfolio and parameters, and while
@@ -32,8 +32,8 @@ from skmeta.learner.learned_settings import RACING_VERSION, SETTINGS_VERSION, re
 from skmeta.learner.meta_learner import MetaLearner
 from skmeta.learner.shipped_models import _ShippedModel
 from skmeta.learner.training_data import FAMILIES, family_inputs
-from skmeta.racing import RacingPolicy
-from skmeta.selection import NearestDatasets, shipped
+from skmeta.race_policy import RacingPolicy
+from skmeta.selection import NearestDatasets, meta_models_file
 from skmeta.selection.forest_arrays import prefixed, unprefixed
 
 __all__ = ["learner_state", "shipped_meta_learner"]
@@ -135,7 +135,7 @@ def shipped_meta_learner(**params):
     if not isinstance(learner.portfolio, str) or learner.portfolio != "default":
         return None
     try:
-        models = shipped.ShippedModels.open()
+        models = meta_models_file.ShippedModels.open()
         if models is None or models.header.get("random_state") != learner.random_state:
             return None
         families = [f for f in FAMILIES if f in models.header.get("families", {})]

@@ -2,10 +2,11 @@
 
 The performance and cost models, the adjuster settings and the racing
 policies of a :class:`~skmeta.MetaLearner` are kept per task family and
-fitted, learned by replay (or read from the knowledge base or the shipped
-file) on first use: a process that only classifies never pays for the
-regression ones, and a learner of a subset of a large knowledge base does
-not replay every family when it is loaded. The lock makes that first use
+fitted, learned (settings by replay, policies by simulated races) or read
+from the knowledge base or the shipped file on first use: a process that
+only classifies never pays for the regression ones, and a learner of a
+subset of a large knowledge base does not learn every family's when it is
+loaded. The lock makes that first use
 safe when threads share one learner; it is the only change a fitted learner
 sees after it is fitted or loaded.
 """

@@ -2,7 +2,7 @@
 
 Two things per task family: the adjuster's settings (meta-learned by
 replaying the adjuster on stored experience, :mod:`skmeta.adjust.replay`)
-and the racing policy of the fold race (:mod:`skmeta.racing`). Both are
+and the racing policy of the fold race (:mod:`skmeta.race_policy`). Both are
 slow to learn, so those learned on a whole knowledge base are stored in it
 as properties (``adjuster_settings.<family>``, ``racing_policy.<family>``)
 and reused while the way they are learned (:data:`SETTINGS_VERSION`,
@@ -21,7 +21,7 @@ from sklearn.model_selection import KFold
 from skmeta.adjust import AdjusterSettings, warm_start_from_predictions
 from skmeta.adjust.replay import ReplayProblem, learn_settings
 from skmeta.knowledge.checks import setting_problem
-from skmeta.racing import RacingPolicy, learn_racing_policy
+from skmeta.race_policy import RacingPolicy, learn_racing_policy
 from skmeta.selection import CostModel, PerformanceModel, normalized_scores
 
 __all__ = [
@@ -42,7 +42,7 @@ MIN_DATASETS_TO_LEARN_SETTINGS = 6
 #: this fraction more datasets of the family than they were learned on.
 RELEARN_GROWTH = 0.2
 
-#: Version of the way racing policies are learned (:mod:`skmeta.racing`);
+#: Version of the way racing policies are learned (:mod:`skmeta.race_policy`);
 #: a policy stored by another version is learned again.
 RACING_VERSION = 1
 

@@ -39,7 +39,7 @@ from skmeta.learner.training_data import (
     family_portfolio,
     open_knowledge_base,
 )
-from skmeta.racing import RacingPolicy
+from skmeta.race_policy import RacingPolicy
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaLearner"]
@@ -143,7 +143,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     adjuster_settings_ : dict
         Task family -> meta-learned :class:`~skmeta.adjust.AdjusterSettings`.
     racing_policies_ : dict
-        Task family -> :class:`~skmeta.racing.RacingPolicy` of the fold race.
+        Task family -> :class:`~skmeta.race_policy.RacingPolicy` of the fold race.
     replay_results_ : dict
         Task family -> results of the replay that learned the settings, for
         the families whose settings were learned rather than read.
@@ -326,7 +326,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         For the shipped knowledge base, with the default portfolio and
         ``random_state`` and nothing excluded, the performance and cost
         models are read from ``skmeta/data/meta_models.npz``
-        (:mod:`skmeta.selection.shipped`) instead of being fitted, while that
+        (:mod:`skmeta.selection.meta_models_file`) instead of being fitted, while that
         file is current; otherwise they are fitted on first use.
 
         Examples
@@ -383,15 +383,15 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         return self.adjuster_settings_.get(family, AdjusterSettings())
 
     def racing_policy(self, family, relearn=False):
-        """The racing policy of a task family's searches (:mod:`skmeta.racing`).
+        """The racing policy of a task family's searches (:mod:`skmeta.race_policy`).
 
-        Learned by replay of stored fold scores when the learner was fitted,
+        Learned by races simulated on stored fold scores when the learner was fitted,
         or when first read for a learner loaded by :meth:`from_knowledge_base`
         (seconds to a minute), or read from the knowledge base, which keeps the one
         learned on all its datasets, with the same reuse rule as the adjuster
         settings (:data:`~skmeta.learner.RELEARN_GROWTH`,
         :data:`~skmeta.learner.RACING_VERSION`). The default policy
-        (:data:`skmeta.racing.DEFAULT_MARGIN` for every size) when the
+        (:data:`skmeta.race_policy.DEFAULT_MARGIN` for every size) when the
         knowledge base has no experience of the family.
 
         Parameters

@@ -1,6 +1,6 @@
 """Meta-models read from the shipped file instead of fitted.
 
-``skmeta/data/meta_models.npz`` (:mod:`skmeta.selection.shipped`) holds the
+``skmeta/data/meta_models.npz`` (:mod:`skmeta.selection.meta_models_file`) holds the
 performance and cost models fitted on the shipped knowledge base with the
 default portfolio. A learner of that knowledge base reads them from it, per
 task family and on first use, while the file is current.
@@ -37,16 +37,16 @@ def use_shipped_models(learner, kb, performance_models, cost_models):
 
     They apply to the shipped knowledge base with the default portfolio, no
     excluded dataset and the ``random_state`` they were fitted with, while
-    :mod:`skmeta.selection.shipped` finds them current. The pending models
+    :mod:`skmeta.selection.meta_models_file` finds them current. The pending models
     of ``performance_models`` and ``cost_models`` (task family ->
     :class:`~skmeta.learner.lazy_models.PendingModel`) are replaced in place;
     loading stays lazy, per task family, like fitting.
     """
     if not isinstance(learner.portfolio, str) or learner.portfolio != "default":
         return
-    from skmeta.selection import shipped
+    from skmeta.selection import meta_models_file
 
-    if not shipped.is_default_knowledge_base(kb):
+    if not meta_models_file.is_default_knowledge_base(kb):
         return
     pending = {
         family: {"performance": dict.get(performance_models, family),
@@ -54,7 +54,7 @@ def use_shipped_models(learner, kb, performance_models, cost_models):
         for family in performance_models
     }
     unfitted = {f: {k: m.model for k, m in by_kind.items()} for f, by_kind in pending.items()}
-    models = shipped.open_for(unfitted, learner.random_state, SETTINGS_VERSION)
+    models = meta_models_file.open_for(unfitted, learner.random_state, SETTINGS_VERSION)
     if models is None:
         return
     for family, by_kind in pending.items():

@@ -9,9 +9,9 @@ import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from skmeta._sklearn_compat import Interval
 from skmeta.datasets import TASKS, as_datasets
 from skmeta.metafeatures._extract import (
     _check_positive_int,

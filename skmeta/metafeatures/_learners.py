@@ -29,15 +29,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVR
 
-try:  # the multinomial loss scikit-learn's LogisticRegression minimizes
-    from sklearn._loss.loss import HalfMultinomialLoss
-except ImportError:  # pragma: no cover - a scikit-learn that moved it
-    HalfMultinomialLoss = None
-try:  # the builder scikit-learn's forests grow their trees with
-    from sklearn.tree._classes import CRITERIA_CLF, CRITERIA_REG, DENSE_SPLITTERS
-    from sklearn.tree._tree import DepthFirstTreeBuilder, Tree
-except ImportError:  # pragma: no cover - a scikit-learn that moved them
-    Tree = None
+from skmeta._sklearn_compat import (
+    CRITERIA_CLF,
+    CRITERIA_REG,
+    DENSE_SPLITTERS,
+    DepthFirstTreeBuilder,
+    HalfMultinomialLoss,
+    Tree,
+)
 
 _LOCAL = threading.local()
 

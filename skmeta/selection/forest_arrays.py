@@ -1,7 +1,7 @@
 """A fitted regression forest as plain numpy arrays, and predictions from them.
 
 The meta-models shipped with skmeta (``skmeta/data/meta_models.npz``, see
-:mod:`skmeta.selection.shipped`) are extra-trees forests. Storing them with
+:mod:`skmeta.selection.meta_models_file`) are extra-trees forests. Storing them with
 pickle would tie the file to one scikit-learn version and run code on load;
 :class:`ForestArrays` keeps only what a prediction needs, as arrays that
 :func:`numpy.load` reads with ``allow_pickle=False``, and predicts with

@@ -10,7 +10,7 @@ from sklearn.datasets import load_breast_cancer
 
 from skmeta.adjust.adjuster import Proposal
 from skmeta.evaluation import make_cv
-from skmeta.search import Clock, FoldRace
+from skmeta.fold_race import Clock, FoldRace
 from skmeta.strategies import default_portfolio
 
 
@@ -111,6 +111,25 @@ def test_without_a_budget_the_race_never_stops_itself(data):
 
 
 def test_clock_counts_down():
-    clock = Clock(1.0, start=time.monotonic() - 2.0)
+    clock = Clock(0.2)
+    assert 0 < clock.left() <= 0.2
+    time.sleep(0.25)
+    assert clock.left() < 0
+    assert clock.elapsed() >= 0.25
+
+
+def test_a_clock_started_earlier_is_deprecated():
+    with pytest.warns(FutureWarning, match="`start` of Clock is deprecated"):
+        clock = Clock(1.0, start=time.monotonic() - 2.0)
     assert clock.left() < 0
     assert clock.elapsed() >= 2.0
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.search", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.fold_race"):
+        old = importlib.import_module("skmeta.search")
+    assert old.FoldRace is FoldRace and old.Clock is Clock

@@ -1,4 +1,4 @@
-"""The racing policy: promotion margins learned by replay of stored fold scores."""
+"""The racing policy: promotion margins learned by races simulated on stored fold scores."""
 
 import numpy as np
 import pandas as pd
@@ -8,12 +8,12 @@ from sklearn.datasets import load_breast_cancer
 from skmeta import MetaClassifier, MetaLearner
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import RACING_VERSION
-from skmeta.racing import (
+from skmeta.race_policy import (
     DEFAULT_MARGIN,
     MARGIN_GRID,
     RacingPolicy,
     learn_racing_policy,
-    replay_race,
+    simulate_race,
 )
 
 
@@ -58,7 +58,7 @@ def test_a_smaller_margin_completes_fewer_configurations():
     order = rng.integers(0, 20, size=30)
     seconds = {}
     for margin in (0.0, 2.0, 100.0):
-        _, trace = replay_race(scores, np.ones(20), order, margin)
+        _, trace = simulate_race(scores, np.ones(20), order, margin)
         seconds[margin] = trace[-1][0]
     assert seconds[0.0] < seconds[2.0] <= seconds[100.0]
     # A margin no fold falls outside completes every proposal (3 folds each).
@@ -68,10 +68,10 @@ def test_a_smaller_margin_completes_fewer_configurations():
 def test_without_racing_the_best_proposal_is_found():
     scores = np.array([[0.5, 0.9, 0.9], [0.8, 0.6, 0.6], [0.7, 0.7, 0.7]])
     # Configuration 0 has a bad first fold and the best mean.
-    best, _ = replay_race(scores, np.ones(3), [1, 2, 0, 2], margin=100.0, n_evaluations=4)
+    best, _ = simulate_race(scores, np.ones(3), [1, 2, 0, 2], margin=100.0, n_evaluations=4)
     assert best == 0
     # Racing hard, its first fold keeps it from being completed.
-    cheap, _ = replay_race(scores, np.ones(3), [1, 2, 0, 2], margin=0.0, n_evaluations=4)
+    cheap, _ = simulate_race(scores, np.ones(3), [1, 2, 0, 2], margin=0.0, n_evaluations=4)
     assert cheap == 1
 
 
@@ -115,7 +115,7 @@ def test_a_learner_stores_its_policy_and_reuses_it():
 
 
 def test_the_shipped_knowledge_base_carries_current_policies():
-    # Learning them would cost a first fit seconds of replay.
+    # Learning them would cost a first fit seconds of simulated races.
     kb = KnowledgeBase.default()
     for family in ("classification", "regression"):
         stored = kb.get_property(f"racing_policy.{family}")
@@ -130,3 +130,22 @@ def test_the_search_uses_the_policy_margin_for_its_rows():
         "classification")
     assert model.promotion_margin_ == policy.margin(model.n_search_samples_)
     assert MetaClassifier(n_evaluations=1, random_state=0).fit(X, y).promotion_margin_ is None
+
+
+def test_the_old_module_name_still_works_with_a_future_warning(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.racing", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.race_policy"):
+        old = importlib.import_module("skmeta.racing")
+    assert old.RacingPolicy is RacingPolicy
+    assert old.learn_racing_policy is learn_racing_policy
+    assert old.replay_race is simulate_race
+
+
+def test_replay_race_was_renamed_simulate_race():
+    import skmeta.race_policy
+
+    with pytest.warns(FutureWarning, match="replay_race was renamed to simulate_race"):
+        assert skmeta.race_policy.replay_race is simulate_race
