@@ -90,7 +90,7 @@ def test_margin_was_renamed_overshoot():
     with pytest.warns(FutureWarning, match="`margin` was renamed to `overshoot`"):
         old = GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, margin=0.1).predict([[100.0]])
     assert old.tolist() == new.predict([[100.0]]).tolist() == [9.9]
-    with pytest.raises(ValueError, match="Give `overshoot` only"):
+    with pytest.raises(ValueError, match="deprecated name of `overshoot`: give `overshoot` only"):
         GuardedRegressor(_fitted_line(), 4.5, 0.0, 9.0, overshoot=0.1, margin=0.1).fit(None)
     with pytest.warns(FutureWarning, match="MARGINS was renamed to OVERSHOOTS"):
         assert guard_module.MARGINS == guard_module.OVERSHOOTS
