@@ -25,7 +25,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -37,7 +36,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    check_array,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -47,20 +45,26 @@ from skmeta._final_model import FinalModelMixin, refit_configuration
 from skmeta._search_results import SearchScorer, cv_results, unscored_row
 from skmeta._subsampling import subsample_indices, take_rows
 from skmeta._threadpools import limited_threads, usable_n_jobs
-from skmeta._validation import check_search_settings
-from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
-from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
-from skmeta.datasets import (
-    Dataset,
+from skmeta._validation import (
+    as_table,
     check_class_labels,
     check_column_names,
     check_features,
     check_sample_weight,
+    check_search_settings,
+    check_still_numeric,
     check_target_frame,
     check_target_magnitude,
+    column_names,
+    in_fit_order,
+    named_by_position,
+    numeric_columns,
     unbox_class_labels,
     warn_if_all_missing,
 )
+from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
+from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
+from skmeta.datasets import Dataset
 from skmeta.dates import DateTimeEncoder, has_date_columns
 from skmeta.ensemble import FusedClassifier, FusedRegressor
 from skmeta.evaluation import (
@@ -264,14 +268,14 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
             )
         check_column_names(X)  # before scikit-learn misreports these
         check_target_frame(y)
-        table = _as_table(X, ensure_min_samples=2)
+        table = as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
         table = check_features(table)
         warn_if_all_missing(table)
-        self._feature_columns = _columns_of(table)
+        self._feature_columns = column_names(table)
         # The names of a DataFrame's columns, whatever their type, to match
         # predict's columns by (scikit-learn records string names only).
-        self._fit_column_names = _columns_of(X)
+        self._fit_column_names = column_names(X)
         return table, column_or_1d(y, warn=True)
 
     # -- fit: validate -> start the search -> run it -> results -> refit ------
@@ -329,7 +333,7 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, len(y))
         check_search_settings(self._search_cv(), self.max_samples, len(y), groups,
                               y=y if is_classifier(self) else None)
-        self._numeric_columns = _numeric_columns(table)
+        self._numeric_columns = numeric_columns(table)
         self._date_encoder = None
         if has_date_columns(table):
             self._date_encoder = DateTimeEncoder().fit(table)
@@ -604,16 +608,16 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
     def _transform_input(self, X):
         check_is_fitted(self, "best_estimator_")
         check_column_names(X)
-        X = _in_fit_order(X, getattr(self, "_fit_column_names", None))
-        table = _as_table(X)
+        X = in_fit_order(X, getattr(self, "_fit_column_names", None))
+        table = as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        table = _by_position(table, X, getattr(self, "_feature_columns", None),
-                             named=hasattr(self, "feature_names_in_"))
+        table = named_by_position(table, X, getattr(self, "_feature_columns", None),
+                                  named=hasattr(self, "feature_names_in_"))
         numeric = getattr(self, "_numeric_columns", ())
         # Numbers as text become numbers in the columns that were numeric at
         # fit, as check_features converted them there.
         table = check_features(table, numeric_columns=numeric)
-        _check_numeric_columns(table, numeric)
+        check_still_numeric(table, numeric)
         if getattr(self, "_date_encoder", None) is not None:
             table = self._date_encoder.transform(table)
         return table
@@ -647,113 +651,6 @@ def _log_odds(proba):
     if logs.shape[1] == 2:
         return logs[:, 1] - logs[:, 0]
     return logs
-
-
-def _columns_of(table):
-    """The column names a DataFrame had at fit (None for a sparse matrix)."""
-    return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
-
-
-def _in_fit_order(X, names):
-    """A DataFrame's columns put in the order of fit, matched by name.
-
-    Whenever fit saw a DataFrame (``names``), a DataFrame at predict is
-    matched by its column names, whatever their type (scikit-learn matches
-    string names only, and refuses them in another order).
-
-    Raises
-    ------
-    ValueError
-        If a column seen at fit is missing, or one not seen at fit is there.
-    """
-    if names is None or not isinstance(X, pd.DataFrame):
-        return X
-    given = list(X.columns)
-    if given == list(names):
-        return X
-    position = {name: i for i, name in enumerate(given)}
-    seen = set(names)
-    missing = [name for name in names if name not in position]
-    unknown = [name for name in given if name not in seen]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"lacks column(s) {_few(missing)} seen at fit")
-        if unknown:
-            problems.append(f"has column(s) {_few(unknown)} not seen at fit")
-        raise ValueError(
-            f"X {' and '.join(problems)}; pass the columns the model was fitted "
-            "on (in any order)."
-        )
-    return X.iloc[:, [position[name] for name in names]]
-
-
-def _few(names, shown=5):
-    """A list of names for a message, cut after ``shown``."""
-    text = repr(list(names[:shown]))
-    return text if len(names) <= shown else text[:-1] + ", ...]"
-
-
-def _by_position(table, X, columns, named):
-    """At predict, name the columns as at fit where ``X`` cannot name them.
-
-    An array after a DataFrame (or a DataFrame after an array, whose columns
-    were ``x0, x1, ...``) is taken by position, as scikit-learn takes it,
-    after its warning that the feature names do not match; ``validate_data``
-    has checked the width.
-    """
-    if (columns is None or not isinstance(table, pd.DataFrame)
-            or tuple(table.columns) == columns or table.shape[1] != len(columns)):
-        return table
-    if isinstance(X, pd.DataFrame) and named:
-        return table  # names to match: validate_data compared them
-    return table.set_axis(list(columns), axis=1)
-
-
-def _numeric_columns(table):
-    """Names of a DataFrame's numeric columns (none for a sparse matrix)."""
-    if not isinstance(table, pd.DataFrame):
-        return ()
-    return tuple(c for c in table.columns
-                 if pd.api.types.is_numeric_dtype(table[c].dtype))
-
-
-def _check_numeric_columns(table, numeric):
-    """Columns numeric at fit must still be numeric: name the first that is not."""
-    if not isinstance(table, pd.DataFrame):
-        return
-    for column in numeric:
-        values = table[column]
-        if column in table and not pd.api.types.is_numeric_dtype(values.dtype):
-            converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            if len(bad):
-                raise ValueError(
-                    f"column {column!r} was numeric in fit but holds values that "
-                    f"are not numbers now (e.g. {bad.iloc[0]!r}); convert it to "
-                    "numbers as it was when fitting."
-                )
-
-
-def _as_table(X, ensure_min_samples=1):
-    """DataFrames and sparse matrices as they are; arrays checked as
-    scikit-learn checks them, then named ``x0, x1, ...``.
-
-    An object array is made numeric when its values are numbers, and kept as
-    it is (its strings are categories) when they are strings.
-    """
-    if isinstance(X, pd.DataFrame) or sp.issparse(X):
-        return X
-    array = check_array(X, dtype=None, ensure_all_finite=False,
-                        ensure_min_samples=ensure_min_samples)
-    if array.dtype == object:
-        try:
-            array = array.astype(float)
-        except ValueError:  # strings: categorical columns
-            pass
-    if array.dtype.kind == "c":
-        raise ValueError("Complex data not supported.")
-    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
 
 class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
