@@ -62,6 +62,7 @@ from skmeta._validation import (
     unbox_class_labels,
     warn_if_all_missing,
 )
+from skmeta._validation import parameters as shared
 from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.datasets import Dataset
@@ -139,22 +140,21 @@ class _BaseMetaEstimator(FinalModelMixin, BaseEstimator):
         "portfolio": [None, StrOptions({"default"}), list],
         "n_evaluations": [Interval(Integral, 1, None, closed="left")],
         "time_budget": [None, Interval(Real, 0, None, closed="neither")],
-        "timeout": [None, Interval(Real, 0, None, closed="neither")],
+        "timeout": shared.TIMEOUT,
         "temperature": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "prior_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
         "cost_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "cv": [StrOptions({"auto"}), "cv_object"],
-        "scoring": [None, str],
+        "cv": [StrOptions({"auto"}), *shared.CV],
+        "scoring": shared.SCORING,
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
-        "max_samples": [None, Interval(Integral, 2, None, closed="left")],
+        "max_samples": shared.MAX_SAMPLES,
         "update_knowledge": ["boolean"],
-        "n_jobs": [None, Interval(Integral, None, -1, closed="right"),
-                   Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        "n_jobs": shared.N_JOBS,
+        "random_state": shared.RANDOM_STATE,
+        "verbose": shared.VERBOSE,
     }
 
     def __init__(
@@ -719,10 +719,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         refits the single best configuration. A member whose refit on all
         the rows fails is left out (see ``refit_errors_``); if all do, the
         next best evaluations are tried in order.
-    max_samples : int or None, default=20_000
+    max_samples : int >= 10 or None, default=20_000
         The search evaluates on a stratified subsample of at most this many
         rows; the final model is refit on all of them. None: every row (as
-        when ``cv`` is a list of explicit train/test index pairs).
+        when ``cv`` is a list of explicit train/test index pairs). At least
+        10, as for :class:`~skmeta.MetaLearner` and ``skmeta metatrain``.
     update_knowledge : bool, default=False
         Add this fit's evaluations on every fold (and its crashes) to the
         knowledge base; proposals left at their first fold are not stored.

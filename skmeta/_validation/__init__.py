@@ -11,6 +11,10 @@ One module a concept:
 - :mod:`~skmeta._validation.weights`: per-row sample weights;
 - :mod:`~skmeta._validation.values`: what one value is, how large it may be,
   and how a message shows it (shared by the above);
+- :mod:`~skmeta._validation.parameters`: the constraints of parameters that
+  mean the same in the estimators and the meta-learner (``max_samples``,
+  ``cv``, ``n_jobs``, ...), checked by scikit-learn's ``validate_params``
+  machinery;
 - :mod:`~skmeta._validation.search_settings`: settings checked against the
   data they will search (``cv`` and ``max_samples`` against the rows,
   a group splitter against ``groups``).
