@@ -95,6 +95,14 @@ def check_class_labels(y):
         If a label is missing or a tuple, the labels mix numbers and strings
         (or booleans and other numbers), or ``y`` is a DataFrame with
         duplicate column names.
+
+    Examples
+    --------
+    >>> from skmeta.datasets import check_class_labels
+    >>> check_class_labels(["a", None, "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains 1 missing labels (None or NaN); drop those rows or ...
     """
     if y is None or isinstance(y, (str, bytes)):
         return
@@ -222,6 +230,13 @@ def check_target(y, n_samples, task=None):
     ValueError
         If ``y`` is empty, not 1-dimensional, of the wrong length, has missing
         values, has a single class, or does not fit the given task.
+
+    Examples
+    --------
+    >>> from skmeta.datasets import check_target
+    >>> y, task = check_target([0.5, 1.0, 2.0], 3)
+    >>> y.tolist(), task
+    ([0.5, 1.0, 2.0], 'regression')
     """
     if y is None:
         raise ValueError("y is required: got None.")
