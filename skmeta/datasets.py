@@ -69,6 +69,7 @@ _REEXPORTED = (MAX_CLASSES_FOR_INTEGER_TARGET, MAX_FEATURE_MAGNITUDE)
 
 
 def _check_xy(X, y, task):
+    """A Dataset's ``X`` (dates as numeric parts), ``y`` and task, checked."""
     X = check_features(X)
     if has_date_columns(X):
         X = DateTimeEncoder().fit_transform(X)
