@@ -16,12 +16,8 @@ import sys
 import warnings
 from numbers import Integral, Real
 
-import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
-from skmeta._sklearn_compat import Hidden, Interval, StrOptions, _fit_context
 from sklearn.utils.validation import (
-    check_array,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -30,18 +26,26 @@ from sklearn.utils.validation import (
 from skmeta._deprecation import DEPRECATED
 from skmeta._final_model import FinalModelMixin
 from skmeta._meta_search import MetaSearchMixin
-from skmeta._validation import check_search_settings
-from skmeta.datasets import (
+from skmeta._sklearn_compat import Hidden, Interval, StrOptions, _fit_context
+from skmeta._validation import (
+    as_table,
     check_column_names,
     check_features,
     check_sample_weight,
+    check_search_settings,
+    check_still_numeric,
     check_target_frame,
+    column_names,
+    in_fit_order,
+    named_by_position,
+    numeric_columns,
     warn_if_all_missing,
 )
+from skmeta._validation import parameters as shared
 from skmeta.dates import DateTimeEncoder, has_date_columns
+from skmeta.fold_race import Clock
 from skmeta.knowledge import KnowledgeBase
 from skmeta.learner import MetaLearner
-from skmeta.fold_race import Clock
 
 
 class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
@@ -60,22 +64,21 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         "portfolio": [None, StrOptions({"default"}), list],
         "n_evaluations": [Interval(Integral, 1, None, closed="left")],
         "time_budget": [None, Interval(Real, 0, None, closed="neither")],
-        "evaluation_timeout": [None, Interval(Real, 0, None, closed="neither")],
+        "evaluation_timeout": shared.TIMEOUT,
         "temperature": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "prior_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "step_size": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
         "cost_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "proposals_per_step": [Interval(Integral, 1, None, closed="left")],
-        "cv": [StrOptions({"auto"}), "cv_object"],
-        "scoring": [None, str],
+        "cv": [StrOptions({"auto"}), *shared.CV],
+        "scoring": shared.SCORING,
         "ensemble_size": [Interval(Integral, 1, None, closed="left")],
-        "max_samples": [None, Interval(Integral, 2, None, closed="left")],
+        "max_samples": shared.MAX_SAMPLES,
         "update_knowledge": ["boolean"],
-        "n_jobs": [None, Interval(Integral, None, -1, closed="right"),
-                   Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        "n_jobs": shared.N_JOBS,
+        "random_state": shared.RANDOM_STATE,
+        "verbose": shared.VERBOSE,
         "meta_learner": [None, MetaLearner],
         # Renamed in 0.2 (see skmeta._deprecation).
         "timeout": [None, Interval(Real, 0, None, closed="neither"),
@@ -155,14 +158,14 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
             )
         check_column_names(X)  # before scikit-learn misreports these
         check_target_frame(y)
-        table = _as_table(X, ensure_min_samples=2)
+        table = as_table(X, ensure_min_samples=2)
         validate_data(self, X, skip_check_array=True, reset=True)
         table = check_features(table)
         warn_if_all_missing(table)
-        self._feature_columns = _columns_of(table)
+        self._feature_columns = column_names(table)
         # The names of a DataFrame's columns, whatever their type, to match
         # predict's columns by (scikit-learn records string names only).
-        self._fit_column_names = _columns_of(X)
+        self._fit_column_names = column_names(X)
         return table, column_or_1d(y, warn=True)
 
     # -- fit: validate -> start the search -> run it -> results -> refit ------
@@ -220,7 +223,7 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, len(y))
         check_search_settings(self._search_cv(), self.max_samples, len(y), groups,
                               y=y if is_classifier(self) else None)
-        self._numeric_columns = _numeric_columns(table)
+        self._numeric_columns = numeric_columns(table)
         self._date_encoder = None
         if has_date_columns(table):
             self._date_encoder = DateTimeEncoder().fit(table)
@@ -283,17 +286,17 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
     def _transform_input(self, X):
         check_is_fitted(self, "best_estimator_")
         check_column_names(X)
-        X = _in_fit_order(X, getattr(self, "_fit_column_names", None))
-        table = _as_table(X)
+        X = in_fit_order(X, self._fit_column_names)
+        table = as_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        table = _by_position(table, X, getattr(self, "_feature_columns", None),
-                             named=hasattr(self, "feature_names_in_"))
-        numeric = getattr(self, "_numeric_columns", ())
+        table = named_by_position(table, X, self._feature_columns,
+                                  named=hasattr(self, "feature_names_in_"))
+        numeric = self._numeric_columns
         # Numbers as text become numbers in the columns that were numeric at
         # fit, as check_features converted them there.
         table = check_features(table, numeric_columns=numeric)
-        _check_numeric_columns(table, numeric)
-        if getattr(self, "_date_encoder", None) is not None:
+        check_still_numeric(table, numeric)
+        if self._date_encoder is not None:
             table = self._date_encoder.transform(table)
         return table
 
@@ -301,111 +304,3 @@ class _BaseMetaEstimator(MetaSearchMixin, FinalModelMixin, BaseEstimator):
         """Predict with the refitted model (or ensemble)."""
         table = self._transform_input(X)
         return self.best_estimator_.predict(table)
-
-
-def _columns_of(table):
-    """The column names a DataFrame had at fit (None for a sparse matrix)."""
-    return tuple(table.columns) if isinstance(table, pd.DataFrame) else None
-
-
-def _in_fit_order(X, names):
-    """A DataFrame's columns put in the order of fit, matched by name.
-
-    Whenever fit saw a DataFrame (``names``), a DataFrame at predict is
-    matched by its column names, whatever their type (scikit-learn matches
-    string names only, and refuses them in another order).
-
-    Raises
-    ------
-    ValueError
-        If a column seen at fit is missing, or one not seen at fit is there.
-    """
-    if names is None or not isinstance(X, pd.DataFrame):
-        return X
-    given = list(X.columns)
-    if given == list(names):
-        return X
-    position = {name: i for i, name in enumerate(given)}
-    seen = set(names)
-    missing = [name for name in names if name not in position]
-    unknown = [name for name in given if name not in seen]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"lacks column(s) {_few(missing)} seen at fit")
-        if unknown:
-            problems.append(f"has column(s) {_few(unknown)} not seen at fit")
-        raise ValueError(
-            f"X {' and '.join(problems)}; pass the columns the model was fitted "
-            "on (in any order)."
-        )
-    return X.iloc[:, [position[name] for name in names]]
-
-
-def _few(names, shown=5):
-    """A list of names for a message, cut after ``shown``."""
-    text = repr(list(names[:shown]))
-    return text if len(names) <= shown else text[:-1] + ", ...]"
-
-
-def _by_position(table, X, columns, named):
-    """At predict, name the columns as at fit where ``X`` cannot name them.
-
-    An array after a DataFrame (or a DataFrame after an array, whose columns
-    were ``x0, x1, ...``) is taken by position, as scikit-learn takes it,
-    after its warning that the feature names do not match; ``validate_data``
-    has checked the width.
-    """
-    if (columns is None or not isinstance(table, pd.DataFrame)
-            or tuple(table.columns) == columns or table.shape[1] != len(columns)):
-        return table
-    if isinstance(X, pd.DataFrame) and named:
-        return table  # names to match: validate_data compared them
-    return table.set_axis(list(columns), axis=1)
-
-
-def _numeric_columns(table):
-    """Names of a DataFrame's numeric columns (none for a sparse matrix)."""
-    if not isinstance(table, pd.DataFrame):
-        return ()
-    return tuple(c for c in table.columns
-                 if pd.api.types.is_numeric_dtype(table[c].dtype))
-
-
-def _check_numeric_columns(table, numeric):
-    """Columns numeric at fit must still be numeric: name the first that is not."""
-    if not isinstance(table, pd.DataFrame):
-        return
-    for column in numeric:
-        values = table[column]
-        if column in table and not pd.api.types.is_numeric_dtype(values.dtype):
-            converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            if len(bad):
-                raise ValueError(
-                    f"column {column!r} was numeric in fit but holds values that "
-                    f"are not numbers now (e.g. {bad.iloc[0]!r}); convert it to "
-                    "numbers as it was when fitting."
-                )
-
-
-def _as_table(X, ensure_min_samples=1):
-    """DataFrames and sparse matrices as they are; arrays checked as
-    scikit-learn checks them, then named ``x0, x1, ...``.
-
-    An object array is made numeric when its values are numbers, and kept as
-    it is (its strings are categories) when they are strings.
-    """
-    if isinstance(X, pd.DataFrame) or sp.issparse(X):
-        return X
-    array = check_array(X, dtype=None, ensure_all_finite=False,
-                        ensure_min_samples=ensure_min_samples)
-    if array.dtype == object:
-        try:
-            array = array.astype(float)
-        except ValueError:  # strings: categorical columns
-            pass
-    if array.dtype.kind == "c":
-        raise ValueError("Complex data not supported.")
-    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
-

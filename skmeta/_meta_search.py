@@ -32,9 +32,9 @@ from skmeta.adjust import AdjusterSettings, StrategyAdjuster, run_adjuster
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.datasets import Dataset
 from skmeta.evaluation import check_scoring_name, cv_description, make_cv
+from skmeta.fold_race import Clock, FoldRace
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
-from skmeta.fold_race import Clock, FoldRace
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["AUTO_FOLDS", "MetaSearchMixin"]
@@ -234,7 +234,7 @@ class MetaSearchMixin:
         self.adjuster_settings_ = settings
         self._log(f"{task} task, {dataset.n_samples} rows, meta-features and "
                   "warm start done", search.clock)
-        self._log(f"prior: "
+        self._log("prior: "
                   + ", ".join(f"{s.name}={p:.2f}" for s, p in
                               zip(search.portfolio, np.nan_to_num(start_point.prior))))
 

@@ -153,10 +153,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         refits the single best configuration. A member whose refit on all
         the rows fails is left out (see ``refit_errors_``); if all do, the
         next best evaluations are tried in order.
-    max_samples : int or None, default=20_000
+    max_samples : int >= 10 or None, default=20_000
         The search evaluates on a stratified subsample of at most this many
         rows; the final model is refit on all of them. None: every row (as
-        when ``cv`` is a list of explicit train/test index pairs).
+        when ``cv`` is a list of explicit train/test index pairs). At least
+        10, as for :class:`~skmeta.MetaLearner` and ``skmeta metatrain``.
     update_knowledge : bool, default=False
         Add this fit's evaluations on every fold (and its crashes) to the
         knowledge base; proposals left at their first fold are not stored.

@@ -419,6 +419,8 @@ ERRORS = {
                              "--target", "label"], "is a JSON export"),
     "zero timeout": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite",
                       "--timeout", "0"], "--timeout must be > 0"),
+    "too few samples": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite",
+                         "--max-samples", "9"], "--max-samples must be >= 10, got 9"),
     "nothing left to learn from": (
         ["evaluate", "{folder}", "--kb", "{kb}", "--target", "label"],
         "has no classification datasets besides the held-out ones",

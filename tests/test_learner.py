@@ -187,6 +187,20 @@ def test_bad_parameters(params, message):
         MetaLearner(**params).fit(_classification_datasets()[:1])
 
 
+def test_max_samples_follows_one_rule_everywhere():
+    from skmeta import MetaClassifier, MetaRegressor
+    from skmeta._validation.parameters import MAX_SAMPLES, MIN_MAX_SAMPLES
+    from skmeta.cli import _NUMBER_RULES
+
+    for cls in (MetaClassifier, MetaRegressor, MetaLearner):
+        assert cls._parameter_constraints["max_samples"] is MAX_SAMPLES
+    assert _NUMBER_RULES["max_samples"] == (MIN_MAX_SAMPLES, False)
+    for cls in (MetaClassifier, MetaLearner):
+        with pytest.raises(ValueError, match=r"'max_samples' parameter .* \[10, inf\)"):
+            cls(max_samples=MIN_MAX_SAMPLES - 1)._validate_params()
+        cls(max_samples=MIN_MAX_SAMPLES)._validate_params()
+
+
 def test_large_datasets_are_subsampled_for_evaluation():
     X, y = make_classification(3000, 5, random_state=0)
     learner = MetaLearner(portfolio=["gaussian_nb"], n_configs_per_strategy=0,

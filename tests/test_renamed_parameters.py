@@ -125,7 +125,7 @@ def test_meta_learner_timeout_old_and_new_names():
     assert stored[0] == stored[1]
     with pytest.raises(ValueError, match="give `evaluation_timeout` only"):
         MetaLearner(timeout=30, evaluation_timeout=60, **params).fit(datasets)
-    with pytest.raises(ValueError, match="evaluation_timeout must be a positive"):
+    with pytest.raises(ValueError, match="'evaluation_timeout' parameter of MetaLearner"):
         MetaLearner(evaluation_timeout=0, **params).fit(datasets)
 
 

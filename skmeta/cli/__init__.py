@@ -41,6 +41,7 @@ import argparse
 import os
 import sys
 
+from skmeta._validation.parameters import MIN_MAX_SAMPLES
 from skmeta.cli.errors import (
     _EXPECTED_ERRORS,
     EXIT_ERROR,
@@ -73,7 +74,7 @@ _NUMBER_RULES = {
     "ensemble_size": (1, False),
     "n_configs": (0, False),
     "k": (1, False),
-    "max_samples": (10, False),
+    "max_samples": (MIN_MAX_SAMPLES, False),  # as the estimators' max_samples
 }
 
 

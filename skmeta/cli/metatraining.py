@@ -170,7 +170,8 @@ def _add_search_options(parser, portfolio_default):
     parser.add_argument("--timeout", type=float, metavar="S",
                         help="deprecated alias of --evaluation-timeout")
     parser.add_argument("--max-samples", type=int, default=10_000, metavar="N",
-                        help="evaluate on at most N rows of a dataset (default: 10000)")
+                        help="evaluate on at most N rows of a dataset, N >= 10 "
+                             "(default: 10000)")
     parser.add_argument("--n-jobs", type=int, metavar="J",
                         help="parallel evaluations (-1: all cores; default: 1)")
     parser.add_argument("--random-state", type=int, default=0, metavar="S",

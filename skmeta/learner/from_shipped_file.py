@@ -131,7 +131,7 @@ def shipped_meta_learner(**params):
     False
     """
     learner = MetaLearner(**params)
-    learner._check_params()
+    learner._validate_params()  # as fit and from_knowledge_base check them
     if not isinstance(learner.portfolio, str) or learner.portfolio != "default":
         return None
     try:

@@ -15,13 +15,15 @@ meta-training (:mod:`skmeta.learner.meta_test`).
 from __future__ import annotations
 
 import copy
+from numbers import Integral
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from skmeta._deprecation import DEPRECATED, renamed_parameter
+from skmeta._sklearn_compat import Hidden, Interval, StrOptions, _fit_context
 from skmeta._threadpools import usable_n_jobs
+from skmeta._validation import parameters as shared
 from skmeta.adjust import AdjusterSettings
 from skmeta.datasets import as_datasets
 from skmeta.evaluation import check_scoring_name
@@ -94,7 +96,9 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         The strategies to evaluate (see :func:`skmeta.strategies.resolve_portfolio`).
     n_configs_per_strategy : int, default=5
         Sampled configurations per strategy, besides its default one.
-    cv : int or cross-validation splitter, default=3
+    cv : int, cross-validation splitter or iterable, default=3
+        Folds (at least 2), a splitter, or (train, test) index pairs, as in
+        scikit-learn's searches.
     scoring : str, optional
         A metric of :data:`skmeta.evaluation.SCORINGS`; balanced accuracy for
         classification and R² for regression when None.
@@ -104,9 +108,11 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
 
         .. versionadded:: 0.2
            Was ``timeout``.
-    max_samples : int or None, default=10000
-        Evaluate on a stratified subsample of this many rows of larger datasets.
-    max_rows_metafeatures : int, default=10000
+    max_samples : int >= 10 or None, default=10000
+        Evaluate on a stratified subsample of this many rows of larger
+        datasets; None: every row. At least 10, as for the estimators'
+        ``max_samples``.
+    max_rows_metafeatures : int >= 10 or None, default=10000
         Rows used for meta-features (see :func:`skmeta.extract_metafeatures`).
     n_jobs : int, optional
         Evaluations run in parallel with joblib (-1: all cores); more than
@@ -179,6 +185,24 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     knowledge_base = _LoadedOnFirstRead()
     knowledge_base_ = _LoadedOnFirstRead()
 
+    # Checked at fit by scikit-learn (``_validate_params``); the knowledge base
+    # and the portfolio by opening and resolving them, whose messages say more.
+    _parameter_constraints = {
+        "knowledge_base": "no_validation",
+        "portfolio": "no_validation",
+        "n_configs_per_strategy": [Interval(Integral, 0, None, closed="left")],
+        "cv": shared.CV,
+        "scoring": shared.SCORING,
+        "evaluation_timeout": shared.TIMEOUT,
+        "max_samples": shared.MAX_SAMPLES,
+        "max_rows_metafeatures": [None, Interval(Integral, 10, None, closed="left")],
+        "n_jobs": shared.N_JOBS,
+        "random_state": shared.RANDOM_STATE,
+        "verbose": shared.VERBOSE,
+        # Renamed in 0.2 (see skmeta._deprecation).
+        "timeout": [Hidden(StrOptions({DEPRECATED})), *shared.TIMEOUT],
+    }
+
     def __init__(
         self,
         knowledge_base=None,
@@ -207,39 +231,6 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         self.verbose = verbose
         self.timeout = timeout
 
-    # -- validation --------------------------------------------------------
-    def _check_params(self):
-        n = self.n_configs_per_strategy
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-            raise ValueError(
-                f"n_configs_per_strategy must be a non-negative integer, got {n!r}."
-            )
-        for name in ("evaluation_timeout", "timeout"):  # timeout: its deprecated name
-            value = getattr(self, name)
-            if value is None or (name == "timeout" and value == DEPRECATED):
-                continue
-            if not (isinstance(value, (int, float)) and value > 0):
-                raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
-        for name in ("max_samples", "max_rows_metafeatures"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, (int, np.integer)) or value < 10):
-                raise ValueError(f"{name} must be an integer >= 10 or None, got {value!r}.")
-        n_jobs = self.n_jobs
-        if n_jobs is not None and (not isinstance(n_jobs, (int, np.integer))
-                                   or isinstance(n_jobs, bool) or n_jobs == 0):
-            raise ValueError(
-                f"n_jobs must be None or a non-zero integer (-1: all cores), got "
-                f"{n_jobs!r}."
-            )
-        cv = self.cv
-        folds = isinstance(cv, (int, np.integer)) and not isinstance(cv, bool)
-        splitter = hasattr(cv, "split") or (
-            hasattr(cv, "__iter__") and not isinstance(cv, (str, bytes)))
-        if (folds and cv < 2) or not (folds or splitter):
-            raise ValueError(
-                f"cv must be an integer >= 2 (folds) or a splitter, got {cv!r}."
-            )
-
     def _evaluation_timeout(self):
         """Seconds one evaluation may take: ``evaluation_timeout``, or the
         deprecated ``timeout`` when it was given (with a FutureWarning)."""
@@ -266,6 +257,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         return self
 
     # -- meta-train ----------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, datasets, y=None):
         """Meta-train: evaluate the portfolio on every dataset, fit the meta-models.
 
@@ -284,7 +276,6 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         -------
         self
         """
-        self._check_params()
         timeout = self._evaluation_timeout()
         datasets = as_datasets(datasets)
         kb = open_knowledge_base(self.knowledge_base)
@@ -338,7 +329,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         ['classification', 'regression']
         """
         learner = cls(knowledge_base=knowledge_base, **params)
-        learner._check_params()
+        learner._validate_params()
         kb = open_knowledge_base(knowledge_base, create=False)
         return learner._set_fitted_state(state_from_knowledge_base(
             learner, kb, exclude=exclude, adjuster_settings=adjuster_settings,

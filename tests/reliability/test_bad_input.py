@@ -323,9 +323,14 @@ CASES = [
          _metalearner(datasets=lambda env: [Dataset(env.X, env.y, name="a")] * 2),
          ValueError, r"dataset names must be unique; repeated: \['a'\]", kb=True),
     Case("metatrain: n_configs_per_strategy<0", _metalearner(n_configs_per_strategy=-1),
-         ValueError, r"n_configs_per_strategy must be a non-negative integer", kb=True),
+         ValueError, r"'n_configs_per_strategy' parameter of MetaLearner must be an "
+                     r"int in the range \[0, inf\)\. Got -1", kb=True),
     Case("metatrain: timeout=0", _metalearner(timeout=0),
-         ValueError, r"timeout must be a positive number or None, got 0", kb=True),
+         ValueError, r"'timeout' parameter of MetaLearner must be None or a float in "
+                     r"the range \(0\.0, inf\)\. Got 0", kb=True),
+    Case("metatrain: max_samples below 10", _metalearner(max_samples=9),
+         ValueError, r"'max_samples' parameter of MetaLearner must be None or an int "
+                     r"in the range \[10, inf\)\. Got 9", kb=True),
     Case("metatrain: unknown strategy", _metalearner(portfolio=["knn", "magic"]),
          ValueError, r"unknown strategy name 'magic'", kb=True),
     Case("metatrain: scoring of another task", _metalearner(scoring="r2"),
@@ -554,6 +559,9 @@ CASES += [
          r"'ensemble_size' parameter .* Got 0"),
     Case("max_samples=1", _fit(max_samples=1), ValueError,
          r"'max_samples' parameter .* Got 1"),
+    Case("max_samples below 10", _fit(max_samples=9), ValueError,
+         r"'max_samples' parameter of MetaClassifier must be None or an int in the "
+         r"range \[10, inf\)\. Got 9"),
     Case("temperature<0", _fit(temperature=-1.0), ValueError,
          r"'temperature' parameter .* Got -1\.0"),
     Case("random_state of a wrong type", _fit(random_state="seed"), ValueError,
@@ -562,9 +570,9 @@ CASES += [
          r"'portfolio' parameter .* Got 'knn'"),
     Case("portfolio item of a wrong type", _fit(portfolio=[1]), TypeError,
          r"portfolio item 0 is a int; expected a Strategy or the name"),
-    Case("max_samples too small for the folds", _fit(max_samples=3, cv=5),
-         ValueError, r"max_samples=3 leaves the search 3 of the 90 rows, fewer than "
-                     r"the 5 cross-validation folds \(cv\); raise max_samples"),
+    Case("max_samples too small for the folds", _fit(max_samples=10, cv=12),
+         ValueError, r"max_samples=10 leaves the search 10 of the 90 rows, fewer than "
+                     r"the 12 cross-validation folds \(cv\); raise max_samples"),
     Case("fewer rows than folds (regressor)",
          lambda env: MetaRegressor(knowledge_base=env.learner, cv=5).fit(
              *(part[:4] for part in regression_data())),
@@ -588,10 +596,13 @@ CASES += [
          lambda env: _classifier(env).fit(env.X, env.y, groups=[0, 1]),
          ValueError, r"groups has 2 values but X has 90 rows"),
     Case("metatrain: n_jobs=0", _metalearner(n_jobs=0),
-         ValueError, r"n_jobs must be None or a non-zero integer", kb=True),
-    Case("metatrain: cv=1", _metalearner(cv=1),
-         ValueError, r"cv must be an integer >= 2 \(folds\) or a splitter, got 1",
+         ValueError, r"'n_jobs' parameter of MetaLearner must be None, an int in the "
+                     r"range \(-inf, -1\] or an int in the range \[1, inf\)\. Got 0",
          kb=True),
+    Case("metatrain: cv=1", _metalearner(cv=1),
+         ValueError, r"'cv' parameter of MetaLearner must be an int in the range "
+                     r"\[2, inf\), an object implementing 'split' and 'get_n_splits', "
+                     r"an iterable or None\. Got 1", kb=True),
     # -- knowledge base paths: one rule, by name and content ------------------------------
     Case("knowledge_base: a missing .json path",
          _fit_then_check_missing_file("missing.json"),
