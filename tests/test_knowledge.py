@@ -28,6 +28,7 @@ from skmeta.knowledge import (
 )
 from skmeta.knowledge import store as store_module
 from skmeta.knowledge.exchange import read_document, validate_document, write_document
+from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.knowledge.records import (
     MAX_ERROR_LENGTH,
     _normalize_evaluation,
@@ -988,6 +989,34 @@ def test_copy_to_memory_and_to_a_new_file(tmp_path):
     assert on_disk._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with pytest.raises(FileExistsError):
         kb.copy(tmp_path / "copy.sqlite")
+
+
+def test_open_knowledge_base_takes_none_a_knowledge_base_or_a_path(tmp_path):
+    kb = KnowledgeBase()
+    assert open_knowledge_base(kb) is kb
+    assert open_knowledge_base(None) is KnowledgeBase.default()
+    path = tmp_path / "kb.sqlite"
+    with pytest.raises(FileNotFoundError, match="no such knowledge base"):
+        open_knowledge_base(path)
+    assert open_knowledge_base(path, create=True).path == path
+    assert open_knowledge_base(os.fsencode(path)).path == path
+    assert open_knowledge_base(str(path)).path == path
+    with pytest.raises(TypeError, match="knowledge_base must be None, a path"):
+        open_knowledge_base(42)
+
+
+def test_the_old_ways_to_open_a_knowledge_base_still_work_and_warn(tmp_path):
+    import skmeta.learner
+    from skmeta.knowledge.opening import open_knowledge_base_path
+
+    with pytest.warns(FutureWarning, match="use skmeta.knowledge.opening.open_"):
+        kb = open_knowledge_base_path(tmp_path / "a.sqlite", create=True)
+    assert kb.path == tmp_path / "a.sqlite"
+    with pytest.warns(FutureWarning, match="use skmeta.knowledge.opening.open_"):
+        old = skmeta.learner.open_knowledge_base
+    in_memory = old(None)  # a new one, as before, not the shipped one
+    assert in_memory.path is None and not in_memory.read_only and not len(in_memory)
+    assert old(tmp_path / "b.sqlite").path == tmp_path / "b.sqlite"  # created
 
 
 @pytest.fixture
