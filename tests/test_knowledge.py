@@ -878,7 +878,6 @@ def test_evaluations_frame_has_the_documented_columns_and_config_keys():
     assert list(KnowledgeBase().evaluations().columns) == FRAME_COLUMNS
     frame = kb.evaluations()
     assert list(frame.columns) == FRAME_COLUMNS
-    assert list(kb.replay(5, random_state=0).columns) == FRAME_COLUMNS
     assert frame["config_key"].tolist() == [config_key(c) for c in frame["config"]]
     # equal configurations share a key across strategies and datasets
     assert frame.drop_duplicates("config_key")["config"].tolist() == [
@@ -888,63 +887,6 @@ def test_evaluations_frame_has_the_documented_columns_and_config_keys():
     assert str(frame["seed"].dtype) == "int64"
     for column in ("score", "fit_seconds", "predict_seconds"):
         assert str(frame[column].dtype) == "float64"
-
-
-# -- replay ----------------------------------------------------------------------
-
-
-def test_replay_is_deterministic_and_order_independent():
-    kb = filled_kb()
-    first = kb.replay(10, random_state=0)
-    pd.testing.assert_frame_equal(first, kb.replay(10, random_state=0))
-    assert not first.equals(kb.replay(10, random_state=1))
-    assert (first["status"] == "ok").all()
-    assert not first.duplicated(["dataset_id", "strategy", "config_key"]).any()
-
-    shuffled = KnowledgeBase()
-    add_datasets(shuffled)
-    records = kb.to_dict()["evaluations"][::-1]
-    shuffled.add_evaluations(Evaluation.from_record(r) for r in records)
-    for by in ("uniform", "dataset", "strategy"):
-        a = kb.replay(7, by=by, random_state=3)
-        b = shuffled.replay(7, by=by, random_state=3)
-        pd.testing.assert_frame_equal(a.drop(columns="created_at"),
-                                      b.drop(columns="created_at"))
-
-
-def test_replay_all_and_filters():
-    kb = filled_kb()
-    everything = kb.replay(random_state=0)
-    assert len(everything) == 24 and set(everything["status"]) == {"ok"}
-    some = kb.replay(dataset_ids=["d1"], strategies="tree", random_state=0)
-    assert len(some) == 4 and set(some["dataset_id"]) == {"d1"}
-    assert set(some["strategy"]) == {"tree"}
-    with pytest.raises(ValueError, match="only 24 match"):
-        kb.replay(25)
-    assert len(kb.replay(100, replace=True, random_state=0)) == 100
-    with pytest.raises(ValueError, match="by must be"):
-        kb.replay(1, by="metric")
-    with pytest.raises(ValueError, match="needs a sample size"):
-        kb.replay(replace=True)
-    with pytest.raises(ValueError, match="no stored successful evaluations"):
-        kb.replay(1, dataset_ids="ghost", replace=True)
-    assert kb.replay(0).empty
-
-
-def test_replay_by_dataset_weights_datasets_equally():
-    kb = KnowledgeBase()
-    add_datasets(kb, 2)
-    kb.add_evaluations([make_evaluation("d0", config={"C": float(c)})
-                        for c in range(90)])
-    kb.add_evaluations([make_evaluation("d1", config={"C": float(c)})
-                        for c in range(10)])
-    uniform = kb.replay(4000, random_state=0, replace=True)
-    by_dataset = kb.replay(4000, by="dataset", random_state=0, replace=True)
-    assert (uniform["dataset_id"] == "d1").mean() == pytest.approx(0.1, abs=0.03)
-    assert (by_dataset["dataset_id"] == "d1").mean() == pytest.approx(0.5, abs=0.03)
-    by_strategy = kb.replay(50, by="strategy", random_state=0)
-    assert len(by_strategy) == 50
-    assert not by_strategy.duplicated(["dataset_id", "config_key"]).any()
 
 
 # -- pickling and copies ---------------------------------------------------------

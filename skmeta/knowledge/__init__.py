@@ -4,7 +4,7 @@
   record, its identity (:class:`EvaluationKey`, :func:`config_key`) and limits.
 - :mod:`skmeta.knowledge.store`: :class:`KnowledgeBase`, datasets,
   evaluations and properties (small named JSON values) in SQLite (a file or
-  memory), queries and replay.
+  memory), and queries.
 - :mod:`skmeta.knowledge.schema`: the SQLite file itself: its schema and
   migrations, durability and concurrency, and the checks a file passes
   before it is opened.

@@ -17,13 +17,11 @@ import json
 import math
 import sqlite3
 import threading
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import check_random_state
 
 from skmeta.knowledge.exchange import (
     FORMAT,
@@ -816,79 +814,6 @@ class KnowledgeBase:
                 "SELECT skmeta_version, count(*) FROM evaluations "
                 "GROUP BY skmeta_version ORDER BY skmeta_version"),
         }
-
-    def replay(self, n=None, by="uniform", dataset_ids=None, strategies=None,
-               random_state=None, replace=False):
-        """Sample stored successful evaluations, for meta-training without refits.
-
-        Parameters
-        ----------
-        n : int, optional
-            How many to draw; None draws every matching evaluation once, in
-            random order (``replace`` must then be False).
-        by : {"uniform", "dataset", "strategy"}, default="uniform"
-            ``"uniform"``: every evaluation is equally likely.
-            ``"dataset"``: every dataset is equally likely, then an evaluation
-            of it (datasets with many evaluations do not dominate).
-            ``"strategy"``: likewise, every strategy equally likely.
-            With ``replace=True`` a draw is exactly "pick a dataset (strategy)
-            uniformly, then one of its evaluations uniformly"; without, the
-            same weights are used to draw distinct evaluations.
-        dataset_ids, strategies : str or list of str, optional
-            Draw only from these.
-        random_state : int, RandomState instance or None
-            Equal seeds give equal samples for equal contents, whatever
-            order the evaluations were stored in.
-        replace : bool, default=False
-            Draw with replacement.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Rows of :meth:`evaluations` with status ``"ok"``, in draw order.
-        """
-        if by not in ("uniform", "dataset", "strategy"):
-            raise ValueError(
-                f"by must be 'uniform', 'dataset' or 'strategy', got {by!r}."
-            )
-        if n is not None and (
-            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0
-        ):
-            raise ValueError(f"n must be a non-negative integer or None, got {n!r}.")
-        if n is None and replace:
-            raise ValueError("replace=True needs a sample size n.")
-        # Draw among (id, dataset, strategy) in key order, then fetch only the
-        # drawn rows: cheap even for a large knowledge base.
-        where, params = _where([
-            ("dataset_id", _values(dataset_ids, "dataset_ids")),
-            ("strategy", _values(strategies, "strategies")),
-            ("status", ["ok"]),
-        ])
-        candidates = self._query(
-            f"SELECT id, dataset_id, strategy FROM evaluations WHERE {where} "
-            f"ORDER BY {', '.join(_KEY_COLUMNS)}", params,
-        )
-        size = len(candidates) if n is None else int(n)
-        if size > len(candidates) and not replace:
-            raise ValueError(
-                f"cannot draw {size} distinct evaluations: only {len(candidates)} "
-                "match; lower n or pass replace=True."
-            )
-        if size and not candidates:
-            raise ValueError("no stored successful evaluations match.")
-        if by == "uniform":
-            weights = None
-        else:
-            position = 1 if by == "dataset" else 2
-            group_sizes = Counter(row[position] for row in candidates)
-            weights = np.array([1.0 / group_sizes[row[position]] for row in candidates])
-            weights /= weights.sum()
-        rng = check_random_state(random_state)
-        chosen = rng.choice(len(candidates), size=size, replace=replace, p=weights)
-        ids = [candidates[i][0] for i in chosen]
-        frame, frame_ids = self._evaluation_frame([("e.id", sorted(set(ids)))])
-        frame.index = frame_ids
-        return frame.loc[ids].reset_index(drop=True)
 
     # -- exchange ----------------------------------------------------------
 
