@@ -45,8 +45,9 @@ MAX_CONFIG_ITEMS = 200
 MAX_ERROR_LENGTH = 10_000
 #: Most cross-validation folds in one evaluation.
 MAX_FOLDS = 1_000
-#: Longest stored time of one fold (fit or predict), in seconds (115 days):
-#: the cost model learns from them, and a larger one is a damaged record.
+#: Longest stored time of one evaluation's fits (or predictions), summed over
+#: its folds, in seconds (115 days): the cost model learns from them, and a
+#: larger one is a damaged record.
 MAX_SECONDS = 1e7
 #: Largest magnitude of a stored meta-feature: the meta-models compute in
 #: float32 (largest 3.4e38), where a larger one overflows.
@@ -511,7 +512,8 @@ class Evaluation:
     fold_scores : sequence of float, default=()
         Score per fold (NaN for a failed fold). Stored as a tuple.
     fit_seconds, predict_seconds : float, default=0.0
-        Mean time to fit and to predict/score per fold.
+        Time to fit, and to predict and score, summed over the folds (divide
+        by the number of folds for a mean per fold).
     error : str, default=""
         The error message (or traceback) of a failed evaluation.
     skmeta_version : str, optional

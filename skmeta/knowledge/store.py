@@ -720,8 +720,8 @@ class KnowledgeBase:
             - ``score`` (float64): the mean cross-validation score, greater
               is better; NaN when the evaluation failed.
             - ``fold_scores`` (list of float): per fold, NaN for a failed fold.
-            - ``fit_seconds``, ``predict_seconds`` (float64): mean time per
-              fold to fit, and to predict and score.
+            - ``fit_seconds``, ``predict_seconds`` (float64): time to fit,
+              and to predict and score, summed over the folds.
             - ``error`` (str): the error of a failed evaluation, else ``""``.
             - ``skmeta_version`` (str), ``created_at`` (str, ISO 8601): who
               ran it and when.
