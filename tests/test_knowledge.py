@@ -24,8 +24,8 @@ from skmeta.knowledge import (
     EvaluationKey,
     KnowledgeBase,
     config_key,
-    shipped,
 )
+from skmeta.knowledge import default_knowledge_base
 from skmeta.knowledge import store as store_module
 from skmeta.knowledge.exchange import read_document, validate_document, write_document
 from skmeta.knowledge.opening import open_knowledge_base
@@ -961,12 +961,23 @@ def test_the_old_ways_to_open_a_knowledge_base_still_work_and_warn(tmp_path):
     assert old(tmp_path / "b.sqlite").path == tmp_path / "b.sqlite"  # created
 
 
+def test_the_old_name_of_the_default_knowledge_base_module_warns(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.knowledge.shipped", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.knowledge\.default_knowledge_"):
+        old = importlib.import_module("skmeta.knowledge.shipped")
+    assert old.load_default is default_knowledge_base.load_default
+    assert old.DEFAULT_FILENAME == "knowledge_base.json.gz"
+
+
 @pytest.fixture
 def shipped_file(tmp_path, monkeypatch):
     path = tmp_path / "knowledge_base.json.gz"
-    monkeypatch.setattr(shipped, "_default_path", lambda: path)
+    monkeypatch.setattr(default_knowledge_base, "_default_path", lambda: path)
     yield path
-    shipped._LOADED.pop(str(path), None)
+    default_knowledge_base._LOADED.pop(str(path), None)
 
 
 def test_default_knowledge_base_is_shared_and_read_only(shipped_file):

@@ -10,8 +10,9 @@
   before it is opened.
 - :mod:`skmeta.knowledge.exchange`: the versioned JSON exchange format and
   its validation.
-- :mod:`skmeta.knowledge.shipped`: the knowledge base shipped with skmeta,
-  loaded into memory once per process.
+- :mod:`skmeta.knowledge.default_knowledge_base`: the knowledge base shipped
+  with skmeta (:meth:`KnowledgeBase.default`), loaded into memory once per
+  process.
 - :mod:`skmeta.knowledge.opening`: how a path names a knowledge base (a
   JSON export or a SQLite file, read or created), one rule for the Python
   API and the command line.
@@ -20,8 +21,8 @@
   stored, listed by ``skmeta kb check``).
 """
 
-# shipped registers the loader of KnowledgeBase.default() with the store.
-from skmeta.knowledge import shipped as _shipped  # noqa: F401
+# Registers the loader of KnowledgeBase.default() with the store.
+from skmeta.knowledge import default_knowledge_base as _default  # noqa: F401
 from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION
 from skmeta.knowledge.records import (
     STATUS_ERROR,

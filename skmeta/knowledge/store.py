@@ -144,9 +144,10 @@ def _fold_scores(text):
     return [math.nan if s is None else s for s in _json(text, "fold scores")]
 
 
-#: The function that loads the shipped knowledge base. skmeta.knowledge.shipped
-#: registers it when imported (the package imports it), so that this module,
-#: which shipped.py builds on, never imports shipped.py back.
+#: The function that loads the shipped knowledge base.
+#: skmeta.knowledge.default_knowledge_base registers it when imported (the
+#: package imports it), so that this module, which that one builds on, never
+#: imports it back.
 _DEFAULT_LOADER = []
 
 
@@ -160,7 +161,8 @@ def _default_loader():
     if not _DEFAULT_LOADER:
         raise RuntimeError(
             "no loader of the shipped knowledge base is registered; import "
-            "skmeta.knowledge (which imports skmeta.knowledge.shipped) first."
+            "skmeta.knowledge (which imports skmeta.knowledge.default_knowledge_base) "
+            "first."
         )
     return _DEFAULT_LOADER[0]
 
