@@ -24,9 +24,10 @@ from skmeta.knowledge import (
     EvaluationKey,
     KnowledgeBase,
     config_key,
+    default_knowledge_base,
 )
-from skmeta.knowledge import default_knowledge_base
 from skmeta.knowledge import store as store_module
+from skmeta.knowledge._tables import INSERT_EVALUATION
 from skmeta.knowledge.exchange import read_document, validate_document, write_document
 from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.knowledge.records import (
@@ -787,7 +788,7 @@ def test_v1_database_is_migrated_on_open(tmp_path):
     conn = sqlite3.connect(path, isolation_level=None)
     store_module._migrate(conn, store_module.MIGRATIONS[:1])
     conn.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)", valid.datasets)
-    conn.executemany(store_module._INSERT_EVALUATION, valid.evaluations)
+    conn.executemany(INSERT_EVALUATION, valid.evaluations)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "properties" not in tables

@@ -4,7 +4,10 @@
   record, its identity (:class:`EvaluationKey`, :func:`config_key`) and limits.
 - :mod:`skmeta.knowledge.store`: :class:`KnowledgeBase`, datasets,
   evaluations and properties (small named JSON values) in SQLite (a file or
-  memory), and queries.
+  memory): its connection, copies and pickles. Its methods come from three
+  private mixins, one concept each: ``_reads`` (queries), ``_writes``
+  (storing datasets, evaluations and properties) and ``_import_export``
+  (whole documents in and out); ``_tables`` holds what they share.
 - :mod:`skmeta.knowledge.schema`: the SQLite file itself: its schema and
   migrations, durability and concurrency, and the checks a file passes
   before it is opened.
