@@ -13,14 +13,9 @@ from pathlib import Path
 
 from skmeta.knowledge._tables import EVALUATION_COLUMNS, INSERT_EVALUATION, decode_json
 from skmeta.knowledge._writes import check_datasets_known
-from skmeta.knowledge.exchange import (
-    FORMAT,
-    FORMAT_VERSION,
-    read_document,
-    same_property_value,
-    validate_document,
-    write_document,
-)
+from skmeta.knowledge.exchange import FORMAT, FORMAT_VERSION, validate_document
+from skmeta.knowledge.exchange_files import read_document, write_document
+from skmeta.knowledge.properties import same_property_value
 from skmeta.knowledge.records import _skmeta_version
 from skmeta.knowledge.schema import SCHEMA_VERSION, expected_schema
 

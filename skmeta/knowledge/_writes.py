@@ -8,7 +8,8 @@ refuses a read-only knowledge base).
 from __future__ import annotations
 
 from skmeta.knowledge._tables import INSERT_EVALUATION, KEY_COLUMNS, as_evaluation_key
-from skmeta.knowledge.exchange import dataset_row, property_row
+from skmeta.knowledge.exchange import dataset_row
+from skmeta.knowledge.properties import property_row
 from skmeta.knowledge.records import Evaluation
 
 _UPSERT_PROPERTY = (

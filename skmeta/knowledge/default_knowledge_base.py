@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from importlib import resources
 
-from skmeta.knowledge.exchange import decode_document
+from skmeta.knowledge.exchange_files import decode_document
 from skmeta.knowledge.store import KnowledgeBase, register_default_loader
 
 #: File name of the shipped knowledge base in ``skmeta/data``.
