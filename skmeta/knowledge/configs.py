@@ -22,6 +22,8 @@ from skmeta.knowledge.limits import (
     MAX_CONFIG_STRING_LENGTH,
     MAX_NAME_LENGTH,
     _check_int,
+    _check_key,
+    _check_size,
     _describe,
 )
 
@@ -92,25 +94,13 @@ def _normalize_config(config, name="config"):
         raise TypeError(
             f"{name} must be a dict of hyperparameters, got {type(config).__name__}."
         )
-    if len(config) > MAX_CONFIG_ITEMS:
-        raise ValueError(
-            f"{name} must have at most {MAX_CONFIG_ITEMS} hyperparameters, "
-            f"got {len(config)}."
-        )
+    _check_size(config, name, MAX_CONFIG_ITEMS, "hyperparameters")
     normalized = {}
     for param, value in config.items():
-        if type(param) is not str or not param or len(param) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"{name} keys must be non-empty strings of at most "
-                f"{MAX_NAME_LENGTH} characters, got {_describe(param)}."
-            )
+        _check_key(param, name, "keys")
         where = f"{name}[{param!r}]"
         if isinstance(value, (list, tuple)):
-            if len(value) > MAX_CONFIG_ITEMS:
-                raise ValueError(
-                    f"{where} must have at most {MAX_CONFIG_ITEMS} items, "
-                    f"got {len(value)}."
-                )
+            _check_size(value, where, MAX_CONFIG_ITEMS, "items")
             items = []
             for i, item in enumerate(value):
                 if isinstance(item, (list, tuple, dict)):

@@ -118,3 +118,20 @@ def _check_float(value, name, *, minimum=None, maximum=None, allow_none=False):
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum:g}, got {value}.")
     return value
+
+
+def _check_size(container, name, limit, items):
+    """Refuse a container of more than ``limit`` items (``items`` names them)."""
+    if len(container) > limit:
+        raise ValueError(
+            f"{name} must have at most {limit} {items}, got {len(container)}."
+        )
+
+
+def _check_key(key, name, keys):
+    """Refuse a key (``keys`` names them) that is not a short non-empty string."""
+    if type(key) is not str or not key or len(key) > MAX_NAME_LENGTH:
+        raise ValueError(
+            f"{name} {keys} must be non-empty strings of at most "
+            f"{MAX_NAME_LENGTH} characters, got {_describe(key)}."
+        )

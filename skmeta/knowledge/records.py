@@ -49,7 +49,9 @@ from skmeta.knowledge.limits import (
     MAX_SHORT_TEXT_LENGTH,
     _check_float,
     _check_int,
+    _check_key,
     _check_name,
+    _check_size,
     _check_text,
     _describe,
 )
@@ -418,18 +420,10 @@ def _normalize_metafeatures(metafeatures, name="metafeatures"):
             f"{name} must be a dict of names to numbers or a pandas Series, got "
             f"{type(metafeatures).__name__}."
         )
-    if len(metafeatures) > MAX_METAFEATURES:
-        raise ValueError(
-            f"{name} must have at most {MAX_METAFEATURES} entries, "
-            f"got {len(metafeatures)}."
-        )
+    _check_size(metafeatures, name, MAX_METAFEATURES, "entries")
     normalized = {}
     for feature, value in metafeatures.items():
-        if type(feature) is not str or not feature or len(feature) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"{name} names must be non-empty strings of at most "
-                f"{MAX_NAME_LENGTH} characters, got {_describe(feature)}."
-            )
+        _check_key(feature, name, "names")
         if type(value) is not float:
             if value is None or value is pd.NA:
                 normalized[feature] = None
