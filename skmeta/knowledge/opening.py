@@ -2,13 +2,13 @@
 
 :func:`open_knowledge_base` is the only way skmeta opens what a user gives
 as a knowledge base (an estimator's or MetaLearner's ``knowledge_base``, the
-command line's ``--kb``): None is the shipped one, a
+command line's ``--kb``): None is the shipped one (except for a
+MetaLearner, which meta-trains into a new in-memory one), a
 :class:`~skmeta.knowledge.KnowledgeBase` is itself, and a path is opened by
 the rule below.
 
-A knowledge base given as a path (an estimator's or MetaLearner's
-``knowledge_base``, the command line's ``--kb``) is recognised by its name
-and checked against its content before anything is created:
+A knowledge base given as a path is recognised by its name and checked
+against its content before anything is created:
 
 - A name ending in ``.json`` or ``.json.gz`` is a JSON export. It is read
   into memory, so it must exist, and it is never written: a command that
