@@ -24,10 +24,12 @@ from skmeta.knowledge import (
     EvaluationKey,
     KnowledgeBase,
     config_key,
-    shipped,
+    default_knowledge_base,
 )
 from skmeta.knowledge import store as store_module
+from skmeta.knowledge._tables import INSERT_EVALUATION
 from skmeta.knowledge.exchange import read_document, validate_document, write_document
+from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.knowledge.records import (
     MAX_ERROR_LENGTH,
     _normalize_evaluation,
@@ -786,7 +788,7 @@ def test_v1_database_is_migrated_on_open(tmp_path):
     conn = sqlite3.connect(path, isolation_level=None)
     store_module._migrate(conn, store_module.MIGRATIONS[:1])
     conn.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)", valid.datasets)
-    conn.executemany(store_module._INSERT_EVALUATION, valid.evaluations)
+    conn.executemany(INSERT_EVALUATION, valid.evaluations)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "properties" not in tables
@@ -877,7 +879,6 @@ def test_evaluations_frame_has_the_documented_columns_and_config_keys():
     assert list(KnowledgeBase().evaluations().columns) == FRAME_COLUMNS
     frame = kb.evaluations()
     assert list(frame.columns) == FRAME_COLUMNS
-    assert list(kb.replay(5, random_state=0).columns) == FRAME_COLUMNS
     assert frame["config_key"].tolist() == [config_key(c) for c in frame["config"]]
     # equal configurations share a key across strategies and datasets
     assert frame.drop_duplicates("config_key")["config"].tolist() == [
@@ -887,63 +888,6 @@ def test_evaluations_frame_has_the_documented_columns_and_config_keys():
     assert str(frame["seed"].dtype) == "int64"
     for column in ("score", "fit_seconds", "predict_seconds"):
         assert str(frame[column].dtype) == "float64"
-
-
-# -- replay ----------------------------------------------------------------------
-
-
-def test_replay_is_deterministic_and_order_independent():
-    kb = filled_kb()
-    first = kb.replay(10, random_state=0)
-    pd.testing.assert_frame_equal(first, kb.replay(10, random_state=0))
-    assert not first.equals(kb.replay(10, random_state=1))
-    assert (first["status"] == "ok").all()
-    assert not first.duplicated(["dataset_id", "strategy", "config_key"]).any()
-
-    shuffled = KnowledgeBase()
-    add_datasets(shuffled)
-    records = kb.to_dict()["evaluations"][::-1]
-    shuffled.add_evaluations(Evaluation.from_record(r) for r in records)
-    for by in ("uniform", "dataset", "strategy"):
-        a = kb.replay(7, by=by, random_state=3)
-        b = shuffled.replay(7, by=by, random_state=3)
-        pd.testing.assert_frame_equal(a.drop(columns="created_at"),
-                                      b.drop(columns="created_at"))
-
-
-def test_replay_all_and_filters():
-    kb = filled_kb()
-    everything = kb.replay(random_state=0)
-    assert len(everything) == 24 and set(everything["status"]) == {"ok"}
-    some = kb.replay(dataset_ids=["d1"], strategies="tree", random_state=0)
-    assert len(some) == 4 and set(some["dataset_id"]) == {"d1"}
-    assert set(some["strategy"]) == {"tree"}
-    with pytest.raises(ValueError, match="only 24 match"):
-        kb.replay(25)
-    assert len(kb.replay(100, replace=True, random_state=0)) == 100
-    with pytest.raises(ValueError, match="by must be"):
-        kb.replay(1, by="metric")
-    with pytest.raises(ValueError, match="needs a sample size"):
-        kb.replay(replace=True)
-    with pytest.raises(ValueError, match="no stored successful evaluations"):
-        kb.replay(1, dataset_ids="ghost", replace=True)
-    assert kb.replay(0).empty
-
-
-def test_replay_by_dataset_weights_datasets_equally():
-    kb = KnowledgeBase()
-    add_datasets(kb, 2)
-    kb.add_evaluations([make_evaluation("d0", config={"C": float(c)})
-                        for c in range(90)])
-    kb.add_evaluations([make_evaluation("d1", config={"C": float(c)})
-                        for c in range(10)])
-    uniform = kb.replay(4000, random_state=0, replace=True)
-    by_dataset = kb.replay(4000, by="dataset", random_state=0, replace=True)
-    assert (uniform["dataset_id"] == "d1").mean() == pytest.approx(0.1, abs=0.03)
-    assert (by_dataset["dataset_id"] == "d1").mean() == pytest.approx(0.5, abs=0.03)
-    by_strategy = kb.replay(50, by="strategy", random_state=0)
-    assert len(by_strategy) == 50
-    assert not by_strategy.duplicated(["dataset_id", "config_key"]).any()
 
 
 # -- pickling and copies ---------------------------------------------------------
@@ -990,12 +934,51 @@ def test_copy_to_memory_and_to_a_new_file(tmp_path):
         kb.copy(tmp_path / "copy.sqlite")
 
 
+def test_open_knowledge_base_takes_none_a_knowledge_base_or_a_path(tmp_path):
+    kb = KnowledgeBase()
+    assert open_knowledge_base(kb) is kb
+    assert open_knowledge_base(None) is KnowledgeBase.default()
+    path = tmp_path / "kb.sqlite"
+    with pytest.raises(FileNotFoundError, match="no such knowledge base"):
+        open_knowledge_base(path)
+    assert open_knowledge_base(path, create=True).path == path
+    assert open_knowledge_base(os.fsencode(path)).path == path
+    assert open_knowledge_base(str(path)).path == path
+    with pytest.raises(TypeError, match="knowledge_base must be None, a path"):
+        open_knowledge_base(42)
+
+
+def test_the_old_ways_to_open_a_knowledge_base_still_work_and_warn(tmp_path):
+    import skmeta.learner
+    from skmeta.knowledge.opening import open_knowledge_base_path
+
+    with pytest.warns(FutureWarning, match="use skmeta.knowledge.opening.open_"):
+        kb = open_knowledge_base_path(tmp_path / "a.sqlite", create=True)
+    assert kb.path == tmp_path / "a.sqlite"
+    with pytest.warns(FutureWarning, match="use skmeta.knowledge.opening.open_"):
+        old = skmeta.learner.open_knowledge_base
+    in_memory = old(None)  # a new one, as before, not the shipped one
+    assert in_memory.path is None and not in_memory.read_only and not len(in_memory)
+    assert old(tmp_path / "b.sqlite").path == tmp_path / "b.sqlite"  # created
+
+
+def test_the_old_name_of_the_default_knowledge_base_module_warns(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "skmeta.knowledge.shipped", raising=False)
+    with pytest.warns(FutureWarning, match=r"skmeta\.knowledge\.default_knowledge_"):
+        old = importlib.import_module("skmeta.knowledge.shipped")
+    assert old.load_default is default_knowledge_base.load_default
+    assert old.DEFAULT_FILENAME == "knowledge_base.json.gz"
+
+
 @pytest.fixture
 def shipped_file(tmp_path, monkeypatch):
     path = tmp_path / "knowledge_base.json.gz"
-    monkeypatch.setattr(shipped, "_default_path", lambda: path)
+    monkeypatch.setattr(default_knowledge_base, "_default_path", lambda: path)
     yield path
-    shipped._LOADED.pop(str(path), None)
+    default_knowledge_base._LOADED.pop(str(path), None)
 
 
 def test_default_knowledge_base_is_shared_and_read_only(shipped_file):

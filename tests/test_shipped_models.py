@@ -333,7 +333,7 @@ def test_the_default_learner_is_built_without_loading_the_knowledge_base():
         "learner.warm_start('multiclass', learner.metafeatures_of("
         "__import__('skmeta').Dataset(*load_iris(return_X_y=True))), [])\n"
         "learner.adjuster_settings('regression'), learner.racing_policy('regression')\n"
-        "import skmeta.knowledge.shipped as kb\n"
+        "import skmeta.knowledge.default_knowledge_base as kb\n"
         "print(len(kb._LOADED), 'knowledge_base_' in vars(learner))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -11,7 +11,6 @@ from skmeta.cli.errors import (
 from skmeta.cli.knowledge_bases import (
     _describe_knowledge_base,
     _kb_name,
-    _open_knowledge_base,
 )
 from skmeta.cli.printing import (
     _counts,
@@ -27,7 +26,9 @@ from skmeta.cli.reading import (
 
 
 def _cmd_kb_info(args):
-    kb = _open_knowledge_base(args.kb)
+    from skmeta.knowledge.opening import open_knowledge_base
+
+    kb = open_knowledge_base(args.kb)
     summary = kb.summary()
     where = _kb_name(kb, summary["path"] or args.kb)
     print(f"{where} (schema version {summary['schema_version']})")
@@ -57,8 +58,10 @@ def _check_export_output(args):
 
 
 def _cmd_kb_export(args):
+    from skmeta.knowledge.opening import open_knowledge_base
+
     output = _check_export_output(args)
-    kb = _open_knowledge_base(args.kb)
+    kb = open_knowledge_base(args.kb)
     kb.export_json(output)
     size = output.stat().st_size / 1024
     print(f"exported {_describe_knowledge_base(kb)} to {output} ({size:.0f} KiB)")
@@ -71,8 +74,9 @@ def _cmd_kb_check(args):
         invalid_evaluations,
         invalid_properties,
     )
+    from skmeta.knowledge.opening import open_knowledge_base
 
-    kb = _open_knowledge_base(args.kb)
+    kb = open_knowledge_base(args.kb)
     where = _kb_name(kb, args.kb)
     invalid = invalid_evaluations(kb)
     datasets = invalid_datasets(kb)
@@ -107,6 +111,7 @@ def _cmd_kb_check(args):
 
 def _cmd_kb_remove(args):
     from skmeta.knowledge.checks import invalid_evaluations
+    from skmeta.knowledge.opening import open_knowledge_base
     from skmeta.knowledge.paths import is_export_name
 
     if not args.invalid:
@@ -117,7 +122,7 @@ def _cmd_kb_remove(args):
             f"{args.kb} is a JSON export; kb remove changes a SQLite knowledge "
             "base (`skmeta kb import` turns an export into one)"
         )
-    kb = _open_knowledge_base(args.kb)
+    kb = open_knowledge_base(args.kb)
     invalid = invalid_evaluations(kb)
     if invalid.empty:
         print(f"{args.kb}: no invalid evaluations; nothing removed")
@@ -137,6 +142,7 @@ def _cmd_kb_remove(args):
 
 def _cmd_kb_import(args):
     from skmeta.knowledge.exchange import read_document, validate_document
+    from skmeta.knowledge.opening import open_knowledge_base
 
     source = Path(args.file)
     _check_not_an_input(args.kb, "--kb",
@@ -144,7 +150,7 @@ def _cmd_kb_import(args):
     document = read_document(source)
     # Validate before opening: a bad file must not leave a new empty database.
     validate_document(document, str(source))
-    kb = _open_knowledge_base(args.kb, create=True)
+    kb = open_knowledge_base(args.kb, create=True)
     counts = kb.import_dict(document, source=str(source))
     print(f"imported {source} into {args.kb}")
     print(f"  datasets: {counts['datasets_added']} added, "

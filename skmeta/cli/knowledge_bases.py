@@ -1,26 +1,14 @@
-"""Opening ``--kb``: the shipped knowledge base, an export or a SQLite file."""
+"""What ``--kb`` stands for: its name in messages, and its meta-learner.
+
+``--kb`` is opened by :func:`skmeta.knowledge.opening.open_knowledge_base`,
+as in the Python API: none is the shipped knowledge base.
+"""
 
 from __future__ import annotations
 
 from skmeta.cli.errors import (
     CommandError,
 )
-
-
-def _open_knowledge_base(path, *, create=False):
-    """A knowledge base from ``--kb``.
-
-    None is the shipped one; a path follows the rule of
-    :mod:`skmeta.knowledge.opening`, as in the Python API: a
-    ``.json``/``.json.gz`` export is loaded into memory; anything else is a
-    SQLite file, which must exist unless ``create`` (a command that writes).
-    """
-    from skmeta.knowledge import KnowledgeBase
-    from skmeta.knowledge.opening import open_knowledge_base_path
-
-    if path is None:
-        return KnowledgeBase.default()
-    return open_knowledge_base_path(path, create=create)
 
 
 SHIPPED_NAME = "the shipped knowledge base"
@@ -51,11 +39,12 @@ def _describe(where, summary):
 
 def _meta_learner(kb_path, verbose=0, n_jobs=None):
     """The fitted MetaLearner that ``--kb`` stands for (None: the shipped one)."""
+    from skmeta.knowledge.opening import open_knowledge_base
     from skmeta.learner import MetaLearner, resolve_meta_learner
 
     if kb_path is None:
         return resolve_meta_learner(None)
-    kb = _open_knowledge_base(kb_path)
+    kb = open_knowledge_base(kb_path)
     if not len(kb):
         raise CommandError(
             f"{kb_path} holds no evaluations yet; fill it with `skmeta metatrain`"

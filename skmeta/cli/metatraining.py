@@ -13,7 +13,6 @@ from skmeta.cli.errors import (
 )
 from skmeta.cli.knowledge_bases import (
     _describe_knowledge_base,
-    _open_knowledge_base,
 )
 from skmeta.cli.printing import (
     _plural,
@@ -63,11 +62,12 @@ def _status_counts(kb, dataset_ids):
 
 
 def _cmd_metatrain(args):
+    from skmeta.knowledge.opening import open_knowledge_base
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
     _check_kb_is_not_data(args.kb, args.folder)
-    kb = _open_knowledge_base(args.kb, create=True)
+    kb = open_knowledge_base(args.kb, create=True)
     learner = MetaLearner(knowledge_base=kb, **_learner_params(args))
     start = time.perf_counter()
     learner.fit(datasets)
@@ -111,11 +111,12 @@ def _check_something_left(kb, datasets, exclude):
 
 def _cmd_evaluate(args):
     from skmeta.adjust import AdjusterSettings
+    from skmeta.knowledge.opening import open_knowledge_base
     from skmeta.learner import MetaLearner
 
     datasets = _load_folder(args.folder, args.target, args.parse_dates, args.na_values)
     _check_kb_is_not_data(args.kb, args.folder)
-    kb = _open_knowledge_base(args.kb)
+    kb = open_knowledge_base(args.kb)
     described = _describe_knowledge_base(kb)
     if kb.read_only:  # the shipped one: evaluate() stores results, so copy it
         kb = kb.copy()

@@ -72,55 +72,54 @@ base lacks is added, one stored with an equal value is skipped, and one stored
 with a different value keeps its stored value and is counted as conflicting
 (see :meth:`KnowledgeBase.import_dict
 <skmeta.knowledge.KnowledgeBase.import_dict>`).
+
+This module holds the format and its validation; reading and writing the
+files is :mod:`skmeta.knowledge.exchange_files`, and a property's checks
+:mod:`skmeta.knowledge.properties` (their names are importable from here
+too).
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import math
-import numbers
-import os
-import zlib
-from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
-from skmeta._atomic import atomic_path
-from skmeta.knowledge.records import (
-    _CANONICAL,
-    _COMPACT,
-    EVALUATION_FIELDS,
+from skmeta.knowledge.configs import _COMPACT
+from skmeta.knowledge.exchange_files import (
+    MAX_DOCUMENT_BYTES,
+    decode_document,
+    parse_document,
+    read_document,
+    write_document,
+)
+from skmeta.knowledge.limits import (
     MAX_ERROR_LENGTH,
-    MAX_NAME_LENGTH,
     MAX_SHORT_TEXT_LENGTH,
-    REQUIRED_FIELDS,
-    _check_int,
     _check_name,
-    _check_record_fields,
     _check_text,
     _describe,
+)
+from skmeta.knowledge.properties import (
+    MAX_PROPERTY_BYTES,
+    MAX_PROPERTY_DEPTH,
+    MAX_PROPERTY_NAME_LENGTH,
+    MAX_PROPERTY_STRING_LENGTH,
+    property_row,
+)
+from skmeta.knowledge.records import (
+    EVALUATION_FIELDS,
+    REQUIRED_FIELDS,
+    _check_record_fields,
     _normalize_dataset,
     evaluation_row,
 )
 
 FORMAT = "skmeta-knowledge-base"
 FORMAT_VERSION = 1
-#: Largest document accepted, in bytes of (uncompressed) JSON.
-MAX_DOCUMENT_BYTES = 2**30
 #: Longest free-text ``description``.
 MAX_DESCRIPTION_LENGTH = 10_000
 #: How many problems a validation error lists before "... and N more".
 MAX_REPORTED_PROBLEMS = 20
-#: Longest property name.
-MAX_PROPERTY_NAME_LENGTH = MAX_NAME_LENGTH
-#: Longest string (value or object key) inside a property value.
-MAX_PROPERTY_STRING_LENGTH = 1_000
-#: Deepest nesting of objects and lists in a property value (a flat object is 1).
-MAX_PROPERTY_DEPTH = 4
-#: Largest property value, in bytes of compact UTF-8 JSON.
-MAX_PROPERTY_BYTES = 100_000
 
 _TOP_LEVEL_REQUIRED = {"format", "format_version", "skmeta_version", "datasets",
                        "evaluations"}
@@ -128,7 +127,6 @@ _TOP_LEVEL_ALLOWED = _TOP_LEVEL_REQUIRED | {"description", "properties"}
 _DATASET_FIELDS = ("dataset_id", "name", "task", "n_samples", "n_features",
                    "metafeatures")
 _ALLOWED_EVALUATION_FIELDS = frozenset(EVALUATION_FIELDS)
-_GZIP_MAGIC = b"\x1f\x8b"
 
 __all__ = [
     "FORMAT",
@@ -197,125 +195,6 @@ def dataset_row(dataset_id, name, task, metafeatures, n_samples, n_features):
     )
     metafeatures = _metafeatures_json(metafeatures)
     return dataset_id, name, task, n_samples, n_features, metafeatures
-
-
-def _property_value(value, root, where, depth, nodes):
-    """``value`` as plain JSON data (numpy scalars become Python ones).
-
-    ``root`` names the property, ``where`` the place inside it; ``depth``
-    counts the containers around ``value`` and ``nodes`` (a one-item list)
-    the values seen so far, to stop early on a value too large to keep.
-    """
-    nodes[0] += 1
-    if nodes[0] > MAX_PROPERTY_BYTES:  # every value takes at least one byte
-        raise ValueError(
-            f"{root} is larger than {MAX_PROPERTY_BYTES} bytes as JSON; store "
-            "small settings and summaries, not data."
-        )
-    kind = type(value)
-    if isinstance(value, str):
-        if len(value) > MAX_PROPERTY_STRING_LENGTH:
-            raise ValueError(
-                f"{where} must have at most {MAX_PROPERTY_STRING_LENGTH} "
-                f"characters, got {len(value)}."
-            )
-        return str(value)
-    if value is None or kind is bool:
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, numbers.Integral):
-        return _check_int(value, where)
-    if isinstance(value, numbers.Real):
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"{where} must be a finite number, got {value}.")
-        return value
-    if isinstance(value, (dict, list, tuple)):
-        if depth >= MAX_PROPERTY_DEPTH:
-            raise ValueError(
-                f"{root} is nested deeper than {MAX_PROPERTY_DEPTH} levels "
-                f"(at {where})."
-            )
-        if isinstance(value, dict):
-            normalized = {}
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise TypeError(
-                        f"{where} keys must be strings, got {_describe(key)}."
-                    )
-                if len(key) > MAX_PROPERTY_STRING_LENGTH:
-                    raise ValueError(
-                        f"{where} keys must have at most "
-                        f"{MAX_PROPERTY_STRING_LENGTH} characters, got {len(key)}."
-                    )
-                normalized[str(key)] = _property_value(
-                    item, root, f"{where}[{key!r}]", depth + 1, nodes)
-            return normalized
-        return [_property_value(item, root, f"{where}[{i}]", depth + 1, nodes)
-                for i, item in enumerate(value)]
-    raise TypeError(
-        f"{where} must be an object, list, string, number, boolean or null, got "
-        f"{type(value).__name__} {_describe(value)}."
-    )
-
-
-def property_row(name, value):
-    """Validate a property and return its table row ``(name, value_json)``.
-
-    Parameters
-    ----------
-    name : str
-        A non-empty string of at most 200 characters.
-    value : JSON-able
-        Dicts with string keys, lists (or tuples), strings of at most 1,000
-        characters, finite numbers, booleans and None; containers nested at
-        most :data:`MAX_PROPERTY_DEPTH` levels, at most
-        :data:`MAX_PROPERTY_BYTES` bytes as compact JSON. Numpy scalars are
-        accepted and stored as Python numbers.
-
-    Raises
-    ------
-    TypeError, ValueError
-        Naming the place of the problem, e.g. ``properties['x']['a']``.
-
-    Examples
-    --------
-    >>> from skmeta.knowledge.exchange import property_row
-    >>> property_row("settings", {"temperature": 0.1, "sizes": (1, 2)})
-    ('settings', '{"temperature":0.1,"sizes":[1,2]}')
-    >>> property_row("settings", {"temperature": float("nan")})
-    Traceback (most recent call last):
-    ...
-    ValueError: properties['settings']['temperature'] must be a finite number, got nan.
-    """
-    name = _check_name(name, "property name", MAX_PROPERTY_NAME_LENGTH)
-    root = f"properties[{name!r}]"
-    normalized = _property_value(value, root, root, 0, [0])
-    text = _COMPACT.encode(normalized)
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise ValueError(
-            f"{root} holds text that is not valid Unicode (a lone surrogate)."
-        ) from None
-    if size > MAX_PROPERTY_BYTES:
-        raise ValueError(
-            f"{root} is {size} bytes as JSON, more than {MAX_PROPERTY_BYTES}; store "
-            "small settings and summaries, not data."
-        )
-    return name, text
-
-
-def same_property_value(text_a, text_b):
-    """Whether two stored property values are equal as JSON.
-
-    Key order does not matter; types do (``1``, ``1.0`` and ``true`` differ).
-    """
-    if text_a == text_b:
-        return True
-    return _CANONICAL.encode(json.loads(text_a)) == _CANONICAL.encode(
-        json.loads(text_b))
 
 
 def _validate_header(document, problems):
@@ -490,141 +369,3 @@ def validate_document(document, source="the document"):
     properties = _validate_properties(document.get("properties", {}), problems)
     problems.raise_if_any()
     return ValidDocument(datasets, evaluations, properties)
-
-
-def _parse_constant(name):
-    # Python's json writes NaN/Infinity by default; accept them, validation
-    # then decides where a non-finite number is allowed.
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[name]
-
-
-def parse_document(text, source="the document"):
-    """Parse JSON text into a document, turning every failure into ValueError."""
-    if len(text) > MAX_DOCUMENT_BYTES:
-        raise ValueError(
-            f"{source} is larger than {MAX_DOCUMENT_BYTES} bytes; not loading it."
-        )
-    try:
-        return json.loads(text, parse_constant=_parse_constant)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{source} is not valid JSON: {exc}.") from None
-    except RecursionError:
-        raise ValueError(
-            f"{source} is nested too deeply to be a skmeta knowledge base."
-        ) from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise ValueError(f"{source} is not a valid JSON document: {exc}.") from None
-
-
-def read_document(path, *, max_bytes=MAX_DOCUMENT_BYTES):
-    """Read and parse a ``.json`` or gzip-compressed ``.json.gz`` document.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    ValueError
-        If it is not (gzip-compressed) UTF-8 JSON, is truncated, or is larger
-        than ``max_bytes`` uncompressed.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such knowledge base file: {path}")
-    with open(path, "rb") as file:
-        return decode_document(file, source=str(path), max_bytes=max_bytes)
-
-
-def decode_document(file, source="the document", *, max_bytes=MAX_DOCUMENT_BYTES):
-    """Parse a document from a seekable binary file object (gzip-compressed or not).
-
-    Its size is checked against ``max_bytes`` before it is read into memory:
-    a gzip file is first decompressed as a stream that keeps nothing and
-    stops at the cap, so a small "gzip bomb" costs little memory.
-    """
-    try:
-        compressed = file.read(2) == _GZIP_MAGIC
-        file.seek(0)
-        if compressed:
-            size = _unzipped_size(file, max_bytes)
-            file.seek(0)
-        else:
-            size = file.seek(0, os.SEEK_END)
-            file.seek(0)
-        if size > max_bytes:
-            raise ValueError(
-                f"{source} is larger than {max_bytes} bytes; not loading it.")
-        if compressed:
-            with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
-                data = unzipped.read()
-        else:
-            data = file.read()
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise ValueError(
-            f"{source} is not a valid gzip file (truncated or corrupt): {exc}"
-        ) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{source} is not UTF-8 text: {exc}") from None
-    return parse_document(text, source=source)
-
-
-def _unzipped_size(file, max_bytes, chunk=2**20):
-    """The decompressed size of a gzip file, counted up to just past ``max_bytes``."""
-    size = 0
-    with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
-        while size <= max_bytes:
-            read = len(unzipped.read(chunk))
-            if not read:
-                break
-            size += read
-    return size
-
-
-def write_document(document, path):
-    """Write a document as JSON, gzip-compressed when ``path`` ends in ``.gz``.
-
-    One record per line, so files diff well; written to a temporary file and
-    renamed, so a crash never leaves half a file under ``path``. Compressed
-    output is byte-for-byte reproducible (no timestamp in the gzip header).
-
-    Returns
-    -------
-    path : pathlib.Path
-    """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"cannot write {path}: the folder {path.parent} does not exist."
-        )
-    with atomic_path(path) as temporary, open(temporary, "wb") as raw:
-        if path.name.endswith(".gz"):
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                               compresslevel=6) as zipped:
-                _write_json(document, zipped)
-        else:
-            _write_json(document, raw)
-    return path
-
-
-def _write_json(document, binary):
-    def dump(value):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-    header = {k: v for k, v in document.items()
-              if k not in ("properties", "datasets", "evaluations")}
-    chunks = ["{\n"]
-    chunks.extend(f"{dump(k)}: {dump(v)},\n" for k, v in header.items())
-    if document.get("properties"):  # one property a line, like records
-        chunks.append('"properties": {\n')
-        chunks.append(",\n".join(
-            f"{dump(name)}: {dump(value)}"
-            for name, value in document["properties"].items()))
-        chunks.append("\n},\n")
-    for i, key in enumerate(("datasets", "evaluations")):
-        records = document[key]
-        chunks.append(f'"{key}": [\n' if records else f'"{key}": [')
-        chunks.append(",\n".join(map(dump, records)))
-        chunks.append("\n]" if records else "]")
-        chunks.append(",\n" if i == 0 else "\n}\n")
-    binary.write("".join(chunks).encode("utf-8"))

@@ -1,8 +1,14 @@
-"""How a path names a knowledge base: one rule for the Python API and the CLI.
+"""Opening a knowledge base: one rule for the Python API and the command line.
 
-A knowledge base given as a path (an estimator's or MetaLearner's
-``knowledge_base``, the command line's ``--kb``) is recognised by its name
-and checked against its content before anything is created:
+:func:`open_knowledge_base` is the only way skmeta opens what a user gives
+as a knowledge base (an estimator's or MetaLearner's ``knowledge_base``, the
+command line's ``--kb``): None is the shipped one (except for a
+MetaLearner, which meta-trains into a new in-memory one), a
+:class:`~skmeta.knowledge.KnowledgeBase` is itself, and a path is opened by
+the rule below.
+
+A knowledge base given as a path is recognised by its name and checked
+against its content before anything is created:
 
 - A name ending in ``.json`` or ``.json.gz`` is a JSON export. It is read
   into memory, so it must exist, and it is never written: a command that
@@ -35,13 +41,14 @@ content is sniffed only after SQLite has refused it as not a database.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from skmeta.knowledge.paths import check_regular_file, is_export_name
 from skmeta.knowledge.schema import on_read_only_storage
 from skmeta.knowledge.store import KnowledgeBase
 
-__all__ = ["open_knowledge_base_path"]
+__all__ = ["open_knowledge_base"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -64,12 +71,16 @@ def _content(path):
     return "other"
 
 
-def open_knowledge_base_path(path, *, create=False):
-    """Open the knowledge base a path names, by the rule of this module.
+def open_knowledge_base(knowledge_base, *, create=False):
+    """The :class:`~skmeta.knowledge.KnowledgeBase` a user's value stands for.
 
     Parameters
     ----------
-    path : str or path-like
+    knowledge_base : str, bytes, path-like, KnowledgeBase or None
+        None is the shipped one (:meth:`KnowledgeBase.default()
+        <skmeta.knowledge.KnowledgeBase.default>`, read-only); a
+        KnowledgeBase is returned as it is; a path is opened by the rule of
+        this module.
     create : bool, default=False
         Whether the caller writes evaluations: a missing SQLite file is then
         created; otherwise it must exist.
@@ -80,13 +91,40 @@ def open_knowledge_base_path(path, *, create=False):
 
     Raises
     ------
+    TypeError
+        If ``knowledge_base`` is none of these.
     FileNotFoundError
         If the file (or its folder) does not exist and is not to be created.
     ValueError
         If the name and the content disagree, an export is to be written,
         or the file is empty where it is only read.
+
+    Examples
+    --------
+    >>> from skmeta.knowledge import KnowledgeBase
+    >>> from skmeta.knowledge.opening import open_knowledge_base
+    >>> open_knowledge_base(None) is KnowledgeBase.default()
+    True
+    >>> kb = KnowledgeBase()
+    >>> open_knowledge_base(kb) is kb
+    True
     """
-    path = Path(path)
+    if knowledge_base is None:
+        return KnowledgeBase.default()
+    if isinstance(knowledge_base, KnowledgeBase):
+        return knowledge_base
+    if isinstance(knowledge_base, bytes):
+        knowledge_base = os.fsdecode(knowledge_base)
+    if isinstance(knowledge_base, str) or hasattr(knowledge_base, "__fspath__"):
+        return _open_path(Path(knowledge_base), create)
+    raise TypeError(
+        "knowledge_base must be None, a path to a SQLite file or a JSON export, "
+        f"or a KnowledgeBase, got {type(knowledge_base).__name__}."
+    )
+
+
+def _open_path(path, create):
+    """The knowledge base at ``path``, by the rule of this module."""
     exists = check_regular_file(path)
     if is_export_name(path):
         if exists and _content(path) == "sqlite":
@@ -135,3 +173,18 @@ def open_knowledge_base_path(path, *, create=False):
                 "`skmeta kb import`."
             ) from None
         raise
+
+
+def open_knowledge_base_path(path, *, create=False):
+    """Deprecated: use :func:`open_knowledge_base`, which also takes a path.
+
+    .. deprecated:: 0.1
+       Goes in the next release.
+    """
+    warnings.warn(
+        "open_knowledge_base_path is deprecated and will be removed in the next "
+        "release; use skmeta.knowledge.opening.open_knowledge_base, which takes "
+        "a path too.",
+        FutureWarning, stacklevel=2,
+    )
+    return _open_path(Path(path), create)

@@ -9,12 +9,13 @@ and a knowledge base stores it once.
 
 Records are plain, JSON-able values with bounded sizes, so that a knowledge
 base file can be validated field by field and never carries code: the limits
-below apply to every record, whether built in Python or read from a file.
+of :mod:`skmeta.knowledge.limits` apply to every record, whether built in
+Python or read from a file. A configuration, and its key, are
+:mod:`skmeta.knowledge.configs`. This module also checks a dataset's record.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import numbers
@@ -25,62 +26,41 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from skmeta.knowledge.configs import (
+    _CANONICAL,
+    _canonical_json,
+    _fast_config_text,
+    _key_of_canonical,
+    _normalize_config,
+    config_key,
+)
+from skmeta.knowledge.limits import (
+    _INT64_MAX,
+    _INT64_MIN,
+    MAX_CONFIG_ITEMS,
+    MAX_CONFIG_STRING_LENGTH,
+    MAX_CV_LENGTH,
+    MAX_ERROR_LENGTH,
+    MAX_FOLDS,
+    MAX_METAFEATURE_MAGNITUDE,
+    MAX_METAFEATURES,
+    MAX_NAME_LENGTH,
+    MAX_SECONDS,
+    MAX_SHORT_TEXT_LENGTH,
+    _check_float,
+    _check_int,
+    _check_key,
+    _check_name,
+    _check_size,
+    _check_text,
+    _describe,
+)
+
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
 STATUS_TIMEOUT = "timeout"
 #: The outcomes of an evaluation: scored, failed with an exception, or stopped.
 STATUSES = (STATUS_OK, STATUS_ERROR, STATUS_TIMEOUT)
-
-#: Longest dataset id, dataset name, strategy, metric, meta-feature name or
-#: hyperparameter name.
-MAX_NAME_LENGTH = 200
-#: Longest cross-validation description, e.g. ``"KFold(n_splits=5)"``.
-MAX_CV_LENGTH = 500
-#: Longest string hyperparameter value.
-MAX_CONFIG_STRING_LENGTH = 1_000
-#: Most hyperparameters in one configuration, and most items in a list value.
-MAX_CONFIG_ITEMS = 200
-#: Longest error text; longer errors keep their last characters (the end of a
-#: traceback says what went wrong).
-MAX_ERROR_LENGTH = 10_000
-#: Most cross-validation folds in one evaluation.
-MAX_FOLDS = 1_000
-#: Longest stored time of one fold (fit or predict), in seconds (115 days):
-#: the cost model learns from them, and a larger one is a damaged record.
-MAX_SECONDS = 1e7
-#: Largest magnitude of a stored meta-feature: the meta-models compute in
-#: float32 (largest 3.4e38), where a larger one overflows.
-MAX_METAFEATURE_MAGNITUDE = 1e37
-#: Longest version or timestamp string.
-MAX_SHORT_TEXT_LENGTH = 64
-#: Length of :func:`config_key` (hexadecimal digits of a SHA-256 digest).
-CONFIG_KEY_LENGTH = 16
-
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-# One encoder for every canonical dump: sorted keys, no spaces, no NaN.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
-def _fast_canonical_encoder():
-    # The C encoder called directly skips JSONEncoder's Python wrappers, which
-    # cost as much as the encoding itself for small configs (bulk imports).
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return _CANONICAL.encode
-
-    def default(value):
-        raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-    encode = make(None, default, json.encoder.encode_basestring, None, ":", ",",
-                  True, False, False)
-    return lambda config: "".join(encode(config, 0))
-
-
-_canonical_encode = _fast_canonical_encoder()
 
 __all__ = [
     "MAX_CONFIG_ITEMS",
@@ -115,181 +95,6 @@ class EvaluationKey(NamedTuple):
     metric: str
     cv: str
     seed: int
-
-
-def _describe(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _check_name(value, name, max_length=MAX_NAME_LENGTH):
-    if type(value) is not str:
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be a string, got {_describe(value)}.")
-        value = str(value)
-    if not value:
-        raise ValueError(f"{name} must be a non-empty string, got ''.")
-    if len(value) > max_length:
-        raise ValueError(
-            f"{name} must have at most {max_length} characters, got {len(value)}."
-        )
-    return value
-
-
-def _check_text(value, name, max_length):
-    if type(value) is not str:
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be a string, got {_describe(value)}.")
-        value = str(value)
-    if len(value) > max_length:
-        raise ValueError(
-            f"{name} must have at most {max_length} characters, got {len(value)}."
-        )
-    return value
-
-
-def _check_int(value, name, minimum=_INT64_MIN):
-    if type(value) is not int:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(
-            value, numbers.Integral
-        ):
-            raise TypeError(f"{name} must be an integer, got {_describe(value)}.")
-        value = int(value)
-    if not minimum <= value <= _INT64_MAX:
-        raise ValueError(
-            f"{name} must be an integer in [{minimum}, 2**63 - 1], got {value}."
-        )
-    return value
-
-
-def _check_float(value, name, *, minimum=None, maximum=None, allow_none=False):
-    """A finite float (ints accepted); None (and NaN) when ``allow_none``."""
-    if type(value) is not float:
-        if value is None and allow_none:
-            return None
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            extra = " or null" if allow_none else ""
-            raise TypeError(f"{name} must be a number{extra}, got {_describe(value)}.")
-        value = float(value)
-    if not math.isfinite(value):
-        if allow_none and value != value:
-            return None
-        raise ValueError(f"{name} must be a finite number, got {value}.")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum:g}, got {value}.")
-    return value
-
-
-def _scalar(value, name):
-    """A JSON scalar hyperparameter value, numpy scalars turned into Python ones."""
-    kind = type(value)
-    if kind is str:
-        if len(value) > MAX_CONFIG_STRING_LENGTH:
-            raise ValueError(
-                f"{name} must have at most {MAX_CONFIG_STRING_LENGTH} characters, "
-                f"got {len(value)}."
-            )
-        return value
-    if kind is bool or value is None:
-        return value
-    if kind is int:
-        return _check_int(value, name)
-    if kind is float:
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value}.")
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, numbers.Integral):
-        return _check_int(value, name)
-    if isinstance(value, numbers.Real):
-        return _scalar(float(value), name)
-    if isinstance(value, str):
-        return _scalar(str(value), name)
-    raise TypeError(
-        f"{name} must be a string, number, boolean or null (or a flat list of "
-        f"those), got {type(value).__name__} {_describe(value)}."
-    )
-
-
-def _normalize_config(config, name="config"):
-    """Return ``config`` as a dict of JSON scalars (or flat lists of them)."""
-    if not isinstance(config, dict):
-        raise TypeError(
-            f"{name} must be a dict of hyperparameters, got {type(config).__name__}."
-        )
-    if len(config) > MAX_CONFIG_ITEMS:
-        raise ValueError(
-            f"{name} must have at most {MAX_CONFIG_ITEMS} hyperparameters, "
-            f"got {len(config)}."
-        )
-    normalized = {}
-    for param, value in config.items():
-        if type(param) is not str or not param or len(param) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"{name} keys must be non-empty strings of at most "
-                f"{MAX_NAME_LENGTH} characters, got {_describe(param)}."
-            )
-        where = f"{name}[{param!r}]"
-        if isinstance(value, (list, tuple)):
-            if len(value) > MAX_CONFIG_ITEMS:
-                raise ValueError(
-                    f"{where} must have at most {MAX_CONFIG_ITEMS} items, "
-                    f"got {len(value)}."
-                )
-            items = []
-            for i, item in enumerate(value):
-                if isinstance(item, (list, tuple, dict)):
-                    raise TypeError(
-                        f"{where}[{i}] is a nested {type(item).__name__}; "
-                        "hyperparameter values must be scalars or flat lists."
-                    )
-                items.append(_scalar(item, f"{where}[{i}]"))
-            normalized[param] = items
-        else:
-            normalized[param] = _scalar(value, where)
-    return normalized
-
-
-def _canonical_json(config):
-    return _canonical_encode(config)
-
-
-def _key_of_canonical(text):
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CONFIG_KEY_LENGTH]
-
-
-def config_key(config):
-    """Hash a configuration: equal hyperparameters, equal key.
-
-    The key is the start of the SHA-256 digest of the configuration as
-    canonical JSON (sorted keys, no spaces), so key order does not matter;
-    values are compared as JSON (``1`` and ``1.0`` differ, a tuple equals the
-    list with the same items).
-
-    Parameters
-    ----------
-    config : dict
-        Hyperparameter names to JSON scalars (str, int, float, bool, None) or
-        flat lists of them; numpy scalars are accepted.
-
-    Returns
-    -------
-    key : str
-        16 hexadecimal digits.
-
-    Examples
-    --------
-    >>> from skmeta.knowledge import config_key
-    >>> a = config_key({"C": 1.0, "kernel": "rbf"})
-    >>> a == config_key({"kernel": "rbf", "C": 1.0})
-    True
-    >>> len(config_key({}))
-    16
-    """
-    return _key_of_canonical(_canonical_json(_normalize_config(config)))
 
 
 def _now():
@@ -407,27 +212,6 @@ def _row_from_normalized(normalized):
 _STATUS_SET = frozenset(STATUSES)
 
 
-def _fast_config_text(config):
-    """Canonical JSON of a config of plain Python scalars, or None if not plain."""
-    if type(config) is not dict or len(config) > MAX_CONFIG_ITEMS:
-        return None
-    for param, value in config.items():
-        if type(param) is not str or not 0 < len(param) <= MAX_NAME_LENGTH:
-            return None
-        kind = type(value)
-        if kind is float or kind is bool or value is None:
-            continue  # the encoder refuses NaN and infinities
-        if kind is str:
-            if len(value) > MAX_CONFIG_STRING_LENGTH:
-                return None
-        elif kind is not int or not _INT64_MIN <= value <= _INT64_MAX:
-            return None
-    try:
-        return _canonical_encode(config)
-    except ValueError:
-        return None
-
-
 def evaluation_row(values):
     """The table row of an evaluation given as a dict of all its fields.
 
@@ -511,7 +295,8 @@ class Evaluation:
     fold_scores : sequence of float, default=()
         Score per fold (NaN for a failed fold). Stored as a tuple.
     fit_seconds, predict_seconds : float, default=0.0
-        Mean time to fit and to predict/score per fold.
+        Time to fit, and to predict and score, summed over the folds (divide
+        by the number of folds for a mean per fold).
     error : str, default=""
         The error message (or traceback) of a failed evaluation.
     skmeta_version : str, optional
@@ -621,10 +406,6 @@ def _check_record_fields(record, where=""):
         raise ValueError(f"{where or 'record'} {' and '.join(parts)}.")
 
 
-#: Most meta-features of one dataset.
-MAX_METAFEATURES = 10_000
-
-
 def _normalize_metafeatures(metafeatures, name="metafeatures"):
     """Meta-feature names to finite floats; missing or non-finite become None."""
     if hasattr(metafeatures, "to_dict") and not isinstance(metafeatures, dict):
@@ -639,18 +420,10 @@ def _normalize_metafeatures(metafeatures, name="metafeatures"):
             f"{name} must be a dict of names to numbers or a pandas Series, got "
             f"{type(metafeatures).__name__}."
         )
-    if len(metafeatures) > MAX_METAFEATURES:
-        raise ValueError(
-            f"{name} must have at most {MAX_METAFEATURES} entries, "
-            f"got {len(metafeatures)}."
-        )
+    _check_size(metafeatures, name, MAX_METAFEATURES, "entries")
     normalized = {}
     for feature, value in metafeatures.items():
-        if type(feature) is not str or not feature or len(feature) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"{name} names must be non-empty strings of at most "
-                f"{MAX_NAME_LENGTH} characters, got {_describe(feature)}."
-            )
+        _check_key(feature, name, "names")
         if type(value) is not float:
             if value is None or value is pd.NA:
                 normalized[feature] = None

@@ -3,8 +3,8 @@
 One concept a module, each importing only those above it:
 
 =======================  ======================================================
-``training_data``        what the meta-models learn from: a knowledge base
-                         (opened from what the user gives), per task family
+``training_data``        what the meta-models learn from: a knowledge base,
+                         read per task family
 ``grid``                 the meta-training grid: every configuration of the
                          portfolio cross-validated on every dataset
 ``learned_settings``     adjuster settings and racing policies learned from
@@ -22,6 +22,8 @@ One concept a module, each importing only those above it:
 =======================  ======================================================
 """
 
+import warnings
+
 from skmeta.learner.learned_settings import (
     RACING_VERSION,
     RELEARN_GROWTH,
@@ -29,14 +31,34 @@ from skmeta.learner.learned_settings import (
 )
 from skmeta.learner.meta_learner import MetaLearner
 from skmeta.learner.resolution import resolve_meta_learner
-from skmeta.learner.training_data import open_knowledge_base, task_family
+from skmeta.learner.training_data import task_family
 
 __all__ = [
     "RACING_VERSION",
     "RELEARN_GROWTH",
     "SETTINGS_VERSION",
     "MetaLearner",
-    "open_knowledge_base",
     "resolve_meta_learner",
     "task_family",
 ]
+
+
+def __getattr__(name):
+    # Deprecated in 0.1: skmeta.knowledge.opening.open_knowledge_base is the one
+    # way to open a knowledge base.
+    if name == "open_knowledge_base":
+        warnings.warn(
+            "skmeta.learner.open_knowledge_base is deprecated and will be removed "
+            "in the next release; use skmeta.knowledge.opening.open_knowledge_base "
+            "(where None is the shipped knowledge base; pass KnowledgeBase() for "
+            "a new in-memory one).",
+            FutureWarning, stacklevel=2,
+        )
+        return _open_knowledge_base
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _open_knowledge_base(knowledge_base, *, create=True):
+    from skmeta.learner.meta_learner import _open_experience
+
+    return _open_experience(knowledge_base, create=create)

@@ -29,6 +29,7 @@ from skmeta.datasets import as_datasets
 from skmeta.evaluation import check_scoring_name
 from skmeta.knowledge import KnowledgeBase
 from skmeta.knowledge.checks import usable_evaluations
+from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.learner.fitted_state import log_message, state_from_knowledge_base
 from skmeta.learner.grid import run_grid, store_metafeatures
 from skmeta.learner.lazy_models import FIRST_USE_LOCK
@@ -39,12 +40,23 @@ from skmeta.learner.training_data import (
     family_data,
     family_inputs,
     family_portfolio,
-    open_knowledge_base,
 )
 from skmeta.race_policy import RacingPolicy
 from skmeta.strategies import resolve_portfolio
 
 __all__ = ["MetaLearner"]
+
+
+def _open_experience(knowledge_base, *, create):
+    """The knowledge base a MetaLearner's ``knowledge_base`` parameter means.
+
+    As :func:`~skmeta.knowledge.opening.open_knowledge_base`, except that None
+    is a new, empty in-memory knowledge base (the learner meta-trains into
+    it), not the shipped one.
+    """
+    if knowledge_base is None:
+        return KnowledgeBase()
+    return open_knowledge_base(knowledge_base, create=create)
 
 
 class _LoadedOnFirstRead:
@@ -278,7 +290,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         """
         timeout = self._evaluation_timeout()
         datasets = as_datasets(datasets)
-        kb = open_knowledge_base(self.knowledge_base)
+        kb = _open_experience(self.knowledge_base, create=True)
         for dataset in datasets:
             resolve_portfolio(self.portfolio, dataset.task)
             check_scoring_name(self.scoring, dataset.task)
@@ -330,7 +342,7 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         """
         learner = cls(knowledge_base=knowledge_base, **params)
         learner._validate_params()
-        kb = open_knowledge_base(knowledge_base, create=False)
+        kb = _open_experience(knowledge_base, create=False)
         return learner._set_fitted_state(state_from_knowledge_base(
             learner, kb, exclude=exclude, adjuster_settings=adjuster_settings,
             shipped_models=True))

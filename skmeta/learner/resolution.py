@@ -14,10 +14,10 @@ import functools
 from sklearn.utils.validation import check_is_fitted
 
 from skmeta.knowledge import KnowledgeBase
+from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.knowledge.paths import file_identity
 from skmeta.learner.from_shipped_file import shipped_meta_learner
 from skmeta.learner.meta_learner import MetaLearner
-from skmeta.learner.training_data import open_knowledge_base
 
 __all__ = ["resolve_meta_learner"]
 

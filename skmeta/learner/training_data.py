@@ -7,11 +7,7 @@ meta-feature table and the evaluations of each dataset's main protocol.
 
 from __future__ import annotations
 
-import os
-
-from skmeta.knowledge import KnowledgeBase
 from skmeta.knowledge.checks import usable_datasets, usable_evaluations
-from skmeta.knowledge.opening import open_knowledge_base_path
 from skmeta.selection import main_protocol
 from skmeta.strategies import resolve_portfolio
 
@@ -20,7 +16,6 @@ __all__ = [
     "family_data",
     "family_inputs",
     "family_portfolio",
-    "open_knowledge_base",
     "reproducible_metafeatures",
     "task_family",
 ]
@@ -39,27 +34,6 @@ def task_family(task):
     ('classification', 'regression')
     """
     return "regression" if task == "regression" else "classification"
-
-
-def open_knowledge_base(knowledge_base, *, create=True):
-    """A :class:`KnowledgeBase` from a path, a knowledge base, or None (in memory).
-
-    A path follows the rule of :mod:`skmeta.knowledge.opening`: ``.json`` and
-    ``.json.gz`` are exports, read only; other names are SQLite files, created
-    when missing only if ``create`` (the caller writes evaluations).
-    """
-    if knowledge_base is None:
-        return KnowledgeBase()
-    if isinstance(knowledge_base, KnowledgeBase):
-        return knowledge_base
-    if isinstance(knowledge_base, bytes):
-        knowledge_base = os.fsdecode(knowledge_base)
-    if isinstance(knowledge_base, str) or hasattr(knowledge_base, "__fspath__"):
-        return open_knowledge_base_path(knowledge_base, create=create)
-    raise TypeError(
-        "knowledge_base must be None, a path to a SQLite file or a "
-        f"KnowledgeBase, got {type(knowledge_base).__name__}."
-    )
 
 
 def family_portfolio(portfolio, family):

@@ -100,7 +100,7 @@ def knowledge_base_signature(path=None):
     'sha256:'
     """
     if path is None:
-        from skmeta.knowledge.shipped import _default_path
+        from skmeta.knowledge.default_knowledge_base import _default_path
 
         data = _default_path().read_bytes()
     else:
@@ -113,7 +113,7 @@ def is_default_knowledge_base(kb):
     <skmeta.knowledge.KnowledgeBase.default>` object."""
     if not getattr(kb, "_shared", False):
         return False
-    from skmeta.knowledge.shipped import load_default
+    from skmeta.knowledge.default_knowledge_base import load_default
 
     return kb is load_default()
 

@@ -34,7 +34,7 @@ import pytest
 
 from skmeta import KnowledgeBase, MetaLearner
 from skmeta.knowledge.exchange import MAX_DOCUMENT_BYTES, read_document
-from skmeta.knowledge.opening import open_knowledge_base_path
+from skmeta.knowledge.opening import open_knowledge_base
 from skmeta.learner import RACING_VERSION, SETTINGS_VERSION, resolve_meta_learner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -167,7 +167,7 @@ def test_only_a_regular_file_is_a_knowledge_base(tmp_path, kind, create):
     existed = journal.exists()
     try:
         with pytest.raises(ValueError, match=r"not a regular file|symbolic links"):
-            open_knowledge_base_path(path, create=create)
+            open_knowledge_base(path, create=create)
         with pytest.raises(ValueError, match=r"not a regular file|symbolic links"):
             KnowledgeBase(path)
         assert journal.exists() == existed
@@ -311,11 +311,11 @@ def test_a_knowledge_base_on_read_only_storage_can_be_read(read_only_folder, lea
     path = folder / "kb.sqlite"
     KnowledgeBase.from_dict(_document(learner), into=path).close()
     make_read_only()
-    assert len(open_knowledge_base_path(path)) == len(learner.knowledge_base_)
+    assert len(open_knowledge_base(path)) == len(learner.knowledge_base_)
     assert sorted(MetaLearner.from_knowledge_base(path).training_ids_) == [
         "classification", "regression"]
     with pytest.raises(ValueError, match=r"read-only storage.*copy it"):
-        open_knowledge_base_path(path, create=True)
+        open_knowledge_base(path, create=True)
     assert sorted(p.name for p in folder.iterdir()) == ["kb.sqlite"]
 
 
