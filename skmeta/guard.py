@@ -22,7 +22,6 @@ the fold race's promotion margin.)
 
 from __future__ import annotations
 
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 

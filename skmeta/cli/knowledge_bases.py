@@ -10,7 +10,6 @@ from skmeta.cli.errors import (
     CommandError,
 )
 
-
 SHIPPED_NAME = "the shipped knowledge base"
 
 

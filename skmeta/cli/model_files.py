@@ -165,9 +165,8 @@ def _import_trusted_modules():
     skops uses it) and the skmeta modules of :data:`_SKOPS_SKMETA_MODULES`;
     the modules of the types a fitted model holds are imported with them.
     """
-    from sklearn.utils import all_estimators
-
     import numpy.random  # noqa: F401
+    from sklearn.utils import all_estimators
 
     all_estimators()
     for module in (*_SKOPS_SKMETA_MODULES,

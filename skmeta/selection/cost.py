@@ -25,7 +25,11 @@ import pandas as pd
 from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta.selection.forest_arrays import ForestArrays, prefixed, unprefixed
-from skmeta.selection.performance import _as_arrays, _check_portfolio, candidate_features
+from skmeta.selection.performance import (
+    _as_arrays,
+    _check_portfolio,
+    candidate_features,
+)
 
 __all__ = ["COST_METAFEATURES", "CostModel", "evaluated_rows"]
 
