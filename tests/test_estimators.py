@@ -32,7 +32,7 @@ def learner():
         X, y = make_regression(100 + 30 * i, 4 + i, noise=10.0, random_state=i)
         datasets.append(Dataset(X, y, name=f"regression_{i}"))
     return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=2,
-                       timeout=None, random_state=0).fit(datasets)
+                       evaluation_timeout=None, random_state=0).fit(datasets)
 
 
 def _penguin_regression():
@@ -199,7 +199,8 @@ def test_update_knowledge_adds_experience(tmp_path):
     datasets = [Dataset(*make_classification(100 + 20 * i, 4, random_state=i),
                         name=f"d{i}") for i in range(3)]
     MetaLearner(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
-                n_configs_per_strategy=1, timeout=None, random_state=0).fit(datasets)
+                n_configs_per_strategy=1, evaluation_timeout=None,
+                random_state=0).fit(datasets)
     before = len(KnowledgeBase(path))
     X, y = make_classification(140, 5, random_state=9)
     clf = MetaClassifier(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],

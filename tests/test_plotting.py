@@ -44,8 +44,8 @@ def learner():
         X, y = make_classification(80 + 40 * i, 5 + i, n_informative=3, n_redundant=0,
                                    n_classes=2 + i % 2, random_state=i)
         datasets.append(Dataset(X, y, name=f"generated_{i}"))
-    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1, timeout=None,
-                       random_state=0).fit(datasets)
+    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1,
+                       evaluation_timeout=None, random_state=0).fit(datasets)
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ def small_datasets():
 def small_learner(knowledge_base=None, **params):
     """A MetaLearner meta-trained on :func:`small_datasets` (a few seconds)."""
     params = {"portfolio": PORTFOLIO, "n_configs_per_strategy": 0, "cv": 2,
-              "timeout": None, "random_state": 0, **params}
+              "evaluation_timeout": None, "random_state": 0, **params}
     return MetaLearner(knowledge_base=knowledge_base, **params).fit(small_datasets())
 
 

@@ -206,7 +206,8 @@ def _one_member_class(env):
 def _metalearner(**params):
     def call(env):
         params_ = {"knowledge_base": str(env.kb), "portfolio": PORTFOLIO,
-                   "n_configs_per_strategy": 0, "cv": 2, "timeout": None, **params}
+                   "n_configs_per_strategy": 0, "cv": 2, "evaluation_timeout": None,
+                   **params}
         datasets = params_.pop("datasets", None)
         return MetaLearner(**params_).fit(
             datasets(env) if datasets else small_datasets()[:2])

@@ -212,5 +212,6 @@ def test_meta_training_caps_n_jobs_at_the_cores():
     from .helpers import PORTFOLIO, small_datasets
 
     with pytest.warns(UserWarning, match=f"so {cpu_count()} workers are used"):
-        MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=0, cv=2, timeout=None,
-                    n_jobs=cpu_count() + 50, random_state=0).fit(small_datasets()[:2])
+        MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=0, cv=2,
+                    evaluation_timeout=None, n_jobs=cpu_count() + 50,
+                    random_state=0).fit(small_datasets()[:2])

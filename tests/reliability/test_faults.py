@@ -129,19 +129,20 @@ def test_search_records_the_fault_and_keeps_a_working_model(learner, task, fault
                        n_classes=None if task == "regression" else 2)
 
 
-def _metatrain(extra, knowledge_base=None, timeout=TIMEOUT):
+def _metatrain(extra, knowledge_base=None, evaluation_timeout=TIMEOUT):
     """Meta-train on three tiny classification datasets."""
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     portfolio = [*extra, "gaussian_nb", "logistic_regression"]
     return MetaLearner(knowledge_base=knowledge_base, portfolio=portfolio,
-                       n_configs_per_strategy=0, cv=2, timeout=timeout,
+                       n_configs_per_strategy=0, cv=2,
+                       evaluation_timeout=evaluation_timeout,
                        random_state=0).fit(datasets)
 
 
 @pytest.fixture(scope="module")
 def clean_runs():
     """The evaluations of a meta-training without a faulty strategy."""
-    return _metatrain([], timeout=None).knowledge_base_.evaluations()
+    return _metatrain([], evaluation_timeout=None).knowledge_base_.evaluations()
 
 
 def _keyed(runs):
@@ -158,7 +159,8 @@ def test_metatraining_records_the_fault_in_the_knowledge_base(
 ):
     faulty = faulty_strategy("binary", fault, seconds=30)
     path = tmp_path / "kb.sqlite"
-    learner = _metatrain([faulty], knowledge_base=str(path), timeout=_timeout(fault))
+    learner = _metatrain([faulty], knowledge_base=str(path),
+                         evaluation_timeout=_timeout(fault))
     runs = KnowledgeBase(path).evaluations()
     status, message = EXPECTED[fault]
     failed = runs[runs["strategy"] == faulty.name]
@@ -202,7 +204,7 @@ def test_metatraining_where_every_strategy_fails_raises_one_error(tmp_path):
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     with pytest.raises(ValueError, match="failed") as error:
         MetaLearner(knowledge_base=str(path), portfolio=portfolio,
-                    n_configs_per_strategy=0, cv=2, timeout=None,
+                    n_configs_per_strategy=0, cv=2, evaluation_timeout=None,
                     random_state=0).fit(datasets)
     assert "deliberate failure in fit" in str(error.value)
     assert "NaN or infinite" in str(error.value)

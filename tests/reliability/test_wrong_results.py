@@ -265,7 +265,7 @@ def stored(tmp_path_factory):
     path = tmp_path_factory.mktemp("item6") / "kb.sqlite"
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO,
-                n_configs_per_strategy=0, cv=2, timeout=None,
+                n_configs_per_strategy=0, cv=2, evaluation_timeout=None,
                 random_state=0).fit(datasets)
     with KnowledgeBase(path) as kb:
         document = kb.to_dict()
