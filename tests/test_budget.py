@@ -32,7 +32,7 @@ def learner():
 
 def test_zero_shot_is_one_fit_on_all_rows(learner):
     X, y = make_classification(300, 5, random_state=1)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=1,
                          random_state=0).fit(X, y)
     assert len(clf.trace_) == 1
     row = clf.trace_.iloc[0]
@@ -96,7 +96,7 @@ def test_a_failed_first_pick_is_followed_by_a_fallback():
 def test_a_budget_with_a_hanging_learner_still_returns_a_model(learner):
     X, y = make_classification(300, 5, random_state=2)
     sleepy = faulty_strategy("binary", "sleeps", seconds=60)
-    clf = MetaClassifier(knowledge_base=learner, portfolio=[sleepy, *PORTFOLIO],
+    clf = MetaClassifier(meta_learner=learner, portfolio=[sleepy, *PORTFOLIO],
                          prior_weight=0.0, n_evaluations=1000, time_budget=4.0,
                          random_state=0)
     began = time.monotonic()
@@ -112,7 +112,7 @@ def test_a_budget_with_a_hanging_learner_still_returns_a_model(learner):
 
 def test_a_longer_budget_is_never_worse_on_cross_validation(learner):
     X, y = make_classification(400, 6, random_state=3)
-    scores = [MetaClassifier(knowledge_base=learner, n_evaluations=6, time_budget=budget,
+    scores = [MetaClassifier(meta_learner=learner, n_evaluations=6, time_budget=budget,
                              random_state=0).fit(X, y).best_score_
               for budget in (2.0, 60.0)]
     assert scores[1] >= scores[0]

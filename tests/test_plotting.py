@@ -51,7 +51,7 @@ def learner():
 @pytest.fixture(scope="module")
 def clf(learner):
     X, y = load_wine(return_X_y=True)
-    return MetaClassifier(knowledge_base=learner, n_evaluations=5, cv=3,
+    return MetaClassifier(meta_learner=learner, n_evaluations=5, cv=3,
                           random_state=0).fit(X, y)
 
 
@@ -61,7 +61,7 @@ def failing_clf(learner):
     X, y = make_classification(120, 4, random_state=0)
     portfolio = [faulty_strategy("binary", "fit_raises"), *PORTFOLIO]
     with pytest.warns(UserWarning, match="evaluations failed"):
-        return MetaClassifier(knowledge_base=learner, portfolio=portfolio,
+        return MetaClassifier(meta_learner=learner, portfolio=portfolio,
                               n_evaluations=8, cv=3, temperature=5.0,
                               random_state=0).fit(X, y)
 

@@ -43,6 +43,13 @@ def small_learner(knowledge_base=None, **params):
     return MetaLearner(knowledge_base=knowledge_base, **params).fit(small_datasets())
 
 
+def search_params(learner, params):
+    """``params`` for a MetaClassifier or MetaRegressor that starts from the
+    fitted ``learner`` (``meta_learner``), unless they give a ``knowledge_base``
+    (the two do not go together)."""
+    return params if "knowledge_base" in params else {"meta_learner": learner, **params}
+
+
 def all_finite(values):
     return bool(np.all(np.isfinite(np.asarray(values, dtype=float))))
 

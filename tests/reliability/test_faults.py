@@ -100,9 +100,9 @@ def test_search_records_the_fault_and_keeps_a_working_model(learner, task, fault
     faulty = faulty_strategy(task_type, fault, seconds=30)
     splitter = _splitter(task)
     estimator = Estimator(
-        knowledge_base=learner, portfolio=[faulty, *real], n_evaluations=3,
-        batch_size=1, cv=splitter, timeout=_timeout(fault), prior_weight=0.0,
-        ensemble_size=3, random_state=0,
+        meta_learner=learner, portfolio=[faulty, *real], n_evaluations=3,
+        proposals_per_step=1, cv=splitter, evaluation_timeout=_timeout(fault),
+        prior_weight=0.0, ensemble_size=3, random_state=0,
     )
     with pytest.warns(UserWarning, match=r"evaluations failed; see trace_\['error'\]"):
         estimator.fit(X, y)
@@ -185,7 +185,7 @@ def test_every_strategy_failing_raises_one_error_listing_the_causes(learner, tas
     faults = ["fit_raises", "predict_raises", "nan", "wrong_shape"]
     portfolio = [faulty_strategy(task_type, fault) for fault in faults]
     with pytest.raises(ValueError) as error:
-        Estimator(knowledge_base=learner, portfolio=portfolio, n_evaluations=12,
+        Estimator(meta_learner=learner, portfolio=portfolio, n_evaluations=12,
                   cv=2, prior_weight=0.0, random_state=0).fit(X, y)
     message = str(error.value)
     assert message.startswith("every one of the 12 evaluations failed")
@@ -219,8 +219,8 @@ def test_refit_failure_falls_back_to_next_best(learner, ensemble_size):
     # Folds of 2/3 of the rows (80) fit; the refit on all 120 rows raises.
     failing = refit_failing_strategy("binary", max_rows=100)
     estimator = MetaClassifier(
-        knowledge_base=learner, portfolio=[failing, "gaussian_nb"], n_evaluations=4,
-        batch_size=1, cv=3, prior_weight=0.0, ensemble_size=ensemble_size,
+        meta_learner=learner, portfolio=[failing, "gaussian_nb"], n_evaluations=4,
+        proposals_per_step=1, cv=3, prior_weight=0.0, ensemble_size=ensemble_size,
         random_state=0,
     )
     with warnings.catch_warnings(record=True) as caught:

@@ -11,13 +11,13 @@ import pytest
 from skmeta import Dataset, MetaClassifier
 from skmeta.datasets import check_features
 
-from .helpers import classification_data
+from .helpers import classification_data, search_params
 
 
 def _classifier(learner, **params):
-    params = {"knowledge_base": learner, "n_evaluations": 2, "cv": 2,
-              "ensemble_size": 1, "random_state": 0, **params}
-    return MetaClassifier(**params)
+    params = {"n_evaluations": 2, "cv": 2, "ensemble_size": 1, "random_state": 0,
+              **params}
+    return MetaClassifier(**search_params(learner, params))
 
 
 # -- 1. a missing label is refused whatever the container --------------------------
