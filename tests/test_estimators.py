@@ -86,7 +86,7 @@ def test_cost_weight_prices_slow_strategies_but_not_the_zero_shot_pick():
     runs = {}
     for cost_weight in (0.0, 1.0):
         runs[cost_weight] = MetaClassifier(
-            n_evaluations=2, batch_size=1, cv=3, ensemble_size=1,
+            n_evaluations=2, proposals_per_step=1, cv=3, ensemble_size=1,
             cost_weight=cost_weight, random_state=0,
         ).fit(X, y)
     free, priced = runs[0.0].trace_, runs[1.0].trace_

@@ -281,7 +281,8 @@ CASES = [
     Case("n_evaluations=0", _fit(n_evaluations=0), ValueError,
          r"'n_evaluations' parameter .* range \[1, inf\)\. Got 0"),
     Case("cv=1", _fit(cv=1), ValueError, r"'cv' parameter .* range \[2, inf\)"),
-    Case("timeout<0", _fit(timeout=-1.0), ValueError, r"'timeout' parameter"),
+    Case("evaluation_timeout<0", _fit(evaluation_timeout=-1.0), ValueError,
+         r"'evaluation_timeout' parameter"),
     Case("unknown strategy name", _fit(portfolio=["knn", "magic"]),
          ValueError, r"unknown strategy name 'magic'; the default strategies are"),
     Case("no strategy for the task", _fit(portfolio=["ridge"]),
@@ -326,9 +327,9 @@ CASES = [
     Case("metatrain: n_configs_per_strategy<0", _metalearner(n_configs_per_strategy=-1),
          ValueError, r"'n_configs_per_strategy' parameter of MetaLearner must be an "
                      r"int in the range \[0, inf\)\. Got -1", kb=True),
-    Case("metatrain: timeout=0", _metalearner(timeout=0),
-         ValueError, r"'timeout' parameter of MetaLearner must be None or a float in "
-                     r"the range \(0\.0, inf\)\. Got 0", kb=True),
+    Case("metatrain: evaluation_timeout=0", _metalearner(evaluation_timeout=0),
+         ValueError, r"'evaluation_timeout' parameter of MetaLearner must be None or a "
+                     r"float in the range \(0\.0, inf\)\. Got 0", kb=True),
     Case("metatrain: max_samples below 10", _metalearner(max_samples=9),
          ValueError, r"'max_samples' parameter of MetaLearner must be None or an int "
                      r"in the range \[10, inf\)\. Got 9", kb=True),
@@ -554,8 +555,8 @@ CASES += [
     Case("n_jobs=0", _fit(n_jobs=0), ValueError,
          r"'n_jobs' parameter .* range \(-inf, -1\] or an int in the range \[1, inf\)"
          r"\. Got 0"),
-    Case("batch_size=0", _fit(batch_size=0), ValueError,
-         r"'batch_size' parameter .* Got 0"),
+    Case("proposals_per_step=0", _fit(proposals_per_step=0), ValueError,
+         r"'proposals_per_step' parameter .* Got 0"),
     Case("ensemble_size=0", _fit(ensemble_size=0), ValueError,
          r"'ensemble_size' parameter .* Got 0"),
     Case("max_samples=1", _fit(max_samples=1), ValueError,

@@ -61,8 +61,9 @@ def test_search_trace_predictions_and_knowledge(stored, tmp_path, Estimator, mak
     results = []
     for n_jobs, run in RUNS:
         path = _copy(stored, tmp_path / f"kb_{n_jobs}_{run}.sqlite")
-        estimator = Estimator(knowledge_base=str(path), n_evaluations=6, batch_size=2,
-                              cv=3, ensemble_size=5, update_knowledge=True,
+        estimator = Estimator(knowledge_base=str(path), n_evaluations=6,
+                              proposals_per_step=2, cv=3, ensemble_size=5,
+                              update_knowledge=True,
                               n_jobs=n_jobs, random_state=7).fit(X, y)
         predict = getattr(estimator, "predict_proba", estimator.predict)
         with KnowledgeBase(path) as kb:
