@@ -26,13 +26,13 @@ def _datasets(n, start=0):
 
 @pytest.fixture(scope="module")
 def learner():
-    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1, timeout=None,
-                       random_state=0).fit(_datasets(4))
+    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1,
+                       evaluation_timeout=None, random_state=0).fit(_datasets(4))
 
 
 def test_zero_shot_is_one_fit_on_all_rows(learner):
     X, y = make_classification(300, 5, random_state=1)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=1,
                          random_state=0).fit(X, y)
     assert len(clf.trace_) == 1
     row = clf.trace_.iloc[0]
@@ -96,7 +96,7 @@ def test_a_failed_first_pick_is_followed_by_a_fallback():
 def test_a_budget_with_a_hanging_learner_still_returns_a_model(learner):
     X, y = make_classification(300, 5, random_state=2)
     sleepy = faulty_strategy("binary", "sleeps", seconds=60)
-    clf = MetaClassifier(knowledge_base=learner, portfolio=[sleepy, *PORTFOLIO],
+    clf = MetaClassifier(meta_learner=learner, portfolio=[sleepy, *PORTFOLIO],
                          prior_weight=0.0, n_evaluations=1000, time_budget=4.0,
                          random_state=0)
     began = time.monotonic()
@@ -112,7 +112,7 @@ def test_a_budget_with_a_hanging_learner_still_returns_a_model(learner):
 
 def test_a_longer_budget_is_never_worse_on_cross_validation(learner):
     X, y = make_classification(400, 6, random_state=3)
-    scores = [MetaClassifier(knowledge_base=learner, n_evaluations=6, time_budget=budget,
+    scores = [MetaClassifier(meta_learner=learner, n_evaluations=6, time_budget=budget,
                              random_state=0).fit(X, y).best_score_
               for budget in (2.0, 60.0)]
     assert scores[1] >= scores[0]
@@ -121,12 +121,13 @@ def test_a_longer_budget_is_never_worse_on_cross_validation(learner):
 def test_a_knowledge_base_file_is_learned_from_once_while_unchanged(tmp_path):
     path = tmp_path / "kb.sqlite"
     MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO, n_configs_per_strategy=0,
-                timeout=None, random_state=0).fit(_datasets(3))
+                evaluation_timeout=None, random_state=0).fit(_datasets(3))
     first = resolve_meta_learner(str(path))
     assert resolve_meta_learner(str(path)) is first
     with KnowledgeBase(path) as kb:
         learner = MetaLearner(knowledge_base=kb, portfolio=PORTFOLIO,
-                              n_configs_per_strategy=0, timeout=None, random_state=0)
+                              n_configs_per_strategy=0, evaluation_timeout=None,
+                              random_state=0)
         learner.fit(_datasets(1, start=3))
     assert resolve_meta_learner(str(path)) is not first
 
@@ -134,8 +135,8 @@ def test_a_knowledge_base_file_is_learned_from_once_while_unchanged(tmp_path):
 @pytest.mark.slow
 def test_settings_are_relearned_only_when_the_knowledge_base_grew_enough(tmp_path):
     path = tmp_path / "kb.sqlite"
-    params = dict(portfolio=PORTFOLIO, n_configs_per_strategy=0, timeout=None,
-                  random_state=0)
+    params = dict(portfolio=PORTFOLIO, n_configs_per_strategy=0,
+                  evaluation_timeout=None, random_state=0)
     MetaLearner(knowledge_base=str(path), **params).fit(_datasets(10))
     stored = KnowledgeBase(path).get_property("adjuster_settings.classification")
     assert stored["n_datasets"] == 10

@@ -418,7 +418,7 @@ ERRORS = {
     "metatrain into json": (["metatrain", "{folder}", "--kb", "{tmp}/k.json.gz",
                              "--target", "label"], "is a JSON export"),
     "zero timeout": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite",
-                      "--timeout", "0"], "--timeout must be > 0"),
+                      "--evaluation-timeout", "0"], "--evaluation-timeout must be > 0"),
     "too few samples": (["metatrain", "{folder}", "--kb", "{tmp}/k.sqlite",
                          "--max-samples", "9"], "--max-samples must be >= 10, got 9"),
     "nothing left to learn from": (

@@ -5,6 +5,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,11 @@ API_MODULES = [
     "skmeta.plotting",
     "skmeta.cli",
 ]
+
+#: Deprecated aliases of renamed modules (issue 23): documented while they
+#: exist, and importing one gives a FutureWarning.
+DEPRECATED_ALIASES = {"skmeta.search", "skmeta.racing", "skmeta.shipped_learner"}
+
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
@@ -76,7 +82,11 @@ def test_api_pages_document_the_public_names(html):
             assert name in top, name
     for module in API_MODULES[1:-1]:
         page = _text(html / "generated" / f"{module}.html")
-        for name in importlib.import_module(module).__all__:
+        with warnings.catch_warnings():
+            if module in DEPRECATED_ALIASES:
+                warnings.simplefilter("ignore", FutureWarning)
+            names = importlib.import_module(module).__all__
+        for name in names:
             assert name in page, f"{module}.{name}"
 
 

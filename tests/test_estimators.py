@@ -32,7 +32,7 @@ def learner():
         X, y = make_regression(100 + 30 * i, 4 + i, noise=10.0, random_state=i)
         datasets.append(Dataset(X, y, name=f"regression_{i}"))
     return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=2,
-                       timeout=None, random_state=0).fit(datasets)
+                       evaluation_timeout=None, random_state=0).fit(datasets)
 
 
 def _penguin_regression():
@@ -47,7 +47,7 @@ def test_classifier_on_categorical_and_missing_data(learner):
     data = load_penguins()
     X_train, X_test, y_train, y_test = train_test_split(
         data.X, data.y, stratify=data.y, random_state=0)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=5, cv=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=5, cv=3,
                          random_state=0).fit(X_train, y_train)
     assert clf.score(X_test, y_test) > 0.9
     assert list(clf.classes_) == ["Adelie", "Chinstrap", "Gentoo"]
@@ -74,7 +74,7 @@ def test_classifier_on_categorical_and_missing_data(learner):
 
 def test_zero_shot_follows_the_prior(learner):
     X, y = make_classification(200, 6, random_state=11)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=1, cv=3,
                          prior_weight=1.0, random_state=0).fit(X, y)
     top = learner.recommend(X, y, k=1).iloc[0]
     assert clf.trace_["strategy"].iloc[0] == top["strategy"]
@@ -86,7 +86,7 @@ def test_cost_weight_prices_slow_strategies_but_not_the_zero_shot_pick():
     runs = {}
     for cost_weight in (0.0, 1.0):
         runs[cost_weight] = MetaClassifier(
-            n_evaluations=2, batch_size=1, cv=3, ensemble_size=1,
+            n_evaluations=2, proposals_per_step=1, cv=3, ensemble_size=1,
             cost_weight=cost_weight, random_state=0,
         ).fit(X, y)
     free, priced = runs[0.0].trace_, runs[1.0].trace_
@@ -114,11 +114,11 @@ def test_cost_weight_prices_slow_strategies_but_not_the_zero_shot_pick():
 
 def test_binary_and_regression(learner):
     X, y = make_classification(200, 5, random_state=3)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=4, cv=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=4, cv=3,
                          random_state=0).fit(X, y)
     assert set(clf.predict(X)) <= {0, 1}
     X, y = _penguin_regression()
-    reg = MetaRegressor(knowledge_base=learner, n_evaluations=4, cv=3,
+    reg = MetaRegressor(meta_learner=learner, n_evaluations=4, cv=3,
                         random_state=0).fit(X, y)
     assert reg.score(X, y) > 0.7
     assert reg.best_strategy_ in {"knn", "ridge"}
@@ -126,10 +126,10 @@ def test_binary_and_regression(learner):
 
 def test_ensemble_selection_fuses_several_members(learner):
     X, y = make_classification(300, 8, n_informative=5, random_state=5)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=6, cv=3,
                          ensemble_size=10, random_state=0).fit(X, y)
     assert clf.ensemble_["weight"].sum() == pytest.approx(1.0)
-    single = MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+    single = MetaClassifier(meta_learner=learner, n_evaluations=6, cv=3,
                             ensemble_size=1, random_state=0).fit(X, y)
     assert len(single.ensemble_) == 1
     assert single.ensemble_["evaluation"].iloc[0] == single.best_index_
@@ -141,7 +141,7 @@ def test_ensemble_selection_fuses_several_members(learner):
 
 def test_same_result_with_one_and_two_jobs(learner):
     X, y = make_classification(250, 6, random_state=8)
-    fits = [MetaClassifier(knowledge_base=learner, n_evaluations=6, cv=3,
+    fits = [MetaClassifier(meta_learner=learner, n_evaluations=6, cv=3,
                            n_jobs=n_jobs, random_state=4).fit(X, y)
             for n_jobs in (1, 2)]
     columns = ["strategy", "config", "score", "fold_scores", "status"]
@@ -152,7 +152,7 @@ def test_same_result_with_one_and_two_jobs(learner):
 def test_grid_search_over_adjuster_settings(learner):
     X, y = make_classification(150, 5, random_state=2)
     search = GridSearchCV(
-        MetaClassifier(knowledge_base=learner, cv=2, random_state=0),
+        MetaClassifier(meta_learner=learner, cv=2, random_state=0),
         {"temperature": [0.1, 1.0], "n_evaluations": [1, 2]}, cv=2,
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
@@ -161,10 +161,10 @@ def test_grid_search_over_adjuster_settings(learner):
 
 def test_clone_and_pickle(learner):
     X, y = make_classification(120, 4, random_state=1)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2, random_state=0)
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=2, random_state=0)
     cloned = clone(clf)
     assert cloned.get_params()["n_evaluations"] == 2
-    assert cloned.knowledge_base is learner
+    assert cloned.meta_learner is learner
     clf.fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
@@ -174,7 +174,7 @@ def test_failing_strategies_are_skipped(learner):
     X, y = make_classification(150, 4, random_state=0)
     portfolio = [faulty_strategy("binary", "fit_raises"), "logistic_regression"]
     with pytest.warns(UserWarning, match="evaluations failed"):
-        clf = MetaClassifier(knowledge_base=learner, portfolio=portfolio,
+        clf = MetaClassifier(meta_learner=learner, portfolio=portfolio,
                              n_evaluations=6, cv=3, temperature=5.0,
                              random_state=0).fit(X, y)
     assert clf.best_strategy_ == "logistic_regression"
@@ -188,7 +188,7 @@ def test_every_strategy_failing_raises_one_clear_error(learner):
     portfolio = [faulty_strategy("binary", "fit_raises"),
                  faulty_strategy("binary", "nan")]
     with pytest.raises(ValueError, match="every one of the 3 evaluations failed") as info:
-        MetaClassifier(knowledge_base=learner, portfolio=portfolio, n_evaluations=3,
+        MetaClassifier(meta_learner=learner, portfolio=portfolio, n_evaluations=3,
                        cv=2, random_state=0).fit(X, y)
     assert "deliberate failure in fit" in str(info.value)
     assert "NaN" in str(info.value)
@@ -199,7 +199,8 @@ def test_update_knowledge_adds_experience(tmp_path):
     datasets = [Dataset(*make_classification(100 + 20 * i, 4, random_state=i),
                         name=f"d{i}") for i in range(3)]
     MetaLearner(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
-                n_configs_per_strategy=1, timeout=None, random_state=0).fit(datasets)
+                n_configs_per_strategy=1, evaluation_timeout=None,
+                random_state=0).fit(datasets)
     before = len(KnowledgeBase(path))
     X, y = make_classification(140, 5, random_state=9)
     clf = MetaClassifier(knowledge_base=str(path), portfolio=["knn", "gaussian_nb"],
@@ -215,7 +216,7 @@ def test_update_knowledge_adds_experience(tmp_path):
 
 def test_time_budget_stops_the_search(learner):
     X, y = make_classification(2000, 20, random_state=0)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=500, time_budget=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=500, time_budget=3,
                          cv=3, random_state=0).fit(X, y)
     assert 1 <= len(clf.trace_) < 500
     assert clf.trace_["seconds"].iloc[-1] < 3 + 5
@@ -237,17 +238,17 @@ def test_time_budget_stops_the_search(learner):
 def test_bad_parameters(learner, params, message):
     X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
     with pytest.raises(ValueError, match=message):
-        MetaClassifier(knowledge_base=learner, **params).fit(X, y)
+        MetaClassifier(meta_learner=learner, **params).fit(X, y)
 
 
 def test_predict_checks_its_input(learner):
     data = load_penguins()
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=1, cv=2,
                          random_state=0).fit(data.X, data.y)
     with pytest.raises(ValueError, match=r"X lacks column\(s\) \['island'\] seen at fit"):
         clf.predict(data.X.drop(columns="island"))
     with pytest.raises(ValueError, match="features"):
-        MetaClassifier(knowledge_base=learner, n_evaluations=1, cv=2, random_state=0) \
+        MetaClassifier(meta_learner=learner, n_evaluations=1, cv=2, random_state=0) \
             .fit(*make_classification(50, 4, random_state=0)).predict(np.ones((2, 3)))
     with pytest.raises(Exception, match="not fitted"):
         MetaClassifier().predict(data.X)
@@ -255,7 +256,7 @@ def test_predict_checks_its_input(learner):
 
 def test_max_samples_subsamples_the_search_not_the_refit(learner):
     X, y = make_classification(400, 5, random_state=4)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=3,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=3,
                          max_samples=120, ensemble_size=1, random_state=0).fit(X, y)
     assert clf.n_search_samples_ == 120
     assert clf.n_refit_samples_ == 400
@@ -268,7 +269,7 @@ def test_groups_reach_a_group_splitter(learner):
 
     X, y = make_classification(120, 4, random_state=6)
     groups = np.repeat(np.arange(6), 20)
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=2,
                          cv=GroupKFold(3), random_state=0)
     clf.fit(X, y, groups=groups)
     assert all(len(s) == 3 for s in clf.trace_["fold_scores"])
@@ -283,7 +284,7 @@ def test_a_failed_refit_falls_back_to_the_next_best(learner):
     # Fits on folds of 2/3 of the rows, fails on all 300 of them.
     shaky = refit_failing_strategy("binary", max_rows=250)
     with pytest.warns(UserWarning, match="refitting on all the rows failed"):
-        clf = MetaClassifier(knowledge_base=learner,
+        clf = MetaClassifier(meta_learner=learner,
                              portfolio=[shaky, "gaussian_nb"], n_evaluations=4, cv=3,
                              temperature=10.0, random_state=0).fit(X, y)
     assert (clf.trace_["strategy"] == shaky.name).any()
@@ -299,7 +300,7 @@ def test_explicit_splits_are_not_subsampled(learner):
 
     X, y = make_classification(120, 4, random_state=9)
     splits = list(KFold(3, shuffle=True, random_state=0).split(X))
-    clf = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=splits,
+    clf = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=splits,
                          max_samples=50, random_state=0).fit(X, y)
     assert clf.n_search_samples_ == 120
     assert all(len(s) == (3 if promoted else 1)

@@ -20,7 +20,7 @@ def test_a_good_model_is_left_as_it_is():
     rng = np.random.default_rng(0)
     y = rng.normal(size=300)
     guard = choose_guard(y + rng.normal(scale=0.1, size=300), y, _splits(300))
-    assert (guard["shrink"], guard["margin"]) == (1.0, np.inf)
+    assert (guard["shrink"], guard["overshoot"]) == (1.0, np.inf)
     assert guard["score"] == guard["unguarded_score"] > 0.95
 
 
@@ -38,7 +38,7 @@ def test_wild_extrapolations_are_clipped():
     predictions = y + rng.normal(scale=0.5, size=300)
     predictions[:5] = 1e4  # a learner that extrapolates on a few rows
     guard = choose_guard(predictions, y, _splits(300))
-    assert np.isfinite(guard["margin"]) and guard["shrink"] == 1.0
+    assert np.isfinite(guard["overshoot"]) and guard["shrink"] == 1.0
     assert guard["unguarded_score"] < -100 and guard["score"] > 0.85
 
 

@@ -42,7 +42,7 @@ def _classification_datasets():
 @pytest.fixture(scope="module")
 def fitted():
     learner = MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1,
-                          timeout=None, random_state=0)
+                          evaluation_timeout=None, random_state=0)
     return learner.fit(_classification_datasets())
 
 
@@ -102,7 +102,7 @@ def test_evaluate_on_held_out_datasets(fitted):
 def test_second_fit_reuses_stored_results(tmp_path):
     path = tmp_path / "kb.sqlite"
     datasets = _classification_datasets()[:2]
-    params = dict(portfolio=["knn"], n_configs_per_strategy=1, timeout=None,
+    params = dict(portfolio=["knn"], n_configs_per_strategy=1, evaluation_timeout=None,
                   random_state=0)
     first = MetaLearner(knowledge_base=str(path), **params).fit(datasets)
     second = MetaLearner(knowledge_base=str(path), **params).fit(datasets)
@@ -120,7 +120,7 @@ def test_a_fit_refreshes_meta_features_of_an_older_extractor(tmp_path):
     kb.add_dataset(old.fingerprint, old.name, old.task, {"n_rows": 1.0, "gone": 2.0},
                    old.n_samples, old.n_features)
     MetaLearner(knowledge_base=kb, portfolio=["knn"], n_configs_per_strategy=0,
-                timeout=None, random_state=0).fit(datasets)
+                evaluation_timeout=None, random_state=0).fit(datasets)
     names = kb.metafeature_names_by_dataset()
     assert names[old.fingerprint] == set(metafeature_names("binary"))
     assert kb.metafeatures().loc[old.fingerprint, "n_rows"] == old.n_samples
@@ -133,7 +133,7 @@ def test_same_results_with_one_and_two_jobs():
     runs = []
     for n_jobs in (1, 2):
         learner = MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1,
-                              n_jobs=n_jobs, timeout=60, random_state=3)
+                              n_jobs=n_jobs, evaluation_timeout=60, random_state=3)
         runs.append(_contents(learner.fit(datasets).knowledge_base_))
     pd.testing.assert_frame_equal(runs[0], runs[1])
 
@@ -145,7 +145,8 @@ def test_regression_and_mixed_collections():
         Xr, yr = make_regression(100 + 50 * i, 4, noise=5.0, random_state=i)
         datasets.append(Dataset(Xr, yr, name=f"regression_{i}"))
     learner = MetaLearner(portfolio=["knn", "ridge", "logistic_regression"],
-                          n_configs_per_strategy=0, timeout=None, random_state=0)
+                          n_configs_per_strategy=0, evaluation_timeout=None,
+                          random_state=0)
     learner.fit(datasets)
     assert set(learner.performance_models_) == {"classification", "regression"}
     runs = learner.knowledge_base_.evaluations()
@@ -161,7 +162,7 @@ def test_failing_strategies_are_recorded_and_the_fit_goes_on():
     portfolio = ["knn", faulty_strategy("binary", "fit_raises"),
                  faulty_strategy("binary", "sleeps", seconds=30)]
     learner = MetaLearner(portfolio=portfolio, n_configs_per_strategy=0,
-                          timeout=2, random_state=0).fit(datasets)
+                          evaluation_timeout=2, random_state=0).fit(datasets)
     runs = learner.knowledge_base_.evaluations()
     status = runs.groupby("strategy")["status"].agg(set)
     assert status["knn"] == {"ok"}
@@ -175,7 +176,7 @@ def test_failing_strategies_are_recorded_and_the_fit_goes_on():
     "params, message",
     [
         ({"n_configs_per_strategy": -1}, "n_configs_per_strategy"),
-        ({"timeout": 0}, "timeout"),
+        ({"evaluation_timeout": 0}, "evaluation_timeout"),
         ({"max_samples": 3}, "max_samples"),
         ({"portfolio": ["no_such_strategy"]}, "unknown"),
         ({"scoring": "r2"}, "does not apply"),
@@ -204,7 +205,7 @@ def test_max_samples_follows_one_rule_everywhere():
 def test_large_datasets_are_subsampled_for_evaluation():
     X, y = make_classification(3000, 5, random_state=0)
     learner = MetaLearner(portfolio=["gaussian_nb"], n_configs_per_strategy=0,
-                          max_samples=500, timeout=None, random_state=0)
+                          max_samples=500, evaluation_timeout=None, random_state=0)
     runs = learner.fit([Dataset(X, y, name="big")]).knowledge_base_.evaluations()
     assert runs["cv"].iloc[0].endswith("on 500 rows")
 
@@ -216,7 +217,8 @@ _RESUMABLE_SCRIPT = textwrap.dedent("""
     datasets = [Dataset(*make_classification(150, 5, random_state=i), name=f"d{i}")
                 for i in range(6)]
     MetaLearner(knowledge_base=sys.argv[1], portfolio=["knn", "logistic_regression"],
-                n_configs_per_strategy=2, timeout=None, random_state=0).fit(datasets)
+                n_configs_per_strategy=2, evaluation_timeout=None,
+                random_state=0).fit(datasets)
 """)
 
 
@@ -248,7 +250,8 @@ def test_a_killed_run_resumes_without_repeating(tmp_path):
     datasets = [Dataset(*make_classification(150, 5, random_state=i), name=f"d{i}")
                 for i in range(6)]
     learner = MetaLearner(knowledge_base=str(path), portfolio=["knn", "logistic_regression"],
-                          n_configs_per_strategy=2, timeout=None, random_state=0)
+                          n_configs_per_strategy=2, evaluation_timeout=None,
+                          random_state=0)
     learner.fit(datasets)
     assert learner.n_reused_ == stored_before
     assert learner.n_evaluated_ == 36 - stored_before
@@ -264,7 +267,7 @@ def test_runs_on_a_dask_cluster():
 
     datasets = _classification_datasets()[:2]
     params = dict(portfolio=["knn", "gaussian_nb"], n_configs_per_strategy=1,
-                  timeout=60, random_state=0)
+                  evaluation_timeout=60, random_state=0)
     local = _contents(MetaLearner(**params).fit(datasets).knowledge_base_)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
                                   processes=True, dashboard_address=None) as cluster, \

@@ -44,14 +44,14 @@ def learner():
         X, y = make_classification(80 + 40 * i, 5 + i, n_informative=3, n_redundant=0,
                                    n_classes=2 + i % 2, random_state=i)
         datasets.append(Dataset(X, y, name=f"generated_{i}"))
-    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1, timeout=None,
-                       random_state=0).fit(datasets)
+    return MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=1,
+                       evaluation_timeout=None, random_state=0).fit(datasets)
 
 
 @pytest.fixture(scope="module")
 def clf(learner):
     X, y = load_wine(return_X_y=True)
-    return MetaClassifier(knowledge_base=learner, n_evaluations=5, cv=3,
+    return MetaClassifier(meta_learner=learner, n_evaluations=5, cv=3,
                           random_state=0).fit(X, y)
 
 
@@ -61,7 +61,7 @@ def failing_clf(learner):
     X, y = make_classification(120, 4, random_state=0)
     portfolio = [faulty_strategy("binary", "fit_raises"), *PORTFOLIO]
     with pytest.warns(UserWarning, match="evaluations failed"):
-        return MetaClassifier(knowledge_base=learner, portfolio=portfolio,
+        return MetaClassifier(meta_learner=learner, portfolio=portfolio,
                               n_evaluations=8, cv=3, temperature=5.0,
                               random_state=0).fit(X, y)
 

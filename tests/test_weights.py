@@ -130,7 +130,8 @@ def test_weights_reach_the_search_and_the_refit():
     zero_shot = MetaRegressor(**{**RIDGE, "n_evaluations": 1})
     assert abs(zero_shot.fit(X, y, sample_weight=weights).predict(X).mean() - 9) < 0.5
     # Folds run in a worker process that a time limit can kill: weights too.
-    limited = MetaRegressor(timeout=60, **RIDGE).fit(X, y, sample_weight=weights)
+    limited = MetaRegressor(evaluation_timeout=60, **RIDGE).fit(
+        X, y, sample_weight=weights)
     pd.testing.assert_frame_equal(limited.trace_[["config", "score"]],
                                   weighted.trace_[["config", "score"]])
 

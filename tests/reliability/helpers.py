@@ -39,8 +39,15 @@ def small_datasets():
 def small_learner(knowledge_base=None, **params):
     """A MetaLearner meta-trained on :func:`small_datasets` (a few seconds)."""
     params = {"portfolio": PORTFOLIO, "n_configs_per_strategy": 0, "cv": 2,
-              "timeout": None, "random_state": 0, **params}
+              "evaluation_timeout": None, "random_state": 0, **params}
     return MetaLearner(knowledge_base=knowledge_base, **params).fit(small_datasets())
+
+
+def search_params(learner, params):
+    """``params`` for a MetaClassifier or MetaRegressor that starts from the
+    fitted ``learner`` (``meta_learner``), unless they give a ``knowledge_base``
+    (the two do not go together)."""
+    return params if "knowledge_base" in params else {"meta_learner": learner, **params}
 
 
 def all_finite(values):

@@ -48,6 +48,7 @@ from .helpers import (
     classification_data,
     database_digest,
     regression_data,
+    search_params,
     small_datasets,
 )
 
@@ -80,8 +81,8 @@ def env(learner, tmp_path_factory):
     kb = root / "kb.sqlite"
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     MetaLearner(knowledge_base=str(kb), portfolio=PORTFOLIO, n_configs_per_strategy=0,
-                cv=2, timeout=None, random_state=0).fit(datasets)
-    fitted = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+                cv=2, evaluation_timeout=None, random_state=0).fit(datasets)
+    fitted = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=2,
                             ensemble_size=1, random_state=0).fit(X, y)
     model = root / "model.joblib"
     joblib.dump(fitted, model)
@@ -147,7 +148,7 @@ def env(learner, tmp_path_factory):
     (root / "memory.joblib").write_bytes(b"\x80\x04\x8e" + (2**62).to_bytes(8, "little"))
     (root / "notes.json").write_text("my notes\n")
     (root / "a_folder.joblib").mkdir()
-    fitted_array = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+    fitted_array = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=2,
                                   ensemble_size=1, random_state=0).fit(X.to_numpy(), y)
     return SimpleNamespace(
         root=root, kb=kb, learner=learner, fitted=fitted, model=model, X=X, y=y,
@@ -173,9 +174,8 @@ def _changed(document, *path, value):
 # -- calls -----------------------------------------------------------------------
 
 def _classifier(env, **params):
-    params = {"knowledge_base": env.learner, "n_evaluations": 2, "cv": 2,
-              "random_state": 0, **params}
-    return MetaClassifier(**params)
+    params = {"n_evaluations": 2, "cv": 2, "random_state": 0, **params}
+    return MetaClassifier(**search_params(env.learner, params))
 
 
 def _fit(X=None, y=None, **params):
@@ -206,7 +206,8 @@ def _one_member_class(env):
 def _metalearner(**params):
     def call(env):
         params_ = {"knowledge_base": str(env.kb), "portfolio": PORTFOLIO,
-                   "n_configs_per_strategy": 0, "cv": 2, "timeout": None, **params}
+                   "n_configs_per_strategy": 0, "cv": 2, "evaluation_timeout": None,
+                   **params}
         datasets = params_.pop("datasets", None)
         return MetaLearner(**params_).fit(
             datasets(env) if datasets else small_datasets()[:2])
@@ -259,11 +260,11 @@ CASES = [
          _fit(y=lambda env: np.where(np.arange(90) == 3, None, env.y.astype(str))),
          ValueError, r"missing"),
     Case("y with NaN (regressor)",
-         lambda env: MetaRegressor(knowledge_base=env.learner).fit(
+         lambda env: MetaRegressor(meta_learner=env.learner).fit(
              env.X, _with_nan(env.y)),
          ValueError, r"y contains 1 missing values \(NaN\); drop those rows or impute"),
     Case("y of strings (regressor)",
-         lambda env: MetaRegressor(knowledge_base=env.learner).fit(
+         lambda env: MetaRegressor(meta_learner=env.learner).fit(
              env.X, np.array(["a", "b"] * 45)),
          ValueError, r"regress|numeric"),
     Case("y with several columns", _fit(y=lambda env: np.c_[env.y, env.y]),
@@ -280,7 +281,8 @@ CASES = [
     Case("n_evaluations=0", _fit(n_evaluations=0), ValueError,
          r"'n_evaluations' parameter .* range \[1, inf\)\. Got 0"),
     Case("cv=1", _fit(cv=1), ValueError, r"'cv' parameter .* range \[2, inf\)"),
-    Case("timeout<0", _fit(timeout=-1.0), ValueError, r"'timeout' parameter"),
+    Case("evaluation_timeout<0", _fit(evaluation_timeout=-1.0), ValueError,
+         r"'evaluation_timeout' parameter"),
     Case("unknown strategy name", _fit(portfolio=["knn", "magic"]),
          ValueError, r"unknown strategy name 'magic'; the default strategies are"),
     Case("no strategy for the task", _fit(portfolio=["ridge"]),
@@ -325,9 +327,9 @@ CASES = [
     Case("metatrain: n_configs_per_strategy<0", _metalearner(n_configs_per_strategy=-1),
          ValueError, r"'n_configs_per_strategy' parameter of MetaLearner must be an "
                      r"int in the range \[0, inf\)\. Got -1", kb=True),
-    Case("metatrain: timeout=0", _metalearner(timeout=0),
-         ValueError, r"'timeout' parameter of MetaLearner must be None or a float in "
-                     r"the range \(0\.0, inf\)\. Got 0", kb=True),
+    Case("metatrain: evaluation_timeout=0", _metalearner(evaluation_timeout=0),
+         ValueError, r"'evaluation_timeout' parameter of MetaLearner must be None or a "
+                     r"float in the range \(0\.0, inf\)\. Got 0", kb=True),
     Case("metatrain: max_samples below 10", _metalearner(max_samples=9),
          ValueError, r"'max_samples' parameter of MetaLearner must be None or an int "
                      r"in the range \[10, inf\)\. Got 9", kb=True),
@@ -460,7 +462,7 @@ def _labels(y, missing=np.nan):
 
 def _fit_regressor(X=None, y=None, **params):
     def call(env):
-        params_ = {"knowledge_base": env.learner, "n_evaluations": 2, "cv": 2,
+        params_ = {"meta_learner": env.learner, "n_evaluations": 2, "cv": 2,
                    "random_state": 0, **params}
         Xr, yr = regression_data()
         return MetaRegressor(**params_).fit(Xr if X is None else X(Xr), yr)
@@ -553,8 +555,8 @@ CASES += [
     Case("n_jobs=0", _fit(n_jobs=0), ValueError,
          r"'n_jobs' parameter .* range \(-inf, -1\] or an int in the range \[1, inf\)"
          r"\. Got 0"),
-    Case("batch_size=0", _fit(batch_size=0), ValueError,
-         r"'batch_size' parameter .* Got 0"),
+    Case("proposals_per_step=0", _fit(proposals_per_step=0), ValueError,
+         r"'proposals_per_step' parameter .* Got 0"),
     Case("ensemble_size=0", _fit(ensemble_size=0), ValueError,
          r"'ensemble_size' parameter .* Got 0"),
     Case("max_samples=1", _fit(max_samples=1), ValueError,
@@ -574,7 +576,7 @@ CASES += [
          ValueError, r"max_samples=10 leaves the search 10 of the 90 rows, fewer than "
                      r"the 12 cross-validation folds \(cv\); raise max_samples"),
     Case("fewer rows than folds (regressor)",
-         lambda env: MetaRegressor(knowledge_base=env.learner, cv=5).fit(
+         lambda env: MetaRegressor(meta_learner=env.learner, cv=5).fit(
              *(part[:4] for part in regression_data())),
          ValueError, r"X has 4 rows, fewer than the 5 cross-validation folds"),
     Case("a group splitter without groups",
@@ -716,7 +718,7 @@ def _sparse(X, scale_column=None, scale=1.0):
 def _huge_target(sparse=False):
     def call(env):
         X, y = regression_data()
-        return MetaRegressor(knowledge_base=env.learner, n_evaluations=2, cv=2).fit(
+        return MetaRegressor(meta_learner=env.learner, n_evaluations=2, cv=2).fit(
             _sparse(X) if sparse else X, y * 1e300)
     return call
 
@@ -760,7 +762,7 @@ CASES += [
          ValueError, r"y is a DataFrame of 2 columns with duplicate names \['t'\]; the "
                      r"target is one column: pass it alone, e.g\. y\.iloc\[:, 0\]"),
     Case("y: a DataFrame with duplicate column names (regressor)",
-         lambda env: MetaRegressor(knowledge_base=env.learner).fit(
+         lambda env: MetaRegressor(meta_learner=env.learner).fit(
              env.X, pd.DataFrame(np.c_[env.y, env.y], columns=["t", "t"])),
          ValueError, r"y is a DataFrame of 2 columns with duplicate names"),
     Case("y: tuple labels in a list",

@@ -64,7 +64,7 @@ def _fits(log_path):
 def test_every_fit_uses_the_threads_n_jobs_allows(tmp_path, learner, n_jobs):
     log_path = tmp_path / "fits.jsonl"
     X, y = regression_data(120)
-    model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+    model = MetaRegressor(meta_learner=learner, portfolio=[_recorder(log_path)],
                           n_evaluations=4, ensemble_size=1, n_jobs=n_jobs,
                           random_state=0).fit(X, y)
     fits = _fits(log_path)
@@ -81,7 +81,7 @@ def test_every_fit_uses_the_threads_n_jobs_allows(tmp_path, learner, n_jobs):
 def test_members_refit_side_by_side_share_the_threads(tmp_path, learner):
     log_path = tmp_path / "fits.jsonl"
     X, y = regression_data(120)
-    model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+    model = MetaRegressor(meta_learner=learner, portfolio=[_recorder(log_path)],
                           n_evaluations=6, ensemble_size=20, n_jobs=2,
                           random_state=0).fit(X, y)
     refits = [f for f in _fits(log_path) if f["rows"] == len(X)]
@@ -93,7 +93,7 @@ def test_members_refit_side_by_side_share_the_threads(tmp_path, learner):
 def test_a_zero_shot_fit_uses_the_threads_n_jobs_allows(tmp_path, learner):
     log_path = tmp_path / "fits.jsonl"
     X, y = regression_data(120)
-    MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+    MetaRegressor(meta_learner=learner, portfolio=[_recorder(log_path)],
                   n_evaluations=1, n_jobs=1, random_state=0).fit(X, y)
     assert [f["threads"] for f in _fits(log_path)] == [1]
 
@@ -119,7 +119,7 @@ def test_n_jobs_above_the_cores_is_capped_with_a_warning(tmp_path, learner):
     X, y = regression_data(120)
     cores = joblib.cpu_count()
     with pytest.warns(UserWarning, match=f"n_jobs=100 is more than the {cores} usable"):
-        model = MetaRegressor(knowledge_base=learner, portfolio=[_recorder(log_path)],
+        model = MetaRegressor(meta_learner=learner, portfolio=[_recorder(log_path)],
                               n_evaluations=4, n_jobs=100, time_budget=20,
                               random_state=0).fit(X, y)
     assert model.n_jobs_ == cores
@@ -130,7 +130,7 @@ def test_n_jobs_above_the_cores_is_capped_with_a_warning(tmp_path, learner):
 @pytest.mark.parametrize("n_jobs", [None, 1, -1])
 def test_n_jobs_within_the_cores_is_kept_without_a_warning(learner, n_jobs, recwarn):
     X, y = regression_data(90)
-    model = MetaRegressor(knowledge_base=learner, portfolio=["ridge"], n_evaluations=2,
+    model = MetaRegressor(meta_learner=learner, portfolio=["ridge"], n_evaluations=2,
                           n_jobs=n_jobs, random_state=0).fit(X, y)
     assert model.n_jobs_ == joblib.effective_n_jobs(n_jobs)
     assert not [w for w in recwarn if "n_jobs" in str(w.message)]
@@ -157,7 +157,7 @@ def test_ensemble_selection_stops_when_the_clock_says_so():
 def test_a_huge_ensemble_stops_at_the_time_budget(learner):
     X, y = classification_data(120)
     began = time.monotonic()
-    model = MetaClassifier(knowledge_base=learner, n_evaluations=30,
+    model = MetaClassifier(meta_learner=learner, n_evaluations=30,
                            ensemble_size=10**6, time_budget=3,
                            random_state=0).fit(X, y)
     # Generous: 10**6 picks take minutes; the budget is 3 s.
@@ -189,7 +189,7 @@ def test_a_model_of_last_resort_that_cannot_predict_is_not_kept(learner):
     # error says why, rather than a final model that raises at predict.
     portfolio = [faulty_strategy("binary", "predict_raises")]
     with pytest.raises(ValueError, match="every one of the .* evaluations failed"):
-        MetaClassifier(knowledge_base=learner, portfolio=portfolio, n_evaluations=3,
+        MetaClassifier(meta_learner=learner, portfolio=portfolio, n_evaluations=3,
                        time_budget=20, random_state=0).fit(X, y)
 
 
@@ -199,7 +199,7 @@ def test_a_budget_on_rows_sorted_by_class_gives_a_model(learner):
     X, y = classification_data(90)
     order = np.argsort(y, kind="stable")
     X, y = X.iloc[order].reset_index(drop=True), y[order]
-    model = MetaClassifier(knowledge_base=learner, n_evaluations=3, time_budget=20,
+    model = MetaClassifier(meta_learner=learner, n_evaluations=3, time_budget=20,
                            random_state=0).fit(X, y)
     assert model.predict(X).shape == (90,)
 
@@ -212,5 +212,6 @@ def test_meta_training_caps_n_jobs_at_the_cores():
     from .helpers import PORTFOLIO, small_datasets
 
     with pytest.warns(UserWarning, match=f"so {cpu_count()} workers are used"):
-        MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=0, cv=2, timeout=None,
-                    n_jobs=cpu_count() + 50, random_state=0).fit(small_datasets()[:2])
+        MetaLearner(portfolio=PORTFOLIO, n_configs_per_strategy=0, cv=2,
+                    evaluation_timeout=None, n_jobs=cpu_count() + 50,
+                    random_state=0).fit(small_datasets()[:2])

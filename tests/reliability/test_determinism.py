@@ -48,7 +48,7 @@ def stored(tmp_path_factory):
     """A knowledge base file with experience of both task families."""
     path = tmp_path_factory.mktemp("determinism") / "kb.sqlite"
     MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO, n_configs_per_strategy=1,
-                cv=2, timeout=None, random_state=0).fit(small_datasets())
+                cv=2, evaluation_timeout=None, random_state=0).fit(small_datasets())
     return path
 
 
@@ -61,8 +61,9 @@ def test_search_trace_predictions_and_knowledge(stored, tmp_path, Estimator, mak
     results = []
     for n_jobs, run in RUNS:
         path = _copy(stored, tmp_path / f"kb_{n_jobs}_{run}.sqlite")
-        estimator = Estimator(knowledge_base=str(path), n_evaluations=6, batch_size=2,
-                              cv=3, ensemble_size=5, update_knowledge=True,
+        estimator = Estimator(knowledge_base=str(path), n_evaluations=6,
+                              proposals_per_step=2, cv=3, ensemble_size=5,
+                              update_knowledge=True,
                               n_jobs=n_jobs, random_state=7).fit(X, y)
         predict = getattr(estimator, "predict_proba", estimator.predict)
         with KnowledgeBase(path) as kb:
@@ -86,7 +87,7 @@ def test_meta_training_knowledge_and_recommendations(tmp_path):
     for n_jobs, run in RUNS:
         path = tmp_path / f"kb_{n_jobs}_{run}.sqlite"
         learner = MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO,
-                              n_configs_per_strategy=1, cv=2, timeout=None,
+                              n_configs_per_strategy=1, cv=2, evaluation_timeout=None,
                               n_jobs=n_jobs, random_state=3).fit(small_datasets())
         with KnowledgeBase(path) as kb:
             document = _timeless(kb.to_dict())

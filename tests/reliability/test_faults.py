@@ -100,9 +100,9 @@ def test_search_records_the_fault_and_keeps_a_working_model(learner, task, fault
     faulty = faulty_strategy(task_type, fault, seconds=30)
     splitter = _splitter(task)
     estimator = Estimator(
-        knowledge_base=learner, portfolio=[faulty, *real], n_evaluations=3,
-        batch_size=1, cv=splitter, timeout=_timeout(fault), prior_weight=0.0,
-        ensemble_size=3, random_state=0,
+        meta_learner=learner, portfolio=[faulty, *real], n_evaluations=3,
+        proposals_per_step=1, cv=splitter, evaluation_timeout=_timeout(fault),
+        prior_weight=0.0, ensemble_size=3, random_state=0,
     )
     with pytest.warns(UserWarning, match=r"evaluations failed; see trace_\['error'\]"):
         estimator.fit(X, y)
@@ -129,19 +129,20 @@ def test_search_records_the_fault_and_keeps_a_working_model(learner, task, fault
                        n_classes=None if task == "regression" else 2)
 
 
-def _metatrain(extra, knowledge_base=None, timeout=TIMEOUT):
+def _metatrain(extra, knowledge_base=None, evaluation_timeout=TIMEOUT):
     """Meta-train on three tiny classification datasets."""
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     portfolio = [*extra, "gaussian_nb", "logistic_regression"]
     return MetaLearner(knowledge_base=knowledge_base, portfolio=portfolio,
-                       n_configs_per_strategy=0, cv=2, timeout=timeout,
+                       n_configs_per_strategy=0, cv=2,
+                       evaluation_timeout=evaluation_timeout,
                        random_state=0).fit(datasets)
 
 
 @pytest.fixture(scope="module")
 def clean_runs():
     """The evaluations of a meta-training without a faulty strategy."""
-    return _metatrain([], timeout=None).knowledge_base_.evaluations()
+    return _metatrain([], evaluation_timeout=None).knowledge_base_.evaluations()
 
 
 def _keyed(runs):
@@ -158,7 +159,8 @@ def test_metatraining_records_the_fault_in_the_knowledge_base(
 ):
     faulty = faulty_strategy("binary", fault, seconds=30)
     path = tmp_path / "kb.sqlite"
-    learner = _metatrain([faulty], knowledge_base=str(path), timeout=_timeout(fault))
+    learner = _metatrain([faulty], knowledge_base=str(path),
+                         evaluation_timeout=_timeout(fault))
     runs = KnowledgeBase(path).evaluations()
     status, message = EXPECTED[fault]
     failed = runs[runs["strategy"] == faulty.name]
@@ -183,7 +185,7 @@ def test_every_strategy_failing_raises_one_error_listing_the_causes(learner, tas
     faults = ["fit_raises", "predict_raises", "nan", "wrong_shape"]
     portfolio = [faulty_strategy(task_type, fault) for fault in faults]
     with pytest.raises(ValueError) as error:
-        Estimator(knowledge_base=learner, portfolio=portfolio, n_evaluations=12,
+        Estimator(meta_learner=learner, portfolio=portfolio, n_evaluations=12,
                   cv=2, prior_weight=0.0, random_state=0).fit(X, y)
     message = str(error.value)
     assert message.startswith("every one of the 12 evaluations failed")
@@ -202,7 +204,7 @@ def test_metatraining_where_every_strategy_fails_raises_one_error(tmp_path):
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     with pytest.raises(ValueError, match="failed") as error:
         MetaLearner(knowledge_base=str(path), portfolio=portfolio,
-                    n_configs_per_strategy=0, cv=2, timeout=None,
+                    n_configs_per_strategy=0, cv=2, evaluation_timeout=None,
                     random_state=0).fit(datasets)
     assert "deliberate failure in fit" in str(error.value)
     assert "NaN or infinite" in str(error.value)
@@ -217,8 +219,8 @@ def test_refit_failure_falls_back_to_next_best(learner, ensemble_size):
     # Folds of 2/3 of the rows (80) fit; the refit on all 120 rows raises.
     failing = refit_failing_strategy("binary", max_rows=100)
     estimator = MetaClassifier(
-        knowledge_base=learner, portfolio=[failing, "gaussian_nb"], n_evaluations=4,
-        batch_size=1, cv=3, prior_weight=0.0, ensemble_size=ensemble_size,
+        meta_learner=learner, portfolio=[failing, "gaussian_nb"], n_evaluations=4,
+        proposals_per_step=1, cv=3, prior_weight=0.0, ensemble_size=ensemble_size,
         random_state=0,
     )
     with warnings.catch_warnings(record=True) as caught:

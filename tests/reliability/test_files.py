@@ -56,7 +56,7 @@ def files(learner, tmp_path_factory):
     (root / "folder").mkdir()
     X.assign(label=y).to_csv(root / "folder" / "a.csv", index=False)
     model = root / "model.joblib"
-    joblib.dump(MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+    joblib.dump(MetaClassifier(meta_learner=learner, n_evaluations=2, cv=2,
                                ensemble_size=1, random_state=0).fit(X, y), model)
     return {"root": root, "kb": kb, "csv": csv, "model": model}
 

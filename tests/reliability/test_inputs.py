@@ -20,7 +20,7 @@ from skmeta.adjust.policy import SoftmaxPolicy, softmax
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX
 from skmeta.strategies import default_portfolio
 
-from .helpers import classification_data, regression_data
+from .helpers import classification_data, regression_data, search_params
 
 #: Column names of each kind a fit accepts: strings, integers, tuples, and
 #: a mix of non-string types.
@@ -34,9 +34,8 @@ NAMES = {
 
 def _estimator(kind, learner, **params):
     cls = MetaClassifier if kind == "classifier" else MetaRegressor
-    params = {"knowledge_base": learner, "n_evaluations": 2, "cv": 2,
-              "random_state": 0, **params}
-    return cls(**params)
+    params = {"n_evaluations": 2, "cv": 2, "random_state": 0, **params}
+    return cls(**search_params(learner, params))
 
 
 def _data(kind, names):

@@ -95,7 +95,7 @@ def test_unpickling_a_model_creates_no_knowledge_base_file(tmp_path):
         from skmeta import MetaClassifier
         learner = small_learner(knowledge_base="kb.sqlite")  # relative
         X, y = classification_data()
-        model = MetaClassifier(knowledge_base=learner, n_evaluations=2, cv=2,
+        model = MetaClassifier(meta_learner=learner, n_evaluations=2, cv=2,
                                ensemble_size=1, random_state=0).fit(X, y)
         with open("model.pkl", "wb") as file:
             pickle.dump(model, file)
@@ -440,7 +440,7 @@ def test_a_stored_value_a_fit_cannot_use_is_skipped_with_a_warning(
     X, y = classification_data()
     with pytest.warns(UserWarning, match=match):
         meta = MetaLearner.from_knowledge_base(path, portfolio=learner.portfolio)
-        model = MetaClassifier(knowledge_base=meta, n_evaluations=3, time_budget=30,
+        model = MetaClassifier(meta_learner=meta, n_evaluations=3, time_budget=30,
                                cv=2, ensemble_size=1, random_state=0).fit(X, y)
     assert model.score(X, y) > 0.5
 
@@ -463,7 +463,7 @@ def test_a_family_whose_datasets_have_identical_metafeatures_can_be_learned_from
     meta = MetaLearner.from_knowledge_base(KnowledgeBase.from_dict(document),
                                            portfolio=learner.portfolio)
     X, y = classification_data()
-    model = MetaClassifier(knowledge_base=meta, n_evaluations=3, time_budget=30, cv=2,
+    model = MetaClassifier(meta_learner=meta, n_evaluations=3, time_budget=30, cv=2,
                            ensemble_size=1, random_state=0).fit(X, y)
     assert model.score(X, y) > 0.5
     assert len(meta.recommend(X, y, k=2)) == 2

@@ -197,7 +197,7 @@ def test_injection_text_through_meta_training_is_stored_inertly(tmp_path):
     X, y = classification_data(60)
     datasets = [Dataset(X, y, name=INJECTION), *small_datasets()[:2]]
     MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO, n_configs_per_strategy=0,
-                cv=2, timeout=None, random_state=0).fit(datasets)
+                cv=2, evaluation_timeout=None, random_state=0).fit(datasets)
     with KnowledgeBase(path) as kb:
         assert INJECTION in set(kb.datasets()["name"])
         assert len(kb.evaluations(strategy=INJECTION)) == 0
@@ -264,7 +264,7 @@ def model_files(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
     kb = root / "kb.sqlite"
     MetaLearner(knowledge_base=str(kb), portfolio=PORTFOLIO, n_configs_per_strategy=0,
-                cv=2, timeout=None, random_state=0).fit(small_datasets())
+                cv=2, evaluation_timeout=None, random_state=0).fit(small_datasets())
     X, y = classification_data(80, seed=7)
     csv = root / "data.csv"
     X.assign(label=y).to_csv(csv, index=False)

@@ -11,13 +11,13 @@ import pytest
 from skmeta import Dataset, MetaClassifier
 from skmeta.datasets import check_features
 
-from .helpers import classification_data
+from .helpers import classification_data, search_params
 
 
 def _classifier(learner, **params):
-    params = {"knowledge_base": learner, "n_evaluations": 2, "cv": 2,
-              "ensemble_size": 1, "random_state": 0, **params}
-    return MetaClassifier(**params)
+    params = {"n_evaluations": 2, "cv": 2, "ensemble_size": 1, "random_state": 0,
+              **params}
+    return MetaClassifier(**search_params(learner, params))
 
 
 # -- 1. a missing label is refused whatever the container --------------------------
@@ -265,7 +265,7 @@ def stored(tmp_path_factory):
     path = tmp_path_factory.mktemp("item6") / "kb.sqlite"
     datasets = [d for d in small_datasets() if d.name.startswith("classification")]
     MetaLearner(knowledge_base=str(path), portfolio=PORTFOLIO,
-                n_configs_per_strategy=0, cv=2, timeout=None,
+                n_configs_per_strategy=0, cv=2, evaluation_timeout=None,
                 random_state=0).fit(datasets)
     with KnowledgeBase(path) as kb:
         document = kb.to_dict()
