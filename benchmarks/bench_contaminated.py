@@ -22,8 +22,9 @@ as a user gets it), the constant predictor (the training mean),
 ``rs-20-cheap`` (the user's ``RandomizedSearchCV``) and ``hgb-default``
 (see ``PROTOCOL.md``). Printed: test R^2 per table, seed and system, and per
 case and system the mean and median R^2, the mean of R^2 clipped below at
-the constant's minus one, and the collapse count: a test R^2 more than 0.1
-below the constant predictor's where ``rs-20-cheap``'s is not.
+the constant's minus one, the collapse count (a test R^2 more than 0.1
+below the constant predictor's where ``rs-20-cheap``'s is not) and the
+median wall seconds of a fit.
 
 The shipped meta-learner has seen the clean corpus tables (not their
 contamination): its zero-shot picks on ``clean`` and ``heavy`` are
@@ -184,6 +185,8 @@ def report(path, baseline_label=None):
             part = pd.concat([part, borrowed])
         table = part.pivot_table(index=["case", "dataset", "seed"], columns="system",
                                  values="r2")
+        seconds = part.pivot_table(index=["case", "dataset", "seed"], columns="system",
+                                   values="seconds")
         systems = [s for s in SYSTEMS if s in table.columns]
         table = table[systems].dropna()
         print(f"\n== {name}: test R^2 ({len(table)} table-seed pairs) ==")
@@ -202,6 +205,7 @@ def report(path, baseline_label=None):
                         block[system].clip(lower=floor).mean(),
                     "collapses": int(collapses(block, system).sum()),
                     "pairs": len(block),
+                    "median seconds": seconds.loc[block.index, system].median(),
                 }
         print(f"\n== {name}: per case ==")
         print(pd.DataFrame(summary).T.round(3).to_string())
