@@ -18,14 +18,18 @@ robust range ignores them. ``shrink = 0`` is the constant predictor and
 ``shrink = 1, overshoot = inf`` the model as it is. :func:`choose_guard`
 picks the shrinkage, range and overshoot by cross-validation, on the
 out-of-fold predictions the search already has (each fold guarded with its
-own training rows' mean and range), so the guard costs no fit; on a tie the
-lighter touch wins, so a model the guard cannot improve is left as it is.
+own training rows' mean and range, and scored on its own rows, as the
+search scores: :func:`fold_mean_score`), so the guard costs no fit; on a
+tie the lighter touch wins, so a model the guard cannot improve is left as
+it is.
 
-A model fit on a wild target can be spoilt beyond what clipping mends: the
-target clipped to the robust range (:func:`winsorize`) is what
-:class:`~skmeta.MetaRegressor` refits its final members on when that scores
-better by :func:`fold_mean_score`, the mean of the fold scores, which a
-single wild target does not dominate as it does a score of all the rows.
+Scoring fold by fold matters with wild targets: in a score of all the rows
+at once a single wild target makes most of the variance, and the guard that
+predicts it best (the constant, pulled toward it) wins however it predicts
+the other rows. A model fit on a wild target can also be spoilt beyond
+what clipping mends: the target clipped to the robust range
+(:func:`winsorize`) is what :class:`~skmeta.MetaRegressor` refits its final
+members on when that scores better.
 
 (``overshoot`` was called ``margin`` before 0.2; skmeta's other margin is
 the fold race's promotion margin.)
@@ -180,7 +184,8 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     dict
         ``shrink``, ``range`` (``"full"`` or ``"robust"``, see
         :func:`target_summary`), ``overshoot``, ``score`` (the guarded
-        out-of-fold score) and ``unguarded_score``; ``margin`` too, the
+        out-of-fold predictions' mean fold score, :func:`fold_mean_score`)
+        and ``unguarded_score``; ``margin`` too, the
         same as ``overshoot`` (its name before 0.2; it goes in 0.3).
 
     Examples
@@ -207,16 +212,13 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
         ]
         for value_range in RANGES
     }
-    covered = np.concatenate(rows)
-    weights = None if sample_weight is None else sample_weight[covered]
+    oof_predictions = np.asarray(oof_predictions, dtype=float)
 
     def score(shrink, value_range, overshoot):
-        guarded = np.concatenate([
-            _guard(oof_predictions[test], *summary, shrink, overshoot)
-            for test, summary in zip(rows, summaries[value_range], strict=True)
-        ])
-        return score_predictions(y[covered], guarded, "regression", scoring,
-                                 sample_weight=weights)
+        guarded = oof_predictions.copy()
+        for test, summary in zip(rows, summaries[value_range], strict=True):
+            guarded[test] = _guard(oof_predictions[test], *summary, shrink, overshoot)
+        return fold_mean_score(guarded, y, splits, scoring, sample_weight)
 
     # Lighter touches first: on a tie the earlier guard is kept.
     unguarded = score(1.0, "full", np.inf)

@@ -109,3 +109,26 @@ def test_the_fold_mean_sees_a_model_spoilt_on_the_folds_without_the_wild_target(
     folds = [fold_mean_score(p, y, splits) for p in (good, spoilt)]
     assert pooled[0] - pooled[1] < 0.25  # all rows at once: the wild one dominates
     assert folds[0] - folds[1] > 10
+
+
+def test_the_winsorized_refit_does_not_depend_on_n_jobs():
+    X, y = _diamonds(300, 1)
+    y = _with_a_wild_target(y, 1)
+    fits = [MetaRegressor(portfolio=["extra_trees"], n_evaluations=4, cv=3,
+                          random_state=0, n_jobs=n_jobs).fit(X, y)
+            for n_jobs in (1, 2)]
+    assert fits[0].target_guard_ == fits[1].target_guard_
+    assert fits[0].target_guard_["winsorized"]
+    np.testing.assert_array_equal(fits[0].predict(X), fits[1].predict(X))
+
+
+def test_wild_targets_do_not_pull_the_guard_toward_their_mean():
+    # Scored on all the rows at once, three wild targets make nearly all the
+    # variance, and shrinking toward the mean they spoil looked better.
+    rng = np.random.default_rng(0)
+    y = rng.normal(10, 1, 300)
+    predictions = y + rng.normal(0, 0.3, 300)
+    y[[0, 2, 4]] = 1e4
+    splits = list(KFold(4, shuffle=True, random_state=0).split(y))
+    guard = choose_guard(predictions, y, splits)
+    assert guard["shrink"] == 1.0

@@ -29,7 +29,9 @@ def test_noise_is_shrunk_to_the_mean():
     y = rng.normal(size=300)
     guard = choose_guard(rng.normal(scale=3, size=300), y, _splits(300))
     assert guard["shrink"] == 0.0
-    assert guard["unguarded_score"] < -5 and abs(guard["score"]) < 0.05
+    # Scored fold by fold, the constant (each fold's training mean) is a
+    # little below 0 on the other rows.
+    assert guard["unguarded_score"] < -5 and abs(guard["score"]) < 0.1
 
 
 def test_wild_extrapolations_are_clipped():
