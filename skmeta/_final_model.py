@@ -346,7 +346,7 @@ class FinalModelMixin:
         else:
             model = self._fuse([m for _, _, m in kept], [w for _, w, _ in kept])
         model = self._guard(model, [(i, w) for i, w, _ in kept], race,
-                            search.data, final, search.scoring)
+                            search, final, search.scoring)
         # The best complete evaluation, unless it could not be refit.
         best = race.records.index(race.best())
         if best in errors:

@@ -27,6 +27,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skmeta._base_search import _BaseMetaEstimator
+from skmeta._final_model import refit_configuration
 from skmeta._meta_search import AUTO_FOLDS  # noqa: F401 (documented here: cv="auto")
 from skmeta.datasets import (
     Dataset,
@@ -35,7 +36,14 @@ from skmeta.datasets import (
     unbox_class_labels,
 )
 from skmeta.ensemble import FusedClassifier, FusedRegressor
-from skmeta.guard import GuardedRegressor, choose_guard, target_summary
+from skmeta.evaluation import evaluate_config
+from skmeta.guard import (
+    GuardedRegressor,
+    choose_guard,
+    fold_mean_score,
+    target_summary,
+    winsorize,
+)
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
 
@@ -369,12 +377,18 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         heavy-tailed target or an extrapolating learner (None with
         ``n_evaluations=1``, which has no out-of-fold predictions): they move
         ``shrink`` of the way from the training mean to the model's, and are
-        clipped to the training target range widened by ``overshoot`` of its
-        width (see :mod:`skmeta.guard`); chosen on the out-of-fold
-        predictions of the fused members, whose score goes from
+        clipped to the training target's ``range`` (``"full"``: minimum to
+        maximum; ``"robust"``: within three interquartile ranges of the
+        quartiles, so that a few wild targets do not stretch it) widened by
+        ``overshoot`` of its width (see :mod:`skmeta.guard`); chosen on the
+        out-of-fold predictions of the fused members, whose score goes from
         ``unguarded_score`` to ``score``. ``shrink=1, overshoot=inf`` leaves
         the model as it is; ``shrink=0`` is the constant predictor, for a
-        dataset where every configuration scores below it.
+        dataset where every configuration scores below it. ``winsorized``:
+        whether the final members were fit on the target clipped to the
+        robust range, because some training targets lay beyond it and that
+        scored better out of fold (the mean of the fold scores, of the
+        target as it is).
 
     Examples
     --------
@@ -408,22 +422,83 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     def _guard(self, model, members, race, search, final, scoring):
         """Shrink and clip the predictions where that scores better out of fold.
 
-        The members' out-of-fold predictions, fused with their weights, choose
-        the guard (:func:`~skmeta.guard.choose_guard`); the final model gets
-        the mean and range of the target it was refit on.
+        First, when a few training targets lie far out (beyond the fences of
+        :func:`~skmeta.guard.target_summary`), the members are refit on the
+        targets clipped to the fences, if that scores better fold by fold
+        (:meth:`_winsorized`). Then the members' out-of-fold predictions,
+        fused with their weights, choose the guard
+        (:func:`~skmeta.guard.choose_guard`); the final model gets the mean
+        and range of the target it was refit on.
         """
         self.target_guard_ = None
         if not all(race.records[i].complete for i, _ in members):
             return model  # a member judged on one fold has no out-of-fold predictions
-        oof = [race.records[i].result.oof_predictions for i, _ in members]
-        weights = np.array([w for _, w in members], dtype=float)
-        fused = sum(w * p for w, p in zip(weights, oof, strict=True)) / weights.sum()
-        guard = choose_guard(fused, search.y, race.splits, scoring, search.sample_weight)
-        self.target_guard_ = guard
+        data = search.data
+        fused = _fused([race.records[i].result.oof_predictions for i, _ in members],
+                       members)
+        winsorized = self._winsorized(members, race, search, final, scoring, fused)
+        if winsorized is not None:
+            model, fused = winsorized
+        guard = choose_guard(fused, data.y, race.splits, scoring, data.sample_weight)
+        self.target_guard_ = {**guard, "winsorized": winsorized is not None}
         if guard["shrink"] == 1.0 and not np.isfinite(guard["overshoot"]):
             return model
-        self._log(f"predictions guarded: shrink {guard['shrink']:g}, overshoot "
-                  f"{guard['overshoot']:g} (out-of-fold {scoring} "
+        self._log(f"predictions guarded: shrink {guard['shrink']:g}, {guard['range']} "
+                  f"range, overshoot {guard['overshoot']:g} (out-of-fold {scoring} "
                   f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
-        return GuardedRegressor(model, *target_summary(final.y, final.sample_weight),
-                                guard["shrink"], guard["overshoot"])
+        summary = target_summary(final.y, final.sample_weight, guard["range"])
+        return GuardedRegressor(model, *summary, guard["shrink"], guard["overshoot"])
+
+    def _winsorized(self, members, race, search, final, scoring, fused):
+        """The members refit on winsorized targets and their out-of-fold
+        predictions, or None.
+
+        Only when some training targets lie beyond the fences, the time
+        budget allows the extra fits (each member once per fold and once on
+        all the rows), and the members fit on the clipped targets score
+        better, as the search scores (mean over folds, of the targets as
+        they are), than as they were. A learner that puts a wild target in
+        a leaf or a neighbourhood predicts it for every row near it; fit on
+        the clipped target it does not.
+        """
+        data = search.data
+        clipped, wild = winsorize(data.y, data.sample_weight)
+        records = [race.records[i] for i, _ in members]
+        cost = (len(race.splits) + 1) * sum(race.refit_seconds(r) for r in records)
+        if not wild or cost > race.clock.left():
+            return None
+        by_name = {s.name: s for s in search.portfolio}
+        configurations = [
+            (by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"])
+            for i, _ in members
+        ]
+        results = [evaluate_config(strategy, config, data.X, clipped, "regression",
+                                   race.splits, scoring=scoring, return_oof=True,
+                                   sample_weight=data.sample_weight)
+                   for strategy, config in configurations]
+        if not all(result.ok for result in results):
+            return None
+        oof = _fused([result.oof_predictions for result in results], members)
+        scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
+                  for p in (oof, fused)]
+        gain = scores[0] - scores[1]
+        if not gain > 0:
+            return None
+        final_clipped, _ = winsorize(final.y, final.sample_weight)
+        fitted = [refit_configuration(strategy, config, final.X, final_clipped,
+                                      final.sample_weight, self.n_jobs_)
+                  for strategy, config in configurations]
+        if any(model is None for model, _ in fitted):
+            return None
+        self._log(f"members refit on targets clipped to the fences (out-of-fold "
+                  f"{scoring}, mean over folds, +{gain:.4f})")
+        models = [model for model, _ in fitted]
+        weights = [w for _, w in members]
+        model = models[0] if len(models) == 1 else self._fuse(models, weights)
+        return model, oof
+
+
+def _fused(predictions, members):
+    """Out-of-fold predictions averaged with the members' weights."""
+    weights = np.array([w for _, w in members], dtype=float)
+    return sum(w * p for w, p in zip(weights, predictions, strict=True)) / weights.sum()

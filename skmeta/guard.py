@@ -9,12 +9,27 @@ wraps the final model and post-processes its predictions::
     [low - overshoot * (high - low), high + overshoot * (high - low)]
 
 where ``center`` is the (weighted) mean of the training target and
-``[low, high]`` its range. ``shrink = 0`` is the constant predictor and
-``shrink = 1, overshoot = inf`` the model as it is. :func:`choose_guard` picks
-the pair by cross-validation, on the out-of-fold predictions the search
-already has (each fold guarded with its own training rows' mean and range),
-so the guard costs no fit; on a tie the lighter touch wins, so a model the
-guard cannot improve is left as it is.
+``[low, high]`` its range: its ``"full"`` range, minimum to maximum, or its
+``"robust"`` one, the part of it inside Tukey's far-out fences (three
+interquartile ranges beyond the quartiles). A few wild training targets
+stretch the full range until clipping to it does nothing, and a learner
+that puts one of them in a leaf predicts it for every row of that leaf; the
+robust range ignores them. ``shrink = 0`` is the constant predictor and
+``shrink = 1, overshoot = inf`` the model as it is. :func:`choose_guard`
+picks the shrinkage, range and overshoot by cross-validation, on the
+out-of-fold predictions the search already has (each fold guarded with its
+own training rows' mean and range, and scored on its own rows, as the
+search scores: :func:`fold_mean_score`), so the guard costs no fit; on a
+tie the lighter touch wins, so a model the guard cannot improve is left as
+it is.
+
+Scoring fold by fold matters with wild targets: in a score of all the rows
+at once a single wild target makes most of the variance, and the guard that
+predicts it best (the constant, pulled toward it) wins however it predicts
+the other rows. A model fit on a wild target can also be spoilt beyond
+what clipping mends: the target clipped to the robust range
+(:func:`winsorize`) is what :class:`~skmeta.MetaRegressor` refits its final
+members on when that scores better.
 
 (``overshoot`` was called ``margin`` before 0.2; skmeta's other margin is
 the fold race's promotion margin.)
@@ -28,7 +43,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from skmeta._deprecation import renamed_attributes, renamed_parameter
 from skmeta.evaluation import score_predictions
 
-__all__ = ["OVERSHOOTS", "SHRINKS", "GuardedRegressor", "choose_guard", "target_summary"]
+__all__ = ["FENCE", "OVERSHOOTS", "RANGES", "SHRINKS", "GuardedRegressor",
+           "choose_guard", "fold_mean_score", "target_summary", "winsorize"]
 
 #: Shrinkage factors toward the training mean :func:`choose_guard` tries
 #: (1: none; 0: the constant predictor).
@@ -37,6 +53,14 @@ SHRINKS = (1.0, 0.75, 0.5, 0.25, 0.0)
 #: How far predictions may overshoot the training target range, as a
 #: fraction of its width, on either side (inf: no clipping).
 OVERSHOOTS = (np.inf, 0.5, 0.1, 0.0)
+
+#: The ranges predictions may be clipped to, lighter first: the training
+#: target's minimum to maximum, or the part of it inside the fences.
+RANGES = ("full", "robust")
+
+#: The robust range's fences: this many interquartile ranges beyond the
+#: quartiles (Tukey's "far out").
+FENCE = 3.0
 
 
 __getattr__ = renamed_attributes(__name__, {"MARGINS": "OVERSHOOTS"})
@@ -50,22 +74,99 @@ def _guard(predictions, center, low, high, shrink, overshoot):
     return guarded
 
 
-def target_summary(y, sample_weight=None):
-    """A target's (weighted) mean, minimum and maximum: what a guard needs.
+def _weighted_quantiles(y, weights, quantiles):
+    """Quantiles of ``y`` with rows weighted (the inverted CDF's)."""
+    order = np.argsort(y, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    positions = np.searchsorted(cumulative, np.asarray(quantiles) * cumulative[-1])
+    return y[order][np.minimum(positions, len(y) - 1)]
+
+
+def target_summary(y, sample_weight=None, value_range="full"):
+    """A target's (weighted) mean and range: what a guard needs.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), optional
+    value_range : {"full", "robust"}, default="full"
+        ``"full"``: the minimum and maximum. ``"robust"``: those clipped to
+        the fences ``FENCE`` interquartile ranges beyond the (weighted)
+        quartiles; the full range where the quartiles are equal.
+
+    Returns
+    -------
+    (center, low, high) : tuple of float
 
     Examples
     --------
     >>> from skmeta.guard import target_summary
     >>> target_summary([0.0, 10.0], sample_weight=[1, 9])
     (9.0, 0.0, 10.0)
+    >>> y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 500.0]
+    >>> target_summary(y, value_range="robust")
+    (66.0, 1.0, 18.0)
     """
     y = np.asarray(y, dtype=float)
-    center = float(np.average(y, weights=sample_weight))
-    return center, float(np.min(y)), float(np.max(y))
+    weights = (np.ones(len(y)) if sample_weight is None
+               else np.asarray(sample_weight, dtype=float))
+    center = float(np.average(y, weights=weights))
+    low, high = float(np.min(y)), float(np.max(y))
+    if value_range == "robust":
+        first, third = _weighted_quantiles(y, weights, [0.25, 0.75])
+        spread = FENCE * (third - first)
+        if spread > 0:
+            low, high = max(low, first - spread), min(high, third + spread)
+    elif value_range != "full":
+        raise ValueError(f"value_range must be 'full' or 'robust', got {value_range!r}")
+    return center, float(low), float(high)
+
+
+def winsorize(y, sample_weight=None):
+    """``y`` clipped to its robust range (:func:`target_summary`), and
+    whether any target was outside it.
+
+    Examples
+    --------
+    >>> from skmeta.guard import winsorize
+    >>> clipped, wild = winsorize([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 500.0])
+    >>> clipped.tolist(), wild
+    ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 18.0], True)
+    """
+    y = np.asarray(y, dtype=float)
+    _, low, high = target_summary(y, sample_weight, "robust")
+    clipped = np.clip(y, low, high)
+    return clipped, bool(np.any(clipped != y))
+
+
+def fold_mean_score(predictions, y, splits, scoring="r2", sample_weight=None):
+    """The mean over folds of the out-of-fold predictions' score, as the
+    search scores a configuration.
+
+    Unlike a score of all the rows at once, where a single wild target makes
+    most of the variance, each fold is judged on its own rows: a model
+    spoilt by a wild training target shows on the folds that do not hold it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta.guard import fold_mean_score
+    >>> y = np.arange(8.0)
+    >>> splits = [(np.arange(4, 8), np.arange(4)), (np.arange(4), np.arange(4, 8))]
+    >>> float(fold_mean_score(y, y, splits))
+    1.0
+    """
+    y = np.asarray(y, dtype=float)
+    return float(np.mean([
+        score_predictions(y[test], predictions[test], "regression", scoring,
+                          sample_weight=None if sample_weight is None
+                          else sample_weight[test])
+        for _, test in splits
+    ]))
 
 
 def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
-    """The shrinkage and overshoot that score best on out-of-fold predictions.
+    """The shrinkage, range and overshoot that score best on out-of-fold predictions.
 
     Parameters
     ----------
@@ -74,16 +175,18 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     y : ndarray of shape (n_samples,)
     splits : list of (train, test)
         The folds that made the predictions: each fold is guarded with its
-        training rows' mean and range.
+        training rows' mean and range (:func:`target_summary`).
     scoring : str, default="r2"
     sample_weight : ndarray of shape (n_samples,), optional
 
     Returns
     -------
     dict
-        ``shrink``, ``overshoot``, ``score`` (the guarded out-of-fold score)
-        and ``unguarded_score``; ``margin`` too, the same as ``overshoot``
-        (its name before 0.2; it goes in 0.3).
+        ``shrink``, ``range`` (``"full"`` or ``"robust"``, see
+        :func:`target_summary`), ``overshoot``, ``score`` (the guarded
+        out-of-fold predictions' mean fold score, :func:`fold_mean_score`)
+        and ``unguarded_score``; ``margin`` too, the
+        same as ``overshoot`` (its name before 0.2; it goes in 0.3).
 
     Examples
     --------
@@ -100,29 +203,35 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     """
     y = np.asarray(y, dtype=float)
     rows = [test for _, test in splits]
-    summaries = [
-        target_summary(y[train], None if sample_weight is None else sample_weight[train])
-        for train, _ in splits
-    ]
-    covered = np.concatenate(rows)
-    weights = None if sample_weight is None else sample_weight[covered]
+    summaries = {
+        value_range: [
+            target_summary(y[train],
+                           None if sample_weight is None else sample_weight[train],
+                           value_range)
+            for train, _ in splits
+        ]
+        for value_range in RANGES
+    }
+    oof_predictions = np.asarray(oof_predictions, dtype=float)
 
-    def score(shrink, overshoot):
-        guarded = np.concatenate([
-            _guard(oof_predictions[test], *summary, shrink, overshoot)
-            for test, summary in zip(rows, summaries, strict=True)
-        ])
-        return score_predictions(y[covered], guarded, "regression", scoring,
-                                 sample_weight=weights)
+    def score(shrink, value_range, overshoot):
+        guarded = oof_predictions.copy()
+        for test, summary in zip(rows, summaries[value_range], strict=True):
+            guarded[test] = _guard(oof_predictions[test], *summary, shrink, overshoot)
+        return fold_mean_score(guarded, y, splits, scoring, sample_weight)
 
-    # Lighter touches first: on a tie the earlier pair is kept.
-    best = {"shrink": 1.0, "overshoot": np.inf, "score": score(1.0, np.inf)}
-    unguarded = best["score"]
+    # Lighter touches first: on a tie the earlier guard is kept.
+    unguarded = score(1.0, "full", np.inf)
+    best = {"shrink": 1.0, "range": "full", "overshoot": np.inf, "score": unguarded}
     for shrink in SHRINKS:
-        for overshoot in OVERSHOOTS:
-            value = score(shrink, overshoot)
-            if value > best["score"] + 1e-12:
-                best = {"shrink": shrink, "overshoot": overshoot, "score": value}
+        for value_range in RANGES:
+            for overshoot in OVERSHOOTS:
+                if value_range != "full" and not np.isfinite(overshoot):
+                    continue  # no clipping: the same whatever the range
+                value = score(shrink, value_range, overshoot)
+                if value > best["score"] + 1e-12:
+                    best = {"shrink": shrink, "range": value_range,
+                            "overshoot": overshoot, "score": value}
     return {**best, "margin": best["overshoot"], "unguarded_score": unguarded}
 
 
@@ -133,7 +242,7 @@ class GuardedRegressor(RegressorMixin, BaseEstimator):
     ----------
     regressor : fitted regressor
     center, low, high : float
-        The training target's (weighted) mean, minimum and maximum.
+        The training target's (weighted) mean and range (:func:`target_summary`).
     shrink : float, default=1.0
         Predictions move this share of the way from ``center`` to the model's.
     overshoot : float, default=inf

@@ -29,7 +29,9 @@ def test_noise_is_shrunk_to_the_mean():
     y = rng.normal(size=300)
     guard = choose_guard(rng.normal(scale=3, size=300), y, _splits(300))
     assert guard["shrink"] == 0.0
-    assert guard["unguarded_score"] < -5 and abs(guard["score"]) < 0.05
+    # Scored fold by fold, the constant (each fold's training mean) is a
+    # little below 0 on the other rows.
+    assert guard["unguarded_score"] < -5 and abs(guard["score"]) < 0.1
 
 
 def test_wild_extrapolations_are_clipped():
@@ -65,8 +67,11 @@ def test_a_target_of_heavy_tailed_noise_ends_no_worse_than_the_constant():
     assert guard["shrink"] < 1.0 and guard["score"] > guard["unguarded_score"]
     constant = r2_score(y[test], np.full(200, y[train].mean()))
     unguarded = r2_score(y[test], model.best_estimator_.regressor.predict(X[test]))
-    assert r2_score(y[test], model.predict(X[test])) > constant - 0.01
-    assert unguarded < constant - 0.02  # what the guard saved
+    guarded = r2_score(y[test], model.predict(X[test]))
+    assert guarded > constant - 0.01
+    # The outliers are far out: k-NN was refit on the clipped target, and the
+    # shrinkage still adds to that.
+    assert guard["winsorized"] and unguarded < guarded - 0.005
 
 
 def test_zero_shot_has_no_guard():
