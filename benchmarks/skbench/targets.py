@@ -212,6 +212,19 @@ SELECTION_TARGETS = (
              (Target("collapses", "collapsed_pairs(skmeta-10, rs-20-cheap)", "<=", 0),),
              systems=("skmeta-10", "rs-20-cheap"), scopes=("regression",)),
     ), unavailable="needs skmeta-10 and rs-20-cheap on regression pairs"),
+    Section("Baselines of issue 24 (item 4): does the meta-feature prior earn its keep?", (
+        Line("{scope}: skmeta-10 vs static-10 (greedy static portfolio) vs size-10 "
+             "(size measures only): normalized {mean_normalized(skmeta-10):.3f} vs "
+             "{mean_normalized(static-10):.3f} vs {mean_normalized(size-10):.3f}, "
+             "rank {mean_rank(skmeta-10):.2f} vs {mean_rank(static-10):.2f} vs "
+             "{mean_rank(size-10):.2f} (needs the best normalized score of the three)",
+             (Target("static", "mean_normalized(skmeta-10)", ">",
+                     "mean_normalized(static-10)"),
+              Target("size", "mean_normalized(skmeta-10)", ">",
+                     "mean_normalized(size-10)")),
+             systems=("skmeta-10", "static-10", "size-10"),
+             scopes=FAMILIES + ("overall",)),
+    )),
     Section("Earlier targets", (
         Line("skmeta-10 beats rs-30: normalized {mean_normalized(skmeta-10):.3f} vs "
              "{mean_normalized(rs-30):.3f} ({normalized_gain(skmeta-10, rs-30):+.3f}), "
