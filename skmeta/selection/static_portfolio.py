@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from skmeta.knowledge.records import config_key
-from skmeta.selection.performance import FAILED_SCORE, normalized_scores
+from skmeta.selection.performance import FAILED_SCORE, portfolio_runs, score_grid
 
 __all__ = ["StaticPortfolio", "greedy_portfolio_order"]
 
@@ -122,20 +122,7 @@ class StaticPortfolio:
             Columns ``dataset_id``, ``strategy``, ``config``, ``score`` and
             ``status`` (and ``config_key``, computed when missing).
         """
-        known = {s.name for s in self.portfolio}
-        runs = evaluations[evaluations["strategy"].isin(known)]
-        if runs.empty:
-            raise ValueError(
-                "the knowledge base has no evaluations of this portfolio's "
-                "strategies; meta-train first (MetaLearner.fit)."
-            )
-        if "config_key" not in runs:
-            runs = runs.assign(config_key=[config_key(c) for c in runs["config"]])
-        runs = runs.assign(normalized=normalized_scores(runs).to_numpy())
-        table = runs.drop_duplicates(
-            subset=["dataset_id", "strategy", "config_key"]
-        ).pivot(index="dataset_id", columns=["strategy", "config_key"],
-                values="normalized")
+        table = score_grid(portfolio_runs(evaluations, self.portfolio))
         mean_score = table.mean()
         shared = table.loc[:, table.notna().mean() >= self.min_coverage]
         # A dataset that missed a shared configuration gets its mean, as in
