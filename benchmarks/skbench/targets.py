@@ -212,7 +212,7 @@ SELECTION_TARGETS = (
              (Target("collapses", "collapsed_pairs(skmeta-10, rs-20-cheap)", "<=", 0),),
              systems=("skmeta-10", "rs-20-cheap"), scopes=("regression",)),
     ), unavailable="needs skmeta-10 and rs-20-cheap on regression pairs"),
-    Section("Baselines of issue 24 (item 4): does the meta-feature prior earn its keep?", (
+    Section("Baselines of issue 24 (item 4): does the meta-feature prior pay?", (
         Line("{scope}: skmeta-10 vs static-10 (greedy static portfolio) vs size-10 "
              "(size measures only): normalized {mean_normalized(skmeta-10):.3f} vs "
              "{mean_normalized(static-10):.3f} vs {mean_normalized(size-10):.3f}, "

@@ -28,9 +28,15 @@ from skmeta.learner.lazy_models import LazyModels, PendingModel, PendingValue
 from skmeta.learner.learned_settings import learn_adjuster_settings, learn_racing
 from skmeta.learner.shipped_models import use_shipped_models
 from skmeta.learner.training_data import FAMILIES, family_data, family_portfolio
-from skmeta.selection import CostModel, NearestDatasets, PerformanceModel, StaticPortfolio
+from skmeta.selection import (
+    CostModel,
+    NearestDatasets,
+    PerformanceModel,
+    StaticPortfolio,
+)
 
-__all__ = ["FittedState", "default_meta_models", "seen_metafeatures", "state_from_knowledge_base", "unfitted_models"]
+__all__ = ["FittedState", "default_meta_models", "seen_metafeatures",
+           "state_from_knowledge_base", "unfitted_models"]
 
 @dataclass(frozen=True)
 class FittedState:

@@ -26,7 +26,11 @@ import json
 
 from skmeta.adjust import AdjusterSettings
 from skmeta.knowledge.checks import configuration_problem
-from skmeta.learner.fitted_state import FittedState, default_meta_models, unfitted_models
+from skmeta.learner.fitted_state import (
+    FittedState,
+    default_meta_models,
+    unfitted_models,
+)
 from skmeta.learner.lazy_models import LazyModels, PendingModel
 from skmeta.learner.learned_settings import RACING_VERSION, SETTINGS_VERSION, reusable
 from skmeta.learner.meta_learner import MetaLearner
