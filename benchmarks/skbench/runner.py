@@ -32,7 +32,7 @@ from .held_out import (
 from .inputs import load_corpus, open_kb_in_memory
 from .results import append_curve, append_row, done_keys, side_file
 from .scoring import constant_predictor, holdout_score
-from .systems import LEARNER_PARAMS, fit_system, uses_meta_learner
+from .systems import fit_system, learner_params, uses_meta_learner
 
 #: The shared cross-validation folds of the random searches (and of skmeta
 #: with ``--skmeta-cv shared``) and of the constant predictor's CV score.
@@ -65,7 +65,7 @@ def fit_and_score(system, X_train, y_train, X_test, y_test, task, learner_factor
     info, error, score, seconds, start = {}, "", np.nan, np.nan, None
     try:
         # The held-out meta-learner stands for a ready-made one: not timed.
-        learner = (learner_factory(**LEARNER_PARAMS.get(system, {}))
+        learner = (learner_factory(**learner_params(system))
                    if uses_meta_learner(system) else None)
         start = time.perf_counter()
         with warnings.catch_warnings(), threadpool_limits(1):

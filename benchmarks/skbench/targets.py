@@ -224,6 +224,16 @@ SELECTION_TARGETS = (
                      "mean_normalized(size-10)")),
              systems=("skmeta-10", "static-10", "size-10"),
              scopes=FAMILIES + ("overall",)),
+        Line("{scope}, zero-shot: skmeta-1 vs static-1 vs size-1: normalized "
+             "{mean_normalized(skmeta-1):.3f} vs {mean_normalized(static-1):.3f} vs "
+             "{mean_normalized(size-1):.3f}, rank {mean_rank(skmeta-1):.2f} vs "
+             "{mean_rank(static-1):.2f} vs {mean_rank(size-1):.2f}",
+             (Target("static", "mean_normalized(skmeta-1)", ">",
+                     "mean_normalized(static-1)"),
+              Target("size", "mean_normalized(skmeta-1)", ">",
+                     "mean_normalized(size-1)")),
+             systems=("skmeta-1", "static-1", "size-1"),
+             scopes=FAMILIES + ("overall",)),
     )),
     Section("Earlier targets", (
         Line("skmeta-10 beats rs-30: normalized {mean_normalized(skmeta-10):.3f} vs "
