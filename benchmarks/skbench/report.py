@@ -2,7 +2,7 @@
 
 It uses the (dataset, seed) pairs for which every selected system has a row
 (:func:`~skbench.scoring.complete_blocks`), prints a table per task family
-and overall, the failures, the PASS/FAIL lines of
+and overall, then binary and multiclass apart, the failures, the PASS/FAIL lines of
 :data:`~skbench.targets.SELECTION_TARGETS`, and the adaptation curves
 (printed, and plotted with matplotlib).
 """
@@ -22,6 +22,7 @@ from .scoring import (
     complete_blocks,
     family_of,
     family_summaries,
+    task_summaries,
 )
 from .targets import SELECTION_TARGETS, check_section
 
@@ -47,6 +48,7 @@ def report(results, systems, plot_path, plot_seconds_path=None):
     blocks = set(zip(rows["dataset"], rows["seed"].astype(int), strict=True))
     tables = family_summaries(rows, list(systems))
     print_tables(rows, blocks, tables)
+    print_task_tables(rows, list(systems))
     curves = load_curves(side_file(results, "_curves.jsonl"), blocks, systems)
     print_targets(scope_figures(rows, tables, curves), systems)
     print_adaptation(curves, systems, plot_path, plot_seconds_path)
@@ -75,6 +77,13 @@ def print_tables(rows, blocks, tables):
         print("\nFailures (first error of each system):")
         for system, group in errors.groupby("system"):
             print(f"  {system}: {len(group)} x, e.g. {group['error'].iloc[0][:160]}")
+
+
+def print_task_tables(rows, systems):
+    """The classification pairs' tables again, binary and multiclass apart."""
+    for task, task_table in task_summaries(rows, systems).items():
+        print(f"\n{task} ({len(task_table[2])} pairs):")
+        print(task_table[0].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 def print_targets(figures, systems):

@@ -32,7 +32,7 @@ from .held_out import (
 from .inputs import load_corpus, open_kb_in_memory
 from .results import append_curve, append_row, done_keys, side_file
 from .scoring import constant_predictor, holdout_score
-from .systems import fit_system
+from .systems import fit_system, learner_params, uses_meta_learner
 
 #: The shared cross-validation folds of the random searches (and of skmeta
 #: with ``--skmeta-cv shared``) and of the constant predictor's CV score.
@@ -65,7 +65,8 @@ def fit_and_score(system, X_train, y_train, X_test, y_test, task, learner_factor
     info, error, score, seconds, start = {}, "", np.nan, np.nan, None
     try:
         # The held-out meta-learner stands for a ready-made one: not timed.
-        learner = learner_factory() if system.startswith("skmeta-") else None
+        learner = (learner_factory(**learner_params(system))
+                   if uses_meta_learner(system) else None)
         start = time.perf_counter()
         with warnings.catch_warnings(), threadpool_limits(1):
             warnings.simplefilter("ignore")
@@ -195,7 +196,7 @@ def run(args, names, systems):
         except ImportError:
             print("  warning: FLAML is not installed (pip install 'flaml[automl]'); "
                   "the flaml systems will be recorded as failed", flush=True)
-    if any(s.startswith("skmeta-") for s in systems):
+    if any(uses_meta_learner(s) for s in systems):
         settings.prepare(fold_of(groups.get(n, n)) for n in names)
     units = []
     for seed in args.seeds:

@@ -89,6 +89,15 @@ def family_summaries(rows, systems):
     return out
 
 
+def task_summaries(rows, systems):
+    """{"binary": ..., "multiclass": ...} -> score_table, for the tasks with pairs.
+
+    Printed beside the families' tables; the targets are checked per family.
+    """
+    return {task: score_table(rows[rows["task"] == task], systems)
+            for task in ("binary", "multiclass") if (rows["task"] == task).any()}
+
+
 def best_so_far(curve):
     """The best score after each evaluation of a search."""
     return np.fmax.accumulate(curve)  # NaN (failures) until the first success

@@ -7,6 +7,8 @@ system is exactly: ``PROTOCOL.md``.
 
 >>> SYSTEMS[:3]
 ('skmeta-1', 'skmeta-5', 'skmeta-10')
+>>> uses_meta_learner("static-10"), learner_params("static-10")
+(True, {'prior': 'static'})
 """
 
 from __future__ import annotations
@@ -28,11 +30,38 @@ from .random_search import fit_cheap_search, fit_random_search
 
 SYSTEMS = (
     "skmeta-1", "skmeta-5", "skmeta-10", "skmeta-b10", "skmeta-b30", "cold-10",
+    "static-1", "static-10", "size-1", "size-10",
     "rs-10", "rs-30", "rs-20-cheap", "hgb-default", "rf-default",
     "flaml-10", "flaml-30",
 )
 #: Time budgets (seconds) of the budgeted systems.
 BUDGETS = {"skmeta-b10": 10, "skmeta-b30": 30, "flaml-10": 10, "flaml-30": 30}
+
+#: The dataset's size measures: all the meta-features size-10's meta-models see.
+SIZE_MEASURES = ("n_rows", "n_features", "n_classes", "categorical_fraction")
+
+#: The baselines of the meta-feature prior (issue 24): ``static-k`` and
+#: ``size-k`` are skmeta-k with a held-out MetaLearner of these parameters.
+LEARNER_PARAMS = {
+    "static": {"prior": "static"},
+    "size": {"metafeatures": list(SIZE_MEASURES)},
+}
+
+
+def _baseline(system):
+    """The LEARNER_PARAMS key of a baseline system (``static-10``: static), or None."""
+    prefix = system.rsplit("-", 1)[0]
+    return prefix if prefix in LEARNER_PARAMS else None
+
+
+def learner_params(system):
+    """The MetaLearner parameters of a system's held-out learner."""
+    return LEARNER_PARAMS[_baseline(system)] if _baseline(system) else {}
+
+
+def uses_meta_learner(system):
+    """Whether a system starts from the held-out MetaLearner (built untimed)."""
+    return system.startswith("skmeta-") or _baseline(system) is not None
 
 
 def fit_skmeta(X, y, task, *, learner, n_evaluations, folds, seed, n_jobs,
@@ -117,7 +146,9 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     """Fit one system by name.
 
     ``folds`` are the shared 5 folds; ``skmeta_cv="default"`` withholds them
-    from skmeta-1/5/10 and cold-10 (skmeta's own default cv).
+    from skmeta-1/5/10, static-1/10, size-1/10 and cold-10 (skmeta's own
+    default cv). ``learner`` is the held-out MetaLearner of the system (with
+    its :func:`learner_params`).
     """
     common = dict(seed=seed, n_jobs=n_jobs)
     skmeta_folds = (folds if skmeta_cv == "shared"
@@ -128,6 +159,10 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     if system.startswith("skmeta-"):
         k = int(system.split("-")[1])
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=k,
+                          folds=skmeta_folds, **common)
+    if _baseline(system):  # the learner has the system's parameters
+        return fit_skmeta(X, y, task, learner=learner,
+                          n_evaluations=int(system.split("-")[1]),
                           folds=skmeta_folds, **common)
     if system == "cold-10":
         return fit_cold_start(X, y, task, n_evaluations=10, folds=skmeta_folds,

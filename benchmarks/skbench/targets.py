@@ -158,6 +158,20 @@ _AGAINST_CHEAP_SEARCH = (
     Target("score", "mean_normalized(skmeta-10)", ">=", "mean_normalized(rs-20-cheap)"),
 )
 
+def _against_baselines(k):
+    """skmeta-k against static-k (a greedy static portfolio) and size-k (the
+    size measures only), per family and overall: the best normalized score."""
+    names = {"ours": f"skmeta-{k}", "static": f"static-{k}", "size": f"size-{k}"}
+    scores = " vs ".join(f"{{mean_normalized({n}):.3f}}" for n in names.values())
+    ranks = " vs ".join(f"{{mean_rank({n}):.2f}}" for n in names.values())
+    return Line(
+        "{scope}: " + " vs ".join(names.values()) + f": normalized {scores}, rank "
+        f"{ranks} (needs the best normalized score of the three)",
+        tuple(Target(kind, f"mean_normalized({names['ours']})", ">",
+                     f"mean_normalized({names[kind]})") for kind in ("static", "size")),
+        systems=tuple(names.values()), scopes=FAMILIES + ("overall",))
+
+
 #: The goals of bench_selection.py, in the order the report prints them.
 SELECTION_TARGETS = (
     Section("Targets of issue 13", (
@@ -212,6 +226,9 @@ SELECTION_TARGETS = (
              (Target("collapses", "collapsed_pairs(skmeta-10, rs-20-cheap)", "<=", 0),),
              systems=("skmeta-10", "rs-20-cheap"), scopes=("regression",)),
     ), unavailable="needs skmeta-10 and rs-20-cheap on regression pairs"),
+    Section("Baselines of issue 24 (item 4): does the meta-feature prior pay?", (
+        _against_baselines(10), _against_baselines(1),
+    )),
     Section("Earlier targets", (
         Line("skmeta-10 beats rs-30: normalized {mean_normalized(skmeta-10):.3f} vs "
              "{mean_normalized(rs-30):.3f} ({normalized_gain(skmeta-10, rs-30):+.3f}), "

@@ -28,9 +28,15 @@ from skmeta.learner.lazy_models import LazyModels, PendingModel, PendingValue
 from skmeta.learner.learned_settings import learn_adjuster_settings, learn_racing
 from skmeta.learner.shipped_models import use_shipped_models
 from skmeta.learner.training_data import FAMILIES, family_data, family_portfolio
-from skmeta.selection import CostModel, NearestDatasets, PerformanceModel
+from skmeta.selection import (
+    CostModel,
+    NearestDatasets,
+    PerformanceModel,
+    StaticPortfolio,
+)
 
-__all__ = ["FittedState", "state_from_knowledge_base", "unfitted_models"]
+__all__ = ["FittedState", "default_meta_models", "seen_metafeatures",
+           "state_from_knowledge_base", "unfitted_models"]
 
 @dataclass(frozen=True)
 class FittedState:
@@ -69,11 +75,54 @@ class FittedState:
 
 
 def unfitted_models(learner, family):
-    """The performance and cost models of a family, before fitting."""
+    """The performance and cost models of a family, before fitting.
+
+    The performance model is a :class:`~skmeta.selection.StaticPortfolio`
+    for a learner whose ``prior`` is ``"static"``.
+    """
     portfolio = family_portfolio(learner.portfolio, family)
-    return (PerformanceModel(portfolio, random_state=learner.random_state,
-                             n_jobs=learner.n_jobs),
+    if learner.prior == "static":
+        performance = StaticPortfolio(portfolio)
+    else:
+        performance = PerformanceModel(portfolio, random_state=learner.random_state,
+                                       n_jobs=learner.n_jobs)
+    return (performance,
             CostModel(portfolio, random_state=learner.random_state, n_jobs=learner.n_jobs))
+
+
+def seen_metafeatures(table, names, stored_columns):
+    """The columns of a family's meta-feature ``table`` its meta-models see.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The family's meta-features (one row per dataset).
+    names : "all" or list of str
+        A MetaLearner's ``metafeatures`` parameter.
+    stored_columns : Index
+        Every meta-feature the knowledge base stores: a name outside it is
+        a mistake, not a meta-feature this family lacks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmeta.learner.fitted_state import seen_metafeatures
+    >>> table = pd.DataFrame({"n_rows": [10, 20], "skewness.mean": [0.1, 2.0]})
+    >>> seen_metafeatures(table, ["n_rows"], table.columns).columns.tolist()
+    ['n_rows']
+    """
+    if isinstance(names, str):  # "all", checked by the parameter's constraints
+        return table
+    names = list(names)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise ValueError("metafeatures must be 'all' or a non-empty list of "
+                         f"meta-feature names, got {names!r}.")
+    unknown = sorted(set(names) - set(stored_columns))
+    if unknown:
+        raise ValueError(f"metafeatures {unknown} are not stored in the knowledge "
+                         "base; choose among the columns of its metafeatures().")
+    return table[[name for name in stored_columns if name in set(names)
+                  and name in table.columns]]
 
 
 def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None,
@@ -116,9 +165,12 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
             continue
         _check_something_succeeded(family, runs)
         performance, cost = unfitted_models(learner, family)
-        performance_models[family] = PendingModel(performance, table, runs)
+        # The cost model sees its own size measures whatever ``metafeatures``
+        # says; the adjuster settings are learned as by default.
+        seen = seen_metafeatures(table, learner.metafeatures, stored.columns)
+        performance_models[family] = PendingModel(performance, seen, runs)
         cost_models[family] = PendingModel(cost, table, timed)
-        nearest[family] = NearestDatasets().fit(table)
+        nearest[family] = NearestDatasets().fit(seen)
         training_ids[family] = ids = sorted(set(runs["dataset_id"]))
         unique = runs.drop_duplicates(subset=["strategy", "config_key"])
         candidates[family] = list(zip(unique["strategy"], unique["config"]))
@@ -133,7 +185,7 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
                 replay_results, learner.random_state, learner.n_jobs, log))
         policies[family] = PendingValue(functools.partial(
             learn_racing, kb, family, runs, rows, use_stored=learns_from_all, log=log))
-    if shipped_models and learns_from_all:
+    if shipped_models and learns_from_all and default_meta_models(learner):
         use_shipped_models(learner, kb, performance_models, cost_models)
     return FittedState(
         knowledge_base=kb, training_ids=training_ids, nearest=nearest,
@@ -142,6 +194,12 @@ def state_from_knowledge_base(learner, kb, *, exclude=(), adjuster_settings=None
         racing_policies=policies, racing_data=racing_data,
         learns_from_all=learns_from_all, replay_results=replay_results, **counts,
     )
+
+
+def default_meta_models(learner):
+    """Whether the learner's meta-models are of the kind the shipped file
+    holds: the meta-feature prior, every meta-feature."""
+    return learner.prior == "meta-features" and isinstance(learner.metafeatures, str)
 
 
 def log_message(verbose, message):

@@ -26,7 +26,11 @@ import json
 
 from skmeta.adjust import AdjusterSettings
 from skmeta.knowledge.checks import configuration_problem
-from skmeta.learner.fitted_state import FittedState, unfitted_models
+from skmeta.learner.fitted_state import (
+    FittedState,
+    default_meta_models,
+    unfitted_models,
+)
 from skmeta.learner.lazy_models import LazyModels, PendingModel
 from skmeta.learner.learned_settings import RACING_VERSION, SETTINGS_VERSION, reusable
 from skmeta.learner.meta_learner import MetaLearner
@@ -118,8 +122,9 @@ def shipped_meta_learner(**params):
     MetaLearner or None
         The learner ``MetaLearner.from_knowledge_base(KnowledgeBase.default(),
         **params)`` would be, or None when the file does not apply (missing,
-        stale, damaged, another portfolio or ``random_state``, stored
-        settings to learn again): build that one instead, which says why.
+        stale, damaged, another portfolio, ``random_state``, ``prior`` or
+        ``metafeatures``, stored settings to learn again): build that one
+        instead, which says why.
 
     Examples
     --------
@@ -133,6 +138,8 @@ def shipped_meta_learner(**params):
     learner = MetaLearner(**params)
     learner._validate_params()  # as fit and from_knowledge_base check them
     if not isinstance(learner.portfolio, str) or learner.portfolio != "default":
+        return None
+    if not default_meta_models(learner):
         return None
     try:
         models = meta_models_file.ShippedModels.open()

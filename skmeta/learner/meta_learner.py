@@ -134,6 +134,25 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         runs and to compare strategies on the same folds.
     verbose : int, default=0
         Print progress lines when > 0.
+    prior : {"meta-features", "static"}, default="meta-features"
+        What ranks the stored configurations for a new dataset (the
+        adjuster's prior, its warm starts and the zero-shot pick):
+        ``"meta-features"``, the performance model's predictions from the
+        dataset's meta-features; ``"static"``, one greedy portfolio order for
+        every dataset, built from the stored results alone
+        (:class:`~skmeta.selection.StaticPortfolio`, TabRepo's zero-shot
+        portfolio), the baseline the meta-features must beat.
+
+        .. versionadded:: 0.2
+    metafeatures : "all" or list of str, default="all"
+        The meta-features the performance model and the nearest datasets
+        see: every stored one, or these names (columns of the knowledge
+        base's ``metafeatures()``; a name a task family lacks, such as
+        ``n_classes`` for regression, is left out of that family's models).
+        The cost model sees its own size measures either way, and the
+        adjuster settings are learned as with every meta-feature.
+
+        .. versionadded:: 0.2
     timeout : float or None, optional
         .. deprecated:: 0.2
            Renamed ``evaluation_timeout``; removed in 0.3.
@@ -191,6 +210,18 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
     >>> X, y = load_iris(return_X_y=True)
     >>> meta.recommend(X, y, k=2).columns.tolist()
     ['strategy', 'config', 'predicted_score', 'nearest_datasets']
+
+    Baselines of the meta-feature prior: the same ranking for every dataset,
+    or meta-models that see only the dataset's size.
+
+    >>> static = MetaLearner(meta.knowledge_base_, portfolio=["knn", "gaussian_nb"],
+    ...                      prior="static").fit(datasets)
+    >>> static.n_reused_, static.performance_models_["classification"].order_ != []
+    (12, True)
+    >>> size_only = MetaLearner(meta.knowledge_base_, portfolio=["knn", "gaussian_nb"],
+    ...                         metafeatures=["n_rows", "n_features", "n_classes"])
+    >>> size_only.fit(datasets).nearest_["classification"].scaler_.columns_
+    ['n_classes', 'n_features', 'n_rows']
     """
 
     # Instance attributes but for a learner built from the shipped file alone.
@@ -211,6 +242,9 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         "n_jobs": shared.N_JOBS,
         "random_state": shared.RANDOM_STATE,
         "verbose": shared.VERBOSE,
+        "prior": [StrOptions({"meta-features", "static"})],
+        # A list's names are checked against the knowledge base's columns.
+        "metafeatures": [StrOptions({"all"}), list, tuple],
         # Renamed in 0.2 (see skmeta._deprecation).
         "timeout": [Hidden(StrOptions({DEPRECATED})), *shared.TIMEOUT],
     }
@@ -228,6 +262,8 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         n_jobs=None,
         random_state=0,
         verbose=0,
+        prior="meta-features",
+        metafeatures="all",
         timeout=DEPRECATED,
     ):
         self.knowledge_base = knowledge_base
@@ -241,6 +277,8 @@ class MetaLearner(RecommendationMixin, MetaTestMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.prior = prior
+        self.metafeatures = metafeatures
         self.timeout = timeout
 
     def _evaluation_timeout(self):

@@ -9,6 +9,7 @@ from skmeta.selection.performance import (
     main_protocol,
     normalized_scores,
 )
+from skmeta.selection.static_portfolio import StaticPortfolio
 
 __all__ = [
     "CostModel",
@@ -16,6 +17,7 @@ __all__ = [
     "MetaFeatureScaler",
     "NearestDatasets",
     "PerformanceModel",
+    "StaticPortfolio",
     "main_protocol",
     "normalized_scores",
 ]

@@ -90,6 +90,34 @@ def normalized_scores(evaluations):
     return normalized.where(ok, FAILED_SCORE)
 
 
+def portfolio_runs(evaluations, portfolio):
+    """The evaluations of the portfolio's strategies, with their
+    ``config_key`` and ``normalized`` score (what a meta-model learns from).
+
+    Raises
+    ------
+    ValueError
+        If none is left: there is nothing to learn from.
+    """
+    known = {s.name for s in portfolio}
+    runs = evaluations[evaluations["strategy"].isin(known)]
+    if runs.empty:
+        raise ValueError(
+            "the knowledge base has no evaluations of this portfolio's "
+            "strategies; meta-train first (MetaLearner.fit)."
+        )
+    if "config_key" not in runs:
+        runs = runs.assign(config_key=[config_key(c) for c in runs["config"]])
+    return runs.assign(normalized=normalized_scores(runs).to_numpy())
+
+
+def score_grid(runs):
+    """Dataset x (strategy, configuration key) table of normalized scores
+    (NaN where a dataset did not evaluate a configuration)."""
+    return runs.drop_duplicates(subset=["dataset_id", "strategy", "config_key"]).pivot(
+        index="dataset_id", columns=["strategy", "config_key"], values="normalized")
+
+
 def candidate_features(portfolio, strategies, configs):
     """One row per candidate: the strategy one-hot, then its configuration
     vector (padded with -1 to the widest space of the portfolio)."""
@@ -192,23 +220,13 @@ class PerformanceModel:
             Columns ``dataset_id``, ``strategy``, ``config``, ``score``,
             ``status`` (and ``config_key``, computed when missing).
         """
-        known = {s.name for s in self.portfolio}
-        runs = evaluations[
-            evaluations["strategy"].isin(known)
-            & evaluations["dataset_id"].isin(metafeatures.index)
-        ]
-        if runs.empty:
-            raise ValueError(
-                "the knowledge base has no evaluations of this portfolio's "
-                "strategies; meta-train first (MetaLearner.fit)."
-            )
-        if "config_key" not in runs:
-            runs = runs.assign(config_key=[config_key(c) for c in runs["config"]])
+        runs = portfolio_runs(
+            evaluations[evaluations["dataset_id"].isin(metafeatures.index)],
+            self.portfolio)
         self.scaler_ = MetaFeatureScaler().fit(metafeatures)
         scaled = pd.DataFrame(
             self.scaler_.transform(metafeatures), index=metafeatures.index
         )
-        runs = runs.assign(normalized=normalized_scores(runs).to_numpy())
         design = self._design(
             scaled.loc[runs["dataset_id"]].to_numpy(),
             runs["strategy"].tolist(),
@@ -230,9 +248,7 @@ class PerformanceModel:
         return self
 
     def _fit_shared(self, scaled, runs):
-        grid = runs.drop_duplicates(subset=["dataset_id", "strategy", "config_key"]).pivot(
-            index="dataset_id", columns=["strategy", "config_key"], values="normalized"
-        )
+        grid = score_grid(runs)
         grid = grid.loc[:, grid.notna().mean() >= self.min_coverage]
         self.shared_keys_ = list(grid.columns)
         self.shared_forest_ = None
