@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 from skmeta._base_search import _BaseMetaEstimator
 from skmeta._final_model import refit_configuration
 from skmeta._meta_search import AUTO_FOLDS  # noqa: F401 (documented here: cv="auto")
+from skmeta._threadpools import limited_threads
 from skmeta.datasets import (
     Dataset,
     check_class_labels,
@@ -472,10 +473,11 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
             (by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"])
             for i, _ in members
         ]
-        results = [evaluate_config(strategy, config, data.X, clipped, "regression",
-                                   race.splits, scoring=scoring, return_oof=True,
-                                   sample_weight=data.sample_weight)
-                   for strategy, config in configurations]
+        with limited_threads(self.n_jobs_):  # as many native threads as n_jobs allows
+            results = [evaluate_config(strategy, config, data.X, clipped, "regression",
+                                       race.splits, scoring=scoring, return_oof=True,
+                                       sample_weight=data.sample_weight)
+                       for strategy, config in configurations]
         if not all(result.ok for result in results):
             return None
         oof = _fused([result.oof_predictions for result in results], members)
