@@ -13,7 +13,9 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold, train_test_split
 
 from skmeta import MetaRegressor
+from skmeta._final_model import refit_configuration
 from skmeta.guard import choose_guard, fold_mean_score, target_summary, winsorize
+from skmeta.strategies import default_portfolio
 
 
 def _diamonds(n, seed):
@@ -46,6 +48,28 @@ def test_a_wild_training_target_does_not_sink_the_model_below_the_constant(seed)
     assert score > constant - 0.1
     assert score > 0.5  # the prices are learnt, not merely the mean
     assert model.target_guard_["winsorized"]
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_wild_training_target_does_not_sink_the_zero_shot_pick(seed):
+    X, y = _diamonds(400, seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25,
+                                                        random_state=seed)
+    y_train = _with_a_wild_target(y_train, seed)
+    model = MetaRegressor(n_evaluations=1, random_state=0, n_jobs=1).fit(X_train, y_train)
+    constant = r2_score(y_test, np.full(len(y_test), y_train.mean()))
+    score = r2_score(y_test, model.predict(X_test))
+    assert score > constant - 0.1
+    assert score > 0.5
+
+
+def test_a_tame_targets_zero_shot_model_is_the_pick_fitted_as_it_was():
+    X, y = _diamonds(300, 0)
+    assert not winsorize(y)[1]
+    model = MetaRegressor(n_evaluations=1, random_state=0, n_jobs=1).fit(X, y)
+    strategy = {s.name: s for s in default_portfolio("regression")}[model.best_strategy_]
+    alone, _ = refit_configuration(strategy, model.best_config_, X, y)
+    np.testing.assert_array_equal(model.predict(X), alone.predict(X))
 
 
 def test_a_tame_target_is_not_winsorized():
