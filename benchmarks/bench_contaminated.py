@@ -24,7 +24,8 @@ as a user gets it), the constant predictor (the training mean),
 case and system the mean and median R^2, the mean of R^2 clipped below at
 the constant's minus one, the collapse count (a test R^2 more than 0.1
 below the constant predictor's where ``rs-20-cheap``'s is not) and the
-median wall seconds of a fit.
+median wall seconds of a fit, and the median over pairs of its seconds over
+``hgb-default``'s (a ratio within one run; borrowed rows come from another).
 
 The shipped meta-learner has seen the clean corpus tables (not their
 contamination): its zero-shot picks on ``clean`` and ``heavy`` are
@@ -170,6 +171,13 @@ def collapses(table, system):
     return (table[system] < floor) & (table["rs-20-cheap"] >= floor)
 
 
+def _median_ratio(seconds, system):
+    """Median over pairs of a system's seconds over hgb-default's in the same run."""
+    if "hgb-default" not in seconds:
+        return np.nan
+    return (seconds[system] / seconds["hgb-default"].clip(lower=0.01)).median()
+
+
 def report(path, baseline_label=None):
     """Per label (code version): R^2 per table and seed, then per case the
     mean, the median, the clipped mean and the collapses.
@@ -206,6 +214,7 @@ def report(path, baseline_label=None):
                     "collapses": int(collapses(block, system).sum()),
                     "pairs": len(block),
                     "median seconds": seconds.loc[block.index, system].median(),
+                    "median x hgb": _median_ratio(seconds.loc[block.index], system),
                 }
         print(f"\n== {name}: per case ==")
         print(pd.DataFrame(summary).T.round(3).to_string())

@@ -358,3 +358,7 @@ class FinalModelMixin:
         """The final model, post-processed where its task needs it."""
         return model
 
+    def _guard_zero_shot(self, model, strategy, config, search, final, fit_seconds):
+        """The zero-shot model, checked where its task needs it."""
+        return model
+

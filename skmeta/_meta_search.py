@@ -295,7 +295,9 @@ class MetaSearchMixin:
 
         Nothing is compared, so nothing is cross-validated: ``best_score_``
         is NaN. If the pick fails, the adjuster proposes the warm start's
-        cheap fallbacks, which are fit in turn. Returns the ``trace_`` rows;
+        cheap fallbacks, which are fit in turn. A regressor's fitted pick is
+        checked against wild training targets (``_guard_zero_shot``, see
+        :class:`~skmeta.MetaRegressor`). Returns the ``trace_`` rows;
         the fitted model and its rows are kept on ``search``.
         """
         adjuster, dataset = search.adjuster, search.dataset
@@ -324,6 +326,8 @@ class MetaSearchMixin:
                 seconds=time.monotonic() - start,
             ))
             if model is not None:
+                model = self._guard_zero_shot(model, proposal.strategy, proposal.config,
+                                              search, final, rows[-1]["fit_seconds"])
                 break
             adjuster.tell(proposal, None)
         search.zero_shot_model, search.final = model, final

@@ -37,7 +37,7 @@ from skmeta.datasets import (
     unbox_class_labels,
 )
 from skmeta.ensemble import FusedClassifier, FusedRegressor
-from skmeta.evaluation import evaluate_config
+from skmeta.evaluation import evaluate_config, make_cv
 from skmeta.guard import (
     GuardedRegressor,
     choose_guard,
@@ -47,6 +47,10 @@ from skmeta.guard import (
 )
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
+
+#: Folds on which a zero-shot regressor, when its training target has wild
+#: values, is compared fit on that target and on the winsorized one.
+ZERO_SHOT_CHECK_FOLDS = 3
 
 #: scikit-learn estimator checks that fail by design (see the Notes of
 #: :class:`MetaClassifier`).
@@ -389,7 +393,9 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         whether the final members were fit on the target clipped to the
         robust range, because some training targets lay beyond it and that
         scored better out of fold (the mean of the fold scores, of the
-        target as it is).
+        target as it is). With ``n_evaluations=1`` nothing is guarded, but
+        when some training targets lie beyond the fences the zero-shot pick is
+        refit on the clipped target if that scores better on 3 folds.
 
     Examples
     --------
@@ -450,6 +456,42 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         summary = target_summary(final.y, final.sample_weight, guard["range"])
         return GuardedRegressor(model, *summary, guard["shrink"], guard["overshoot"])
 
+    def _guard_zero_shot(self, model, strategy, config, search, final, fit_seconds):
+        """The zero-shot model, or the same configuration refit on the
+        winsorized target when that scores better on a few folds.
+
+        Only when some training targets lie beyond the fences
+        (:func:`~skmeta.guard.winsorize`) and the time left pays for the
+        check (the configuration cross-validated twice on
+        ``ZERO_SHOT_CHECK_FOLDS`` folds, and one more refit): fit on the
+        target as it is and on the clipped one, the fold scores of the
+        target as it is decide (their mean, as the search scores). A tame
+        target's zero-shot model is the model fitted as it was.
+        """
+        clipped, wild = winsorize(final.y, final.sample_weight)
+        folds = ZERO_SHOT_CHECK_FOLDS
+        cost = (2 * (folds - 1) + 1) * fit_seconds  # 2 x folds fits on (folds-1)/folds rows
+        if not wild or cost > search.clock.left():
+            return model
+        splits = list(make_cv(folds, "regression", final.y, search.seed).split(
+            final.X, final.y))
+        members = [(0, 1.0)]
+        oof = [_out_of_fold([(strategy, config)], members, final, target, splits,
+                            search.scoring, self.n_jobs_)
+               for target in (final.y, clipped)]
+        if any(p is None for p in oof):
+            return model
+        raw, winsorized = (fold_mean_score(p, final.y, splits, search.scoring,
+                                           final.sample_weight) for p in oof)
+        if not winsorized > raw:
+            return model
+        models = _refit_winsorized([(strategy, config)], final, self.n_jobs_)
+        if models is None:
+            return model
+        self._log(f"zero-shot pick refit on targets clipped to the fences ({folds}-fold "
+                  f"{search.scoring}, mean over folds, {raw:.4f} -> {winsorized:.4f})")
+        return models[0]
+
     def _winsorized(self, members, race, search, final, scoring, fused):
         """The members refit on winsorized targets and their out-of-fold
         predictions, or None.
@@ -473,31 +515,48 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
             (by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"])
             for i, _ in members
         ]
-        with limited_threads(self.n_jobs_):  # as many native threads as n_jobs allows
-            results = [evaluate_config(strategy, config, data.X, clipped, "regression",
-                                       race.splits, scoring=scoring, return_oof=True,
-                                       sample_weight=data.sample_weight)
-                       for strategy, config in configurations]
-        if not all(result.ok for result in results):
+        oof = _out_of_fold(configurations, members, data, clipped, race.splits, scoring,
+                           self.n_jobs_)
+        if oof is None:
             return None
-        oof = _fused([result.oof_predictions for result in results], members)
         scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
                   for p in (oof, fused)]
         gain = scores[0] - scores[1]
         if not gain > 0:
             return None
-        final_clipped, _ = winsorize(final.y, final.sample_weight)
-        fitted = [refit_configuration(strategy, config, final.X, final_clipped,
-                                      final.sample_weight, self.n_jobs_)
-                  for strategy, config in configurations]
-        if any(model is None for model, _ in fitted):
+        models = _refit_winsorized(configurations, final, self.n_jobs_)
+        if models is None:
             return None
         self._log(f"members refit on targets clipped to the fences (out-of-fold "
                   f"{scoring}, mean over folds, +{gain:.4f})")
-        models = [model for model, _ in fitted]
         weights = [w for _, w in members]
         model = models[0] if len(models) == 1 else self._fuse(models, weights)
         return model, oof
+
+
+def _out_of_fold(configurations, members, data, target, splits, scoring, n_jobs):
+    """The configurations' out-of-fold predictions when fit on ``target``
+    (scored on it, which does not matter here), fused with the members'
+    weights; None if one fails."""
+    with limited_threads(n_jobs):  # as many native threads as n_jobs allows
+        results = [evaluate_config(strategy, config, data.X, target, "regression",
+                                   splits, scoring=scoring, return_oof=True,
+                                   sample_weight=data.sample_weight)
+                   for strategy, config in configurations]
+    if not all(result.ok for result in results):
+        return None
+    return _fused([result.oof_predictions for result in results], members)
+
+
+def _refit_winsorized(configurations, final, n_jobs):
+    """The configurations refit on ``final``'s winsorized target, or None if one fails."""
+    clipped, _ = winsorize(final.y, final.sample_weight)
+    fitted = [refit_configuration(strategy, config, final.X, clipped,
+                                  final.sample_weight, n_jobs)
+              for strategy, config in configurations]
+    if any(model is None for model, _ in fitted):
+        return None
+    return [model for model, _ in fitted]
 
 
 def _fused(predictions, members):
