@@ -3,7 +3,7 @@
 .. deprecated:: 0.2
    Import :class:`~skmeta.race_policy.RacingPolicy` and
    :func:`~skmeta.race_policy.learn_racing_policy` from :mod:`skmeta.race_policy`;
-   this module goes in the next release.
+   this module goes in 0.3.
 """
 
 import warnings
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 warnings.warn(
-    "skmeta.racing is deprecated and will be removed in the next release; "
+    "skmeta.racing is deprecated and will be removed in 0.3; "
     "import from skmeta.race_policy instead.",
     FutureWarning, stacklevel=2,
 )

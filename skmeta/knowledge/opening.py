@@ -178,12 +178,12 @@ def _open_path(path, create):
 def open_knowledge_base_path(path, *, create=False):
     """Deprecated: use :func:`open_knowledge_base`, which also takes a path.
 
-    .. deprecated:: 0.1
-       Goes in the next release.
+    .. deprecated:: 0.2
+       Goes in 0.3.
     """
     warnings.warn(
-        "open_knowledge_base_path is deprecated and will be removed in the next "
-        "release; use skmeta.knowledge.opening.open_knowledge_base, which takes "
+        "open_knowledge_base_path is deprecated and will be removed in 0.3; "
+        "use skmeta.knowledge.opening.open_knowledge_base, which takes "
         "a path too.",
         FutureWarning, stacklevel=2,
     )

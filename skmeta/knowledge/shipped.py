@@ -1,10 +1,9 @@
 """Deprecated alias of :mod:`skmeta.knowledge.default_knowledge_base`.
 
-.. deprecated:: 0.1
+.. deprecated:: 0.2
    Import :func:`~skmeta.knowledge.default_knowledge_base.load_default`,
    ``DEFAULT_FILENAME`` and ``BUILD_SCRIPT`` from
-   :mod:`skmeta.knowledge.default_knowledge_base`; this module goes in the next
-   release.
+   :mod:`skmeta.knowledge.default_knowledge_base`; this module goes in 0.3.
 """
 
 import warnings
@@ -18,7 +17,7 @@ from skmeta.knowledge.default_knowledge_base import (
 __all__ = ["BUILD_SCRIPT", "DEFAULT_FILENAME", "load_default"]
 
 warnings.warn(
-    "skmeta.knowledge.shipped is deprecated and will be removed in the next "
-    "release; import from skmeta.knowledge.default_knowledge_base instead.",
+    "skmeta.knowledge.shipped is deprecated and will be removed in 0.3; "
+    "import from skmeta.knowledge.default_knowledge_base instead.",
     FutureWarning, stacklevel=2,
 )

@@ -49,7 +49,7 @@ def __getattr__(name):
     if name == "open_knowledge_base":
         warnings.warn(
             "skmeta.learner.open_knowledge_base is deprecated and will be removed "
-            "in the next release; use skmeta.knowledge.opening.open_knowledge_base "
+            "in 0.3; use skmeta.knowledge.opening.open_knowledge_base "
             "(where None is the shipped knowledge base; pass KnowledgeBase() for "
             "a new in-memory one).",
             FutureWarning, stacklevel=2,

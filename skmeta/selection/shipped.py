@@ -2,7 +2,7 @@
 
 .. deprecated:: 0.2
    Import from :mod:`skmeta.selection.meta_models_file` (the ``meta_models.npz``
-   format); this module goes in the next release.
+   format); this module goes in 0.3.
 """
 
 import warnings
@@ -13,7 +13,7 @@ from skmeta.selection.meta_models_file import *  # noqa: F403 - the same public 
 __all__ = list(_renamed.__all__)
 
 warnings.warn(
-    "skmeta.selection.shipped is deprecated and will be removed in the next release; "
+    "skmeta.selection.shipped is deprecated and will be removed in 0.3; "
     "import from skmeta.selection.meta_models_file instead.",
     FutureWarning, stacklevel=2,
 )
