@@ -485,7 +485,7 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                                            final.sample_weight) for p in oof)
         if not winsorized > raw:
             return model
-        models = _refit_winsorized([(strategy, config)], final, self.n_jobs_)
+        models = _refit([(strategy, config)], final, clipped, self.n_jobs_)
         if models is None:
             return model
         self._log(f"zero-shot pick refit on targets clipped to the fences ({folds}-fold "
@@ -524,7 +524,8 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         gain = scores[0] - scores[1]
         if not gain > 0:
             return None
-        models = _refit_winsorized(configurations, final, self.n_jobs_)
+        final_clipped, _ = winsorize(final.y, final.sample_weight)
+        models = _refit(configurations, final, final_clipped, self.n_jobs_)
         if models is None:
             return None
         self._log(f"members refit on targets clipped to the fences (out-of-fold "
@@ -548,10 +549,10 @@ def _out_of_fold(configurations, members, data, target, splits, scoring, n_jobs)
     return _fused([result.oof_predictions for result in results], members)
 
 
-def _refit_winsorized(configurations, final, n_jobs):
-    """The configurations refit on ``final``'s winsorized target, or None if one fails."""
-    clipped, _ = winsorize(final.y, final.sample_weight)
-    fitted = [refit_configuration(strategy, config, final.X, clipped,
+def _refit(configurations, final, target, n_jobs):
+    """The configurations refit on ``final``'s rows with ``target`` (a
+    winsorized one), or None if one fails."""
+    fitted = [refit_configuration(strategy, config, final.X, target,
                                   final.sample_weight, n_jobs)
               for strategy, config in configurations]
     if any(model is None for model, _ in fitted):
