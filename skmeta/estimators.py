@@ -31,7 +31,9 @@ from skmeta._final_model import refit_configuration
 from skmeta._meta_search import AUTO_FOLDS  # noqa: F401 (documented here: cv="auto")
 from skmeta._threadpools import limited_threads
 from skmeta._zero_shot_check import (  # noqa: F401 (ZERO_SHOT_CHECK_FOLDS: as before)
+    FAR_BEYOND,
     ZERO_SHOT_CHECK_FOLDS,
+    beyond_fences,
     check_folds,
     check_scores,
     check_seconds,
@@ -396,8 +398,9 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         robust range, because some training targets lay beyond it and that
         scored better out of fold (the mean of the fold scores, of the
         target as it is). With ``n_evaluations=1`` nothing is guarded, but
-        when some training targets lie beyond the fences the zero-shot pick is
-        refit on the clipped target if that scores better on 3 folds.
+        when some training targets lie far beyond the fences (further than
+        the fences are apart) the zero-shot pick is refit on the clipped
+        target if that scores better on 3 folds.
 
     Examples
     --------
@@ -463,7 +466,8 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         winsorized target when that scores better on a few folds.
 
         Only when some training targets lie beyond the fences
-        (:func:`~skmeta.guard.winsorize`) and the time left pays for the
+        (:func:`~skmeta.guard.winsorize`), one of them further than the
+        fences are apart (``FAR_BEYOND``), and the time left pays for the
         check (:mod:`skmeta._zero_shot_check`: the configuration
         cross-validated on ``ZERO_SHOT_CHECK_FOLDS`` folds fit on the target
         as it is and on the clipped one, the fold scores of the target as it
@@ -471,7 +475,7 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         the model fitted as it was.
         """
         clipped, wild = winsorize(final.y, final.sample_weight)
-        if not wild:
+        if not wild or beyond_fences(final.y, final.sample_weight) <= FAR_BEYOND:
             return model
         splits, changed = check_folds(final, clipped, search.seed)
         if check_seconds(fit_seconds, len(splits) + len(changed)) > search.clock.left():

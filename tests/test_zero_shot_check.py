@@ -49,3 +49,27 @@ def test_a_fold_without_a_clipped_training_target_is_fit_once():
     # The wild row trains two folds; the third, which tests it, has nothing clipped.
     assert len(changed) == 2
     assert all(wild_row[0] in train for train, _ in changed)
+
+
+def test_a_tail_just_beyond_the_fences_is_not_checked():
+    from skmeta import MetaRegressor
+    from skmeta._final_model import refit_configuration
+    from skmeta._zero_shot_check import FAR_BEYOND, beyond_fences
+    from skmeta.guard import target_summary
+
+    data = _wild_table(n=300, n_wild=0)
+    y = data.y.copy()
+    _, low, high = target_summary(y, None, "robust")
+    y[:6] = high + 0.5 * (high - low)  # a heavy tail, not a handful of wild values
+    assert winsorize(y)[1] and beyond_fences(y) < FAR_BEYOND
+    model = MetaRegressor(n_evaluations=1, random_state=0, n_jobs=1).fit(data.X, y)
+    strategy = {s.name: s for s in default_portfolio("regression")}[model.best_strategy_]
+    alone, _ = refit_configuration(strategy, model.best_config_, data.X, y)
+    np.testing.assert_array_equal(model.predict(data.X), alone.predict(data.X))
+
+
+def test_a_target_80_times_the_99th_percentile_counts_as_far():
+    from skmeta._zero_shot_check import FAR_BEYOND, beyond_fences
+
+    data = _wild_table(n_wild=1)
+    assert beyond_fences(data.y) > 10 * FAR_BEYOND  # 80 x the 99th percentile
