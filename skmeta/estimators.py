@@ -471,8 +471,8 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         check (:mod:`skmeta._zero_shot_check`: the configuration
         cross-validated on ``ZERO_SHOT_CHECK_FOLDS`` folds fit on the target
         as it is and on the clipped one, the fold scores of the target as it
-        is deciding, and one more refit). A tame target's zero-shot model is
-        the model fitted as it was.
+        is deciding, and one more refit). Any other target's zero-shot model
+        is the model fitted as it was.
         """
         clipped, wild = winsorize(final.y, final.sample_weight)
         if not wild or beyond_fences(final.y, final.sample_weight) <= FAR_BEYOND:
