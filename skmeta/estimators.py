@@ -30,6 +30,14 @@ from skmeta._base_search import _BaseMetaEstimator
 from skmeta._final_model import refit_configuration
 from skmeta._meta_search import AUTO_FOLDS  # noqa: F401 (documented here: cv="auto")
 from skmeta._threadpools import limited_threads
+from skmeta._zero_shot_check import (  # noqa: F401 (ZERO_SHOT_CHECK_FOLDS: as before)
+    FAR_BEYOND,
+    ZERO_SHOT_CHECK_FOLDS,
+    beyond_fences,
+    check_folds,
+    check_scores,
+    check_seconds,
+)
 from skmeta.datasets import (
     Dataset,
     check_class_labels,
@@ -37,7 +45,7 @@ from skmeta.datasets import (
     unbox_class_labels,
 )
 from skmeta.ensemble import FusedClassifier, FusedRegressor
-from skmeta.evaluation import evaluate_config, make_cv
+from skmeta.evaluation import evaluate_config
 from skmeta.guard import (
     GuardedRegressor,
     choose_guard,
@@ -47,10 +55,6 @@ from skmeta.guard import (
 )
 
 __all__ = ["MetaClassifier", "MetaRegressor"]
-
-#: Folds on which a zero-shot regressor, when its training target has wild
-#: values, is compared fit on that target and on the winsorized one.
-ZERO_SHOT_CHECK_FOLDS = 3
 
 #: scikit-learn estimator checks that fail by design (see the Notes of
 #: :class:`MetaClassifier`).
@@ -394,8 +398,9 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         robust range, because some training targets lay beyond it and that
         scored better out of fold (the mean of the fold scores, of the
         target as it is). With ``n_evaluations=1`` nothing is guarded, but
-        when some training targets lie beyond the fences the zero-shot pick is
-        refit on the clipped target if that scores better on 3 folds.
+        when some training targets lie far beyond the fences (further than
+        the fences are apart) the zero-shot pick is refit on the clipped
+        target if that scores better on 3 folds.
 
     Examples
     --------
@@ -461,35 +466,31 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         winsorized target when that scores better on a few folds.
 
         Only when some training targets lie beyond the fences
-        (:func:`~skmeta.guard.winsorize`) and the time left pays for the
-        check (the configuration cross-validated twice on
-        ``ZERO_SHOT_CHECK_FOLDS`` folds, and one more refit): fit on the
-        target as it is and on the clipped one, the fold scores of the
-        target as it is decide (their mean, as the search scores). A tame
-        target's zero-shot model is the model fitted as it was.
+        (:func:`~skmeta.guard.winsorize`), one of them further than the
+        fences are apart (``FAR_BEYOND``), and the time left pays for the
+        check (:mod:`skmeta._zero_shot_check`: the configuration
+        cross-validated on ``ZERO_SHOT_CHECK_FOLDS`` folds fit on the target
+        as it is and on the clipped one, the fold scores of the target as it
+        is deciding, and one more refit). Any other target's zero-shot model
+        is the model fitted as it was.
         """
         clipped, wild = winsorize(final.y, final.sample_weight)
-        folds = ZERO_SHOT_CHECK_FOLDS
-        cost = (2 * (folds - 1) + 1) * fit_seconds  # 2 x folds fits on (folds-1)/folds rows
-        if not wild or cost > search.clock.left():
+        if not wild or beyond_fences(final.y, final.sample_weight) <= FAR_BEYOND:
             return model
-        splits = list(make_cv(folds, "regression", final.y, search.seed).split(
-            final.X, final.y))
-        members = [(0, 1.0)]
-        oof = [_out_of_fold([(strategy, config)], members, final, target, splits,
-                            search.scoring, self.n_jobs_)
-               for target in (final.y, clipped)]
-        if any(p is None for p in oof):
+        splits, changed = check_folds(final, clipped, search.seed)
+        if check_seconds(fit_seconds, len(splits) + len(changed)) > search.clock.left():
+            self._log("zero-shot check of the wild targets skipped: not enough time left")
             return model
-        raw, winsorized = (fold_mean_score(p, final.y, splits, search.scoring,
-                                           final.sample_weight) for p in oof)
-        if not winsorized > raw:
+        scores = check_scores(strategy, config, final, clipped, splits, changed,
+                              search.scoring, self.n_jobs_)
+        if scores is None or not scores[1] > scores[0]:
             return model
         models = _refit([(strategy, config)], final, clipped, self.n_jobs_)
         if models is None:
             return model
-        self._log(f"zero-shot pick refit on targets clipped to the fences ({folds}-fold "
-                  f"{search.scoring}, mean over folds, {raw:.4f} -> {winsorized:.4f})")
+        self._log(f"zero-shot pick refit on targets clipped to the fences "
+                  f"({len(splits)}-fold {search.scoring}, mean over folds, "
+                  f"{scores[0]:.4f} -> {scores[1]:.4f})")
         return models[0]
 
     def _winsorized(self, members, race, search, final, scoring, fused):

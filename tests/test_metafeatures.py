@@ -805,3 +805,22 @@ def test_complexity_values_by_hand():
     between = 2 * (0.5 - 1.5) ** 2 + 2 * (2.5 - 1.5) ** 2
     within = 4 * 0.25
     assert values["f1.min"] == pytest.approx(1 / (1 + between / within))
+
+
+def test_a_learners_metafeatures_of_a_checked_dataset_are_those_of_its_raw_data():
+    # MetaLearner.metafeatures_of takes the Dataset fit has already checked,
+    # without checking it again: the values must be those of the raw data.
+    from skmeta import MetaLearner
+    from skmeta.datasets import Dataset
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.integers(0, 5, 300).astype(float),
+                      "colour": rng.choice(["red", "green", None], 300)})
+    X.loc[::7, "a"] = np.nan
+    y = X["b"].to_numpy() + rng.normal(size=300)
+    learner = MetaLearner(random_state=0)
+    ours = learner.metafeatures_of(Dataset(X, y, task="regression"))
+    raw = extract_metafeatures(X, y, task="regression", max_rows=learner.max_rows_metafeatures,
+                               random_state=0)
+    timings = [name for name in raw.index if name.endswith(".fit_seconds")]
+    pd.testing.assert_series_equal(ours.drop(timings), raw.drop(timings), check_names=False)
