@@ -9,7 +9,10 @@ look-up of stored scores when replaying experience). One run:
 2. choose strategies: the most probable one first, then samples from ``pi``
    (seeded);
 3. each chosen strategy proposes a configuration
-   (:class:`~skmeta.adjust.proposals.ConfigurationProposer`);
+   (:class:`~skmeta.adjust.proposals.ConfigurationProposer`), unless none
+   it offers may beat its evaluated neighbours by more than the noise of a
+   cross-validated score: then another strategy is chosen
+   (:mod:`skmeta.adjust.noise_floor`);
 4. evaluate the batch, then update ``H`` and the proposers with the scores.
 
 It stops after ``n_evaluations``, when ``time_budget`` seconds have passed,
@@ -118,7 +121,9 @@ class StrategyAdjuster:
     A strategy whose evaluation failed (crashed, timed out, scored NaN) is
     not proposed again while another strategy has not failed: failures tend
     to repeat on a dataset (a slow learner, too many neighbours for the rows)
-    and an evaluation spent on them is lost.
+    and an evaluation spent on them is lost. Nor is a *settled* strategy,
+    one whose configurations tie within the noise on this dataset (see
+    :meth:`tell`'s ``fold_scores``).
 
     Examples
     --------
