@@ -24,6 +24,10 @@ from skmeta.evaluation import standard_error
 
 __all__ = ["NoiseFloor"]
 
+#: A proposal is redundant when what it may gain is at most this share of
+#: the noise.
+NOISE_SHARE = 1.0
+
 
 class NoiseFloor:
     """The complete evaluations of one search, and which proposals they make redundant.
@@ -78,7 +82,8 @@ class NoiseFloor:
         """True if ``vector`` cannot gain more than the noise over an
         evaluated configuration of strategy ``index`` (the same
         configuration again never can)."""
+        gain = self.largest_gain(index, vector)
+        if gain == 0.0:
+            return True
         noise = self.noise()
-        if noise is None:
-            return False
-        return bool(self.largest_gain(index, vector) <= noise)
+        return noise is not None and bool(gain <= NOISE_SHARE * noise)
