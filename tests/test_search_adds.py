@@ -96,11 +96,12 @@ def test_a_steep_strategy_is_bounded_by_its_steepest_change():
     floor = NoiseFloor()
     floor.add(0, [0.0], 0.50, [0.49, 0.51])
     floor.add(0, [0.5], 0.60, [0.59, 0.61])
-    # slope 0.2 per unit; noise 0.01: within 0.05 of a point is redundant.
+    # slope 0.2 per unit; noise 0.01, a quarter of it 0.0025: within 0.0125
+    # of a point is redundant.
     assert floor.noise() == pytest.approx(0.01)
     assert floor.largest_gain(0, [0.55]) == pytest.approx(0.01)
-    assert floor.redundant(0, [0.54])
-    assert not floor.redundant(0, [0.8])
+    assert floor.redundant(0, [0.51])
+    assert not floor.redundant(0, [0.55])
 
 
 def test_standard_error_ignores_missing_folds():
