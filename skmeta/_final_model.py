@@ -25,8 +25,8 @@ from sklearn.exceptions import ConvergenceWarning
 from skmeta._search_results import search_params
 from skmeta._subsampling import subsample_indices, take_rows
 from skmeta._threadpools import limited_threads
-from skmeta.ensemble import ensemble_selection
-from skmeta.evaluation import _check_predictions
+from skmeta.ensemble import ensemble_selection, members_that_pay
+from skmeta.evaluation import _check_predictions, standard_error
 from skmeta.strategies import fit_model
 
 __all__ = ["FinalModelMixin", "refit_configuration"]
@@ -71,6 +71,13 @@ def _prediction_error(model, dataset, n_rows=10):
     except Exception as exc:  # a model of last resort that cannot predict is none
         return f"{type(exc).__name__}: {exc}"[:500]
     return ""
+
+
+def _predicted_seconds(race, proposal):
+    """The cost model's seconds for evaluating ``proposal`` (NaN if unknown)."""
+    if race.predict_seconds is None:
+        return np.nan
+    return float(race.predict_seconds(proposal.strategy.name, proposal.config))
 
 
 class FinalModelMixin:
@@ -218,6 +225,16 @@ class FinalModelMixin:
             scoring, self.ensemble_size, classes, search.sample_weight,
             # Picks stop while the time left still holds the best one's refit.
             should_stop=lambda: race.clock.left() <= best_refit,
+        )
+        # An expensive member must pay for its refit in ensemble score. Its
+        # cost is the cost model's, not the folds' timings: a search without
+        # a budget must not depend on the machine's load.
+        weights = members_that_pay(
+            [records[i].result.oof_predictions for i in ok], weights,
+            [_predicted_seconds(race, records[i].proposal) for i in ok],
+            search.y, search.task,
+            scoring, standard_error(records[ok[0]].result.fold_scores) or 0.0,
+            classes, search.sample_weight,
         )
         members = [(i, w) for i, w in zip(ok, weights) if w > 0]
         return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))

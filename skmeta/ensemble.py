@@ -4,7 +4,9 @@ Caruana et al. (2004), "Ensemble selection from libraries of models": start
 from an empty ensemble and, ``ensemble_size`` times, add (with replacement)
 the model whose addition gives the best score of the averaged out-of-fold
 predictions. The number of times a model was picked, divided by
-``ensemble_size``, is its weight.
+``ensemble_size``, is its weight. A member whose refit is expensive stays
+only if it adds more than the noise of a cross-validated score
+(:func:`members_that_pay`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from skmeta.evaluation import score_predictions
 
-__all__ = ["FusedClassifier", "FusedRegressor", "ensemble_selection"]
+__all__ = ["FusedClassifier", "FusedRegressor", "ensemble_selection", "members_that_pay"]
+
+#: A member whose refit takes more than this many times the median member's
+#: is expensive: it must pay for its refit (:func:`members_that_pay`).
+EXPENSIVE_FACTOR = 2.0
 
 
 def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=None,
@@ -71,6 +77,71 @@ def ensemble_selection(predictions, y, task, scoring, ensemble_size, classes=Non
         counts[best] += 1
         running = (running * picked + stacked[best]) / (picked + 1)
     return counts / counts.sum()
+
+
+def members_that_pay(predictions, weights, costs, y, task, scoring, noise,
+                     classes=None, sample_weight=None):
+    """``weights`` without the expensive members that do not pay for their refit.
+
+    A member is expensive when its refit takes more than
+    :data:`EXPENSIVE_FACTOR` times the median member's. It stays only if the
+    ensemble's out-of-fold score without it falls by more than ``noise``
+    (the standard error of a cross-validated score). Members are weighed
+    most expensive first; the weights left are scaled to sum to 1.
+
+    Parameters
+    ----------
+    predictions : list of ndarray
+        Out-of-fold predictions of each candidate (as for
+        :func:`ensemble_selection`).
+    weights : array-like of shape (n_candidates,)
+        The selection's weights.
+    costs : array-like of shape (n_candidates,)
+        Predicted seconds of each candidate's refit, or of anything
+        proportional to them (NaN: unknown, never expensive).
+    y, task, scoring, classes, sample_weight
+        As for :func:`ensemble_selection`.
+    noise : float
+        The score a member must add to stay.
+
+    Returns
+    -------
+    ndarray of shape (n_candidates,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmeta.ensemble import members_that_pay
+    >>> y = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> cheap, slow = y + 0.1, y - 0.1   # together exact, each 0.1 off
+    >>> members_that_pay([cheap, cheap, slow], [0.25, 0.25, 0.5], [0.1, 0.1, 5.0],
+    ...                  y, "regression", "r2", noise=0.05).tolist()
+    [0.5, 0.5, 0.0]
+    >>> members_that_pay([cheap, cheap, slow], [0.25, 0.25, 0.5], [0.1, 0.1, 5.0],
+    ...                  y, "regression", "r2", noise=0.001).tolist()
+    [0.25, 0.25, 0.5]
+    """
+    weights = np.asarray(weights, dtype=float).copy()
+    seconds = np.asarray(costs, dtype=float)
+    stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
+    score = _scorer(np.asarray(y), task, scoring, classes, sample_weight)
+
+    def fused(w):
+        return np.tensordot(w / w.sum(), stacked, axes=1)
+
+    members = np.flatnonzero(weights)
+    known = members[np.isfinite(seconds[members])]
+    if len(known) < 2:
+        return weights / weights.sum()
+    expensive = EXPENSIVE_FACTOR * np.median(seconds[known])
+    for member in sorted(known, key=lambda i: (-seconds[i], i)):
+        if not seconds[member] > expensive or np.count_nonzero(weights) == 1:
+            continue
+        without = weights.copy()
+        without[member] = 0.0
+        if score(fused(weights)) - score(fused(without)) <= noise:
+            weights = without
+    return weights / weights.sum()
 
 
 def _scorer(y, task, scoring, classes, sample_weight=None):

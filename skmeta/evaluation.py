@@ -35,6 +35,7 @@ __all__ = [
     "make_cv",
     "merge_fold_results",
     "score_predictions",
+    "standard_error",
 ]
 
 
@@ -473,3 +474,23 @@ def score_predictions(y_true, predictions, task, scoring=None, classes=None,
         return float(spec.function(y_true, predictions, classes, sample_weight))
     labels = classes[np.argmax(predictions, axis=1)]
     return float(spec.function(y_true, labels, classes, sample_weight))
+
+
+def standard_error(fold_scores):
+    """The standard error of a cross-validated score, the mean of ``fold_scores``.
+
+    None below two finite fold scores.
+
+    Examples
+    --------
+    >>> from skmeta.evaluation import standard_error
+    >>> round(standard_error([0.70, 0.74, 0.72]), 4)
+    0.0115
+    >>> standard_error([0.7]) is None
+    True
+    """
+    scores = np.asarray([s for s in fold_scores if s is not None], dtype=float)
+    scores = scores[np.isfinite(scores)]
+    if len(scores) < 2:
+        return None
+    return float(np.std(scores, ddof=1) / np.sqrt(len(scores)))

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .scoring import evaluations_to_reach
+from .scoring import evaluations_to_reach, score_table, scope_rows
 
 _CALL = re.compile(r"(\w+)\((.*)\)")
 
@@ -39,7 +39,8 @@ class Figures(Mapping):
     Parameters
     ----------
     scope : str
-        "classification", "regression" or "overall".
+        "classification", "regression", "overall", or a family's size class
+        (:func:`~skbench.scoring.scope_rows`).
     summary : DataFrame
         Per system: ``mean_normalized``, ``mean_rank``, ``median_seconds``,
         ``p95_seconds`` (:func:`~skbench.scoring.score_table`).
@@ -111,6 +112,20 @@ class Figures(Mapping):
 
     def _mean_score(self, system):
         return self._scores_or_constant(system).mean()
+
+    def _score_gain(self, system, other):
+        """Mean test score (R^2, balanced accuracy) of ``system`` minus ``other``'s."""
+        return self._mean_score(system) - self._mean_score(other)
+
+    def _normalized_gain_in(self, system, other, scope):
+        """:meth:`_normalized_gain` in another ``scope`` of these rows (a
+        family of "overall", say), normalized among the same systems."""
+        part = scope_rows(self.rows, scope)
+        if part.empty:
+            raise NoFigure(f"no pairs in {scope}")
+        summary = score_table(part, list(self.summary.index))[0]
+        return (summary.loc[system, "mean_normalized"]
+                - summary.loc[other, "mean_normalized"])
 
     def _collapsed(self, system, other):
         """Pairs where ``system`` is 0.1 below the constant while ``other`` beats it."""

@@ -4,7 +4,8 @@ It uses the (dataset, seed) pairs for which every selected system has a row
 (:func:`~skbench.scoring.complete_blocks`), prints a table per task family
 and overall, then binary and multiclass apart, the failures, the PASS/FAIL lines of
 :data:`~skbench.targets.SELECTION_TARGETS`, and the adaptation curves
-(printed, and plotted with matplotlib).
+(printed, and plotted with matplotlib). Each family's pairs are also
+tabulated by size class (:data:`~skbench.scoring.SIZE_CLASSES`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from .scoring import (
     adaptation_by_seconds,
     adaptation_curves,
     complete_blocks,
-    family_of,
     family_summaries,
+    scope_rows,
+    size_summaries,
     task_summaries,
 )
 from .targets import SELECTION_TARGETS, check_section
@@ -29,10 +31,8 @@ from .targets import SELECTION_TARGETS, check_section
 
 def scope_figures(rows, tables, curves):
     """Scope -> :class:`~skbench.figures.Figures`, for every scope with pairs."""
-    families = rows["task"].map(family_of)
     return {scope: Figures(scope, table[0], seconds=table[5],
-                           rows=rows if scope == "overall" else rows[families == scope],
-                           curves=curves)
+                           rows=scope_rows(rows, scope), curves=curves)
             for scope, table in tables.items()}
 
 
@@ -49,8 +49,10 @@ def report(results, systems, plot_path, plot_seconds_path=None):
     tables = family_summaries(rows, list(systems))
     print_tables(rows, blocks, tables)
     print_task_tables(rows, list(systems))
+    sizes = size_summaries(rows, list(systems))
+    print_size_tables(sizes)
     curves = load_curves(side_file(results, "_curves.jsonl"), blocks, systems)
-    print_targets(scope_figures(rows, tables, curves), systems)
+    print_targets(scope_figures(rows, {**tables, **sizes}, curves), systems)
     print_adaptation(curves, systems, plot_path, plot_seconds_path)
 
 
@@ -84,6 +86,13 @@ def print_task_tables(rows, systems):
     for task, task_table in task_summaries(rows, systems).items():
         print(f"\n{task} ({len(task_table[2])} pairs):")
         print(task_table[0].to_string(float_format=lambda v: f"{v:.3f}"))
+
+
+def print_size_tables(sizes):
+    """Each family's tables again, by size class of the datasets' rows."""
+    for scope, size_table in sizes.items():
+        print(f"\n{scope} ({len(size_table[2])} pairs):")
+        print(size_table[0].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 def print_targets(figures, systems):

@@ -77,15 +77,53 @@ def family_of(task):
     """The task family a report groups by: classification or regression."""
     return "regression" if task == "regression" else "classification"
 
+#: Size classes of a dataset's rows (training and test together), as
+#: (name, lowest, highest): the issues' "small" and "more than 5,000 rows".
+SIZE_CLASSES = (("< 1,000 rows", 0, 1000), ("1,000-5,000 rows", 1000, 5000),
+                ("> 5,000 rows", 5000, math.inf))
+
+
+def scope_rows(rows, scope):
+    """The rows of a report scope: "overall", a family, or "<family> <size class>".
+
+    >>> rows = pd.DataFrame({"task": ["binary", "regression", "regression"],
+    ...                      "n_train": [600, 600, 6000], "n_test": [200, 200, 2000]})
+    >>> scope_rows(rows, "regression > 5,000 rows").index.tolist()
+    [2]
+    """
+    if scope == "overall":
+        return rows
+    family, _, size = scope.partition(" ")
+    part = rows[rows["task"].map(family_of) == family]
+    if not size:
+        return part
+    _, low, high = next(c for c in SIZE_CLASSES if c[0] == size)
+    n_rows = part["n_train"] + part["n_test"]
+    return part[(n_rows > low) & (n_rows <= high)]
+
+
 def family_summaries(rows, systems):
     """{"classification": ..., "regression": ..., "overall": ...} -> score_table."""
     out = {}
-    families = rows["task"].map(family_of)
     for family in ("classification", "regression"):
-        part = rows[families == family]
+        part = scope_rows(rows, family)
         if not part.empty:
             out[family] = score_table(part, systems)
     out["overall"] = score_table(rows, systems)
+    return out
+
+
+def size_summaries(rows, systems):
+    """{"<family> <size class>": score_table}, for the scopes with pairs.
+
+    Printed after the families' tables; the issues set targets by size.
+    """
+    out = {}
+    for family in ("classification", "regression"):
+        for size, _, _ in SIZE_CLASSES:
+            part = scope_rows(rows, f"{family} {size}")
+            if not part.empty:
+                out[f"{family} {size}"] = score_table(part, systems)
     return out
 
 

@@ -27,6 +27,7 @@ from collections import ChainMap
 from dataclasses import dataclass
 
 from .figures import NoFigure
+from .scoring import SIZE_CLASSES
 
 _COMPARE = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
@@ -228,6 +229,42 @@ SELECTION_TARGETS = (
     ), unavailable="needs skmeta-10 and rs-20-cheap on regression pairs"),
     Section("Baselines of issue 24 (item 4): does the meta-feature prior pay?", (
         _against_baselines(10), _against_baselines(1),
+    )),
+    Section("Targets of issue 24 (regression as strong as classification)", (
+        Line("regression: skmeta-10 vs rs-20-cheap: mean rank {mean_rank(skmeta-10):.2f} "
+             "vs {mean_rank(rs-20-cheap):.2f} ({rank_gain(skmeta-10, rs-20-cheap):+.2f}) "
+             "[{passed[rank]}], normalized {mean_normalized(skmeta-10):.3f} vs "
+             "{mean_normalized(rs-20-cheap):.3f} "
+             "({normalized_gain(skmeta-10, rs-20-cheap):+.3f}) [{passed[score]}], "
+             "mean R^2 {mean_score(skmeta-10):.3f} vs {mean_score(rs-20-cheap):.3f} "
+             "({score_gain(skmeta-10, rs-20-cheap):+.3f}) [{passed[r2]}] "
+             "(needs all three better)",
+             (Target("rank", "mean_rank(skmeta-10)", "<", "mean_rank(rs-20-cheap)"),
+              Target("score", "mean_normalized(skmeta-10)", ">",
+                     "mean_normalized(rs-20-cheap)"),
+              Target("r2", "mean_score(skmeta-10)", ">", "mean_score(rs-20-cheap)")),
+             systems=("skmeta-10", "rs-20-cheap"), scopes=("regression",)),
+        Line("the search adds: skmeta-10 minus its zero-shot pick skmeta-1, normalized: "
+             "regression {normalized_gain_in(skmeta-10, skmeta-1, regression):+.3f}, "
+             "classification {normalized_gain_in(skmeta-10, skmeta-1, classification):+.3f} "
+             "(needs regression's >= classification's)",
+             (Target("adds", "normalized_gain_in(skmeta-10, skmeta-1, regression)", ">=",
+                     "normalized_gain_in(skmeta-10, skmeta-1, classification)"),),
+             systems=("skmeta-10", "skmeta-1")),
+        Line("{scope}: zero-shot skmeta-1 vs hgb-default: normalized "
+             "{mean_normalized(skmeta-1):.3f} vs {mean_normalized(hgb-default):.3f} "
+             "({normalized_gain(skmeta-1, hgb-default):+.3f}, needs above) "
+             "[{passed[score]}], median wall {median_seconds(skmeta-1):.2f} vs "
+             "{median_seconds(hgb-default):.2f} s (ratio of medians "
+             "{median_seconds_ratio(skmeta-1, hgb-default):.2f}, per-pair median "
+             "{per_pair_seconds_ratio(skmeta-1, hgb-default):.2f}; needs <= 1.0) "
+             "[{passed[wall]}]",
+             (Target("score", "mean_normalized(skmeta-1)", ">",
+                     "mean_normalized(hgb-default)"),
+              Target("wall", "median_seconds_ratio(skmeta-1, hgb-default)", "<=", 1.0)),
+             systems=("skmeta-1", "hgb-default"),
+             scopes=FAMILIES + tuple(f"regression {size}" for size, _, _ in SIZE_CLASSES)
+             + ("classification > 5,000 rows",)),
     )),
     Section("Earlier targets", (
         Line("skmeta-10 beats rs-30: normalized {mean_normalized(skmeta-10):.3f} vs "

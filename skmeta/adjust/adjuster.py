@@ -9,7 +9,10 @@ look-up of stored scores when replaying experience). One run:
 2. choose strategies: the most probable one first, then samples from ``pi``
    (seeded);
 3. each chosen strategy proposes a configuration
-   (:class:`~skmeta.adjust.proposals.ConfigurationProposer`);
+   (:class:`~skmeta.adjust.proposals.ConfigurationProposer`), unless none
+   it offers may beat its evaluated neighbours by more than the noise of a
+   cross-validated score: then another strategy is chosen
+   (:mod:`skmeta.adjust.noise_floor`);
 4. evaluate the batch, then update ``H`` and the proposers with the scores.
 
 It stops after ``n_evaluations``, when ``time_budget`` seconds have passed,
@@ -27,11 +30,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from skmeta.adjust.noise_floor import NoiseFloor
 from skmeta.adjust.policy import SoftmaxPolicy
 from skmeta.adjust.proposals import ConfigurationProposer
 
 __all__ = ["AdjusterSettings", "Proposal", "StrategyAdjuster", "run_adjuster",
            "trace_row"]
+
+#: Proposals a strategy gets to offer one that may beat its evaluated
+#: neighbours by more than the noise, before it is settled.
+REDRAWS = 3
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,9 @@ class StrategyAdjuster:
     A strategy whose evaluation failed (crashed, timed out, scored NaN) is
     not proposed again while another strategy has not failed: failures tend
     to repeat on a dataset (a slow learner, too many neighbours for the rows)
-    and an evaluation spent on them is lost.
+    and an evaluation spent on them is lost. Nor is a *settled* strategy,
+    one whose configurations tie within the noise on this dataset (see
+    :meth:`tell`'s ``fold_scores``).
 
     Examples
     --------
@@ -161,12 +171,14 @@ class StrategyAdjuster:
         self.first = first if settings.prior_weight > 0 else None
         self.step = 0
         self.failed = np.zeros(len(self.strategies), dtype=bool)
+        self.settled = np.zeros(len(self.strategies), dtype=bool)
+        self.noise_floor = NoiseFloor()
         self.succeeded = False
         self.fallbacks = list(fallbacks or [])
 
     def ask(self, n=1):
         """Propose ``n`` candidates from the current policy."""
-        pi = self._without_failed(self.policy.probabilities())
+        pi = self._eligible(self.policy.probabilities())
         proposals = []
         for _ in range(n):
             if self.step > 0 and not self.succeeded and self.fallbacks:
@@ -178,30 +190,63 @@ class StrategyAdjuster:
             if self.step == 0 and not proposals:
                 # zero-shot: the most promising first
                 index = int(np.argmax(pi)) if self.first is None else self.first
+                config = self.proposers[index].propose()
             else:
-                index = int(self.rng.choice(len(pi), p=pi))
-            config = self.proposers[index].propose()
+                index, config = self._informative_proposal(pi)
             proposals.append(
                 Proposal(self.step, index, self.strategies[index], config, pi.copy())
             )
         self.step += 1
         return proposals
 
-    def _without_failed(self, pi):
-        """``pi`` over the strategies that have not failed (all, if all have)."""
-        if not self.failed.any() or self.failed.all():
+    def _informative_proposal(self, pi):
+        """A strategy drawn from ``pi`` and a configuration of it that may beat
+        its evaluated neighbours by more than the noise (see
+        :mod:`skmeta.adjust.noise_floor`).
+
+        A strategy that offers no such configuration in
+        :data:`REDRAWS` proposals is *settled*: it is not drawn again while
+        another strategy is neither settled nor failed.
+        """
+        while True:
+            index = int(self.rng.choice(len(pi), p=pi))
+            proposer = self.proposers[index]
+            for _ in range(REDRAWS):
+                config = proposer.propose()
+                vector = self.strategies[index].space.to_vector(config)
+                if not self.noise_floor.redundant(index, vector):
+                    return index, config
+            self.settled[index] = True
+            if (self.failed | self.settled).all():
+                return index, config
+            pi = self._eligible(self.policy.probabilities())
+
+    def _eligible(self, pi):
+        """``pi`` over the strategies neither failed nor settled (over those
+        not failed if there are none; over all if all failed)."""
+        excluded = self.failed | self.settled
+        if excluded.all():
+            excluded = self.failed
+        if not excluded.any() or excluded.all():
             return pi
-        kept = np.where(self.failed, 0.0, pi)
-        if kept.sum() == 0:  # a greedy policy put all its mass on failed ones
-            kept = (~self.failed).astype(float)
+        kept = np.where(excluded, 0.0, pi)
+        if kept.sum() == 0:  # a greedy policy put all its mass on excluded ones
+            kept = (~excluded).astype(float)
         return kept / kept.sum()
 
-    def tell(self, proposal, score):
-        """Learn from one evaluated proposal (``score`` None if it failed)."""
+    def tell(self, proposal, score, fold_scores=None):
+        """Learn from one evaluated proposal (``score`` None if it failed).
+
+        ``fold_scores``, when the evaluation covered two folds or more,
+        tell the noise of its score (see :mod:`skmeta.adjust.noise_floor`).
+        """
         if score is None or not np.isfinite(score):
             self.failed[proposal.strategy_index] = True
         else:
             self.succeeded = True
+            vector = proposal.strategy.space.to_vector(proposal.config)
+            self.noise_floor.add(proposal.strategy_index, vector, score,
+                                 fold_scores or ())
         advantage = self.policy.update(proposal.strategy_index, score)
         self.proposers[proposal.strategy_index].tell(proposal.config, advantage)
         return advantage
@@ -268,7 +313,7 @@ def run_adjuster(
             # A proposal the caller did not start (no time left) says
             # nothing about its strategy.
             if result.get("started", True):
-                adjuster.tell(proposal, score)
+                adjuster.tell(proposal, score, result.get("fold_scores"))
             row = trace_row(
                 len(trace), proposal.strategy.name, proposal.config,
                 {**result, "score": score}, step=proposal.step,
