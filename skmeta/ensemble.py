@@ -134,13 +134,15 @@ def members_that_pay(predictions, weights, costs, y, task, scoring, noise,
     if len(known) < 2:
         return weights / weights.sum()
     expensive = EXPENSIVE_FACTOR * np.median(seconds[known])
+    current = score(fused(weights))
     for member in sorted(known, key=lambda i: (-seconds[i], i)):
         if not seconds[member] > expensive or np.count_nonzero(weights) == 1:
             continue
         without = weights.copy()
         without[member] = 0.0
-        if score(fused(weights)) - score(fused(without)) <= noise:
-            weights = without
+        score_without = score(fused(without))
+        if current - score_without <= noise:
+            weights, current = without, score_without
     return weights / weights.sum()
 
 

@@ -50,6 +50,7 @@ class NoiseFloor:
 
     def __init__(self):
         self._points = {}  # strategy index -> list of (vector, score)
+        self._slopes = {}  # strategy index -> steepest change between two points
         self._errors = []
 
     def add(self, index, vector, score, fold_scores):
@@ -58,8 +59,12 @@ class NoiseFloor:
         if error is None or score is None or not np.isfinite(score):
             return
         self._errors.append(error)
-        self._points.setdefault(index, []).append((np.asarray(vector, dtype=float),
-                                                   float(score)))
+        vector, points = np.asarray(vector, dtype=float), self._points.setdefault(index, [])
+        slopes = [abs(score - seen) / np.linalg.norm(vector - v) for v, seen in points
+                  if np.linalg.norm(vector - v) > 0]
+        if slopes:
+            self._slopes[index] = max(slopes + [self._slopes.get(index, 0.0)])
+        points.append((vector, float(score)))
 
     def noise(self):
         """The median standard error of the complete evaluations (None before one)."""
@@ -75,12 +80,7 @@ class NoiseFloor:
         nearest = min(np.linalg.norm(vector - v) for v, _ in points)
         if nearest == 0.0:
             return 0.0
-        slopes = [abs(s1 - s2) / np.linalg.norm(v1 - v2)
-                  for i, (v1, s1) in enumerate(points) for v2, s2 in points[i + 1:]
-                  if np.linalg.norm(v1 - v2) > 0]
-        if not slopes:
-            return np.inf
-        return max(slopes) * nearest
+        return self._slopes.get(index, np.inf) * nearest
 
     def redundant(self, index, vector):
         """True if ``vector`` cannot gain more than the noise over an
