@@ -26,7 +26,6 @@ from sklearn.ensemble import ExtraTreesRegressor
 
 from skmeta.selection.forest_arrays import ForestArrays, prefixed, unprefixed
 from skmeta.selection.performance import (
-    _as_arrays,
     _check_portfolio,
     candidate_features,
 )
@@ -100,11 +99,11 @@ class CostModel:
 
     Attributes
     ----------
-    forest_ : ExtraTreesRegressor, ForestArrays or None
-        From (size features, strategy one-hot, configuration vector) to
-        ``log2`` seconds; None without any timed evaluation (a
-        :class:`~skmeta.selection.forest_arrays.ForestArrays` when restored
-        by :meth:`from_arrays`).
+    forest_ : ForestArrays or None
+        An extra-trees forest (as
+        :class:`~skmeta.selection.forest_arrays.ForestArrays`) from (size
+        features, strategy one-hot, configuration vector) to ``log2``
+        seconds; None without any timed evaluation.
     timed_strategies_ : set of str
         Strategies with successful timed evaluations (the others get NaN).
     max_log_rows_ : float or None
@@ -179,13 +178,13 @@ class CostModel:
         self.max_log_rows_by_strategy_ = {
             name: float(value) for name, value in log_rows.groupby(runs["strategy"]).max().items()
         }
-        self.forest_ = ExtraTreesRegressor(
+        forest = ExtraTreesRegressor(
             n_estimators=self.n_estimators, min_samples_leaf=3,
             random_state=self.random_state, n_jobs=self.n_jobs,
         ).fit(design, np.log2(np.clip(seconds, 1e-3, None)))
-        # A prediction is one dataset's few hundred candidates: threads
-        # would cost more than they save.
-        self.forest_.n_jobs = 1
+        # A prediction times one dataset's few hundred candidates: the arrays
+        # do that several times faster than the forest's per-tree calls.
+        self.forest_ = ForestArrays.from_forest(forest)
         return self
 
     def to_arrays(self):
@@ -226,7 +225,7 @@ class CostModel:
         }
         arrays = {}
         if self.forest_ is not None:
-            arrays = prefixed("forest", _as_arrays(self.forest_).to_arrays())
+            arrays = prefixed("forest", self.forest_.to_arrays())
         return header, arrays
 
     @classmethod
