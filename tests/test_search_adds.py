@@ -1,5 +1,6 @@
-"""A search that adds: no evaluation below the noise of an evaluated
-neighbour, and no expensive ensemble member that does not pay for its refit."""
+"""A search that adds: no evaluation of a configuration already evaluated (or
+of a strategy whose scores never move), and no expensive ensemble member that
+does not pay for its refit."""
 
 import numpy as np
 import pytest
@@ -45,12 +46,12 @@ def _run(strategies, score_of, favourite="ridge", n_evaluations=10):
     return [row["strategy"] for row in trace], adjuster
 
 
-def test_configurations_that_tie_within_the_noise_are_not_evaluated_again(strategies):
-    # Ridge is the best strategy, but its alpha moves the score in the
-    # fifth decimal: after two evaluations, a third tells nothing.
+def test_a_strategy_whose_configurations_all_tie_is_settled(strategies):
+    # Ridge is the best strategy, but its alpha does not move the score:
+    # after two evaluations, a third tells nothing.
     def score_of(strategy, vector):
         if strategy.name == "ridge":
-            return 0.5 + 1e-5 * float(vector[0])
+            return 0.5
         return 0.3
 
     names, adjuster = _run(strategies, score_of)
@@ -93,7 +94,7 @@ def test_the_same_configuration_is_redundant_after_one_complete_evaluation():
 
 
 def test_a_steep_strategy_is_bounded_by_its_steepest_change():
-    floor = NoiseFloor()
+    floor = NoiseFloor(share=0.25)
     floor.add(0, [0.0], 0.50, [0.49, 0.51])
     floor.add(0, [0.5], 0.60, [0.59, 0.61])
     # slope 0.2 per unit; noise 0.01, a quarter of it 0.0025: within 0.0125
@@ -102,6 +103,22 @@ def test_a_steep_strategy_is_bounded_by_its_steepest_change():
     assert floor.largest_gain(0, [0.55]) == pytest.approx(0.01)
     assert floor.redundant(0, [0.51])
     assert not floor.redundant(0, [0.55])
+    # At the default share only the evaluated configurations are.
+    assert not NoiseFloor(share=0.0).redundant(0, [0.51])
+
+
+def test_by_default_a_gain_below_the_noise_is_still_evaluated(strategies):
+    # Ridge's alpha moves the score in the fifth decimal. A floor at a
+    # share of the noise settled ridge after two evaluations and cost test
+    # score in the selection benchmark; the default keeps searching it.
+    def score_of(strategy, vector):
+        if strategy.name == "ridge":
+            return 0.5 + 1e-5 * float(vector[0])
+        return 0.3
+
+    names, adjuster = _run(strategies, score_of)
+    assert names.count("ridge") >= 6, names
+    assert not adjuster.settled.any()
 
 
 def test_standard_error_ignores_missing_folds():
@@ -148,13 +165,10 @@ def diabetes_search():
     return MetaRegressor(n_evaluations=10, random_state=0).fit(X, y)
 
 
-def test_the_diabetes_search_spreads_over_strategies(diabetes_search):
-    # Before: 6 of 10 evaluations went to ridge configurations whose
-    # cross-validated R^2 differed in the fourth decimal.
+def test_the_diabetes_search_evaluates_no_configuration_twice(diabetes_search):
     trace = diabetes_search.trace_
-    counts = trace["strategy"].value_counts()
-    assert counts.max() <= 3, counts.to_dict()
-    assert trace["strategy"].nunique() >= 5
+    keys = [(s, repr(sorted(c.items()))) for s, c in zip(trace["strategy"], trace["config"])]
+    assert len(set(keys)) == len(keys)
 
 
 def test_the_diabetes_ensemble_has_no_member_that_does_not_pay(diabetes_search):

@@ -10,9 +10,9 @@ look-up of stored scores when replaying experience). One run:
    (seeded);
 3. each chosen strategy proposes a configuration
    (:class:`~skmeta.adjust.proposals.ConfigurationProposer`), unless none
-   it offers may beat its evaluated neighbours by more than the noise of a
-   cross-validated score: then another strategy is chosen
-   (:mod:`skmeta.adjust.noise_floor`);
+   it offers may beat its evaluated neighbours (a configuration already
+   evaluated, or any of a strategy whose scores never moved): then another
+   strategy is chosen (:mod:`skmeta.adjust.noise_floor`);
 4. evaluate the batch, then update ``H`` and the proposers with the scores.
 
 It stops after ``n_evaluations``, when ``time_budget`` seconds have passed,
@@ -38,7 +38,8 @@ __all__ = ["AdjusterSettings", "Proposal", "StrategyAdjuster", "run_adjuster",
            "trace_row"]
 
 #: Proposals a strategy gets to offer one that may beat its evaluated
-#: neighbours by more than the noise, before it is settled.
+#: neighbours (:class:`~skmeta.adjust.noise_floor.NoiseFloor`), before it
+#: is settled.
 REDRAWS = 3
 
 
@@ -122,8 +123,8 @@ class StrategyAdjuster:
     not proposed again while another strategy has not failed: failures tend
     to repeat on a dataset (a slow learner, too many neighbours for the rows)
     and an evaluation spent on them is lost. Nor is a *settled* strategy,
-    one whose configurations tie within the noise on this dataset (see
-    :meth:`tell`'s ``fold_scores``).
+    one whose configurations cannot beat the evaluated ones on this dataset
+    (see :meth:`tell`'s ``fold_scores``).
 
     Examples
     --------
@@ -201,8 +202,7 @@ class StrategyAdjuster:
 
     def _informative_proposal(self, pi):
         """A strategy drawn from ``pi`` and a configuration of it that may beat
-        its evaluated neighbours by more than the noise (see
-        :mod:`skmeta.adjust.noise_floor`).
+        its evaluated neighbours (see :mod:`skmeta.adjust.noise_floor`).
 
         A strategy that offers no such configuration in
         :data:`REDRAWS` proposals is *settled*: it is not drawn again while
