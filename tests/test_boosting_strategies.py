@@ -16,6 +16,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmeta import MetaClassifier, MetaRegressor, load_penguins
 from skmeta.knowledge import KnowledgeBase
@@ -27,7 +28,7 @@ from skmeta.strategies import (
     optional_strategy_names,
     resolve_portfolio,
 )
-from skmeta.strategies.boosting import (
+from skmeta.strategies.boosting_adapters import (
     CatBoostFrameClassifier,
     CatBoostFrameRegressor,
     XGBClassifierAnyLabels,
@@ -276,6 +277,25 @@ def test_wrappers_follow_the_estimator_contract(estimator):
     restored = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
     assert fitted.n_features_in_ == 4
+
+
+#: In CatBoost a weight of 2 is not a repeated row (its bootstrap and ordered
+#: target statistics work on rows): a property of the library.
+_CATBOOST_WEIGHTS = {
+    "check_sample_weight_equivalence_on_dense_data": "CatBoost: weights != repeats",
+    "check_sample_weight_equivalence_on_sparse_data": "CatBoost: weights != repeats",
+}
+
+
+@pytest.mark.slow  # scikit-learn's estimator checks (DEVELOPMENT.md)
+@parametrize_with_checks(
+    [XGBClassifierAnyLabels(n_estimators=5), CatBoostFrameClassifier(n_estimators=5),
+     CatBoostFrameRegressor(n_estimators=50)],
+    expected_failed_checks=lambda e: {} if isinstance(e, XGBClassifierAnyLabels)
+    else _CATBOOST_WEIGHTS,
+)
+def test_adapters_pass_scikit_learn_checks(estimator, check):
+    check(estimator)
 
 
 def test_classifiers_refuse_a_single_class():

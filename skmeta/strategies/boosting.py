@@ -13,11 +13,11 @@ categories; rarer, unknown and missing values missing), dense.
 
 - ``lightgbm``: ``lightgbm.LGBMClassifier`` / ``LGBMRegressor``, which
   take the category columns natively (``categorical_feature="auto"``).
-- ``xgboost``: ``tree_method="hist"``, ``enable_categorical=True``. Its
-  classifier wants labels ``0..k-1``: :class:`XGBClassifierAnyLabels`
-  encodes them.
-- ``catboost``: :class:`CatBoostFrameClassifier` / ``Regressor`` give
-  CatBoost what it needs from the native frame: the category columns as
+- ``xgboost``: ``tree_method="hist"``, ``enable_categorical=True``; its
+  classifier is :class:`~skmeta.strategies.boosting_adapters.XGBClassifierAnyLabels`,
+  which takes any labels.
+- ``catboost``: :class:`~skmeta.strategies.boosting_adapters.CatBoostFrameClassifier`
+  and ``CatBoostFrameRegressor`` give CatBoost the category columns as
   ``cat_features``, as strings, missing values as one more category.
   CatBoost is slow with many classes (one tree output per class, about 400 s
   at its defaults on one core for a 30-class, 26,000-row table); the cost
@@ -58,62 +58,22 @@ documentation gives 0.03 as the default in that case, and so does skmeta.
 
 from __future__ import annotations
 
-import importlib
-
-import numpy as np
-import pandas as pd
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.validation import check_is_fitted
-
+from skmeta.strategies.boosting_adapters import (
+    XGBOOST_FIXED,
+    CatBoostFrameClassifier,
+    CatBoostFrameRegressor,
+    XGBClassifierAnyLabels,
+    import_library,
+)
 from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
 from skmeta.strategies.strategy import Strategy
 
-__all__ = [
-    "BOOSTING_EXTRA",
-    "CatBoostFrameClassifier",
-    "CatBoostFrameRegressor",
-    "XGBClassifierAnyLabels",
-    "import_library",
-    "optional_strategy",
-    "optional_strategy_names",
-]
+__all__ = ["optional_strategy", "optional_strategy_names"]
 
 _SEED = 0
 
-#: The install command that brings the libraries of this module.
-BOOSTING_EXTRA = 'pip install "skmeta[boosting]"'
-
 #: Each optional strategy's name and the library it needs.
 _LIBRARIES = {"lightgbm": "lightgbm", "xgboost": "xgboost", "catboost": "catboost"}
-
-#: The value a missing category takes for CatBoost, which refuses NaN there.
-MISSING_CATEGORY = "__missing__"
-
-
-def import_library(name):
-    """Import a gradient-boosting library, or say which extra brings it.
-
-    Raises
-    ------
-    ImportError
-        Naming the library and ``pip install "skmeta[boosting]"``.
-
-    Examples
-    --------
-    >>> from skmeta.strategies.boosting import import_library
-    >>> import_library("lightgbm").__name__
-    'lightgbm'
-    """
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise ImportError(
-            f"the {name!r} strategy needs the {name} library, which cannot be "
-            f"imported ({exc}); install it with {BOOSTING_EXTRA}, or leave "
-            f"{name!r} out of the portfolio."
-        ) from exc
 
 
 def optional_strategy_names():
@@ -215,7 +175,7 @@ def _xgboost(xgboost, regression):
         reg_alpha=0.0, reg_lambda=1.0,
     )
     if regression:
-        estimator = xgboost.XGBRegressor(**_XGBOOST_FIXED, random_state=_SEED)
+        estimator = xgboost.XGBRegressor(**XGBOOST_FIXED, random_state=_SEED)
     else:
         estimator = XGBClassifierAnyLabels(random_state=_SEED)
     return Strategy("xgboost", estimator, space, defaults, preprocessing="native")
@@ -236,202 +196,3 @@ def _catboost(catboost, regression):
 
 
 _BUILDERS = {"lightgbm": _lightgbm, "xgboost": _xgboost, "catboost": _catboost}
-
-
-# -- estimators that give a library what it needs ----------------------------
-
-
-#: XGBoost's settings in every strategy: one thread, categories, no output.
-_XGBOOST_FIXED = dict(
-    n_jobs=1, tree_method="hist", enable_categorical=True, verbosity=0
-)
-
-
-class _EncodedLabels(ClassifierMixin):
-    """Fit a library's classifier on labels ``0..k-1`` and answer in the user's.
-
-    ``classes_`` are the sorted labels (as scikit-learn classifiers have
-    them), whatever their type; ``predict`` is the most probable class.
-    """
-
-    def _encode(self, y):
-        self.label_encoder_ = LabelEncoder().fit(y)
-        self.classes_ = self.label_encoder_.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least two classes in y, got "
-                f"{len(self.classes_)}."
-            )
-        return self.label_encoder_.transform(y)
-
-    def predict_proba(self, X):
-        check_is_fitted(self, "model_")
-        return np.asarray(self.model_.predict_proba(self._library_input(X)))
-
-    def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-
-class XGBClassifierAnyLabels(_EncodedLabels, BaseEstimator):
-    """XGBoost's classifier for any class labels (``XGBClassifier`` wants ``0..k-1``).
-
-    One thread, ``tree_method="hist"``, pandas category columns native,
-    no output. Parameters are XGBoost's, with its defaults.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from skmeta.strategies.boosting import XGBClassifierAnyLabels
-    >>> X, y = load_iris(return_X_y=True)
-    >>> names = load_iris().target_names[y]
-    >>> model = XGBClassifierAnyLabels(n_estimators=20).fit(X, names)
-    >>> model.predict(X[:2]).tolist()
-    ['setosa', 'setosa']
-    """
-
-    def __init__(
-        self,
-        n_estimators=100,
-        learning_rate=0.3,
-        max_depth=6,
-        min_child_weight=1.0,
-        subsample=1.0,
-        colsample_bytree=1.0,
-        reg_alpha=0.0,
-        reg_lambda=1.0,
-        random_state=0,
-    ):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.max_depth = max_depth
-        self.min_child_weight = min_child_weight
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_alpha = reg_alpha
-        self.reg_lambda = reg_lambda
-        self.random_state = random_state
-
-    def fit(self, X, y, sample_weight=None):
-        xgboost = import_library("xgboost")
-        encoded = self._encode(y)
-        self.model_ = xgboost.XGBClassifier(**self.get_params(), **_XGBOOST_FIXED)
-        self.model_.fit(X, encoded, sample_weight=sample_weight)
-        self.n_features_in_ = self.model_.n_features_in_
-        return self
-
-    @staticmethod
-    def _library_input(X):
-        return X
-
-
-def _catboost_input(X, categorical_columns):
-    """``X`` as CatBoost takes it: category columns as strings, none missing.
-
-    A copy: the frame may be a cached fold other evaluations share.
-    """
-    if not isinstance(X, pd.DataFrame):
-        return X.tocsr() if sp.issparse(X) else X
-    X = X.copy()
-    for column in categorical_columns:
-        values = X[column].astype(object)
-        X[column] = values.where(values.notna(), MISSING_CATEGORY).astype(str)
-    return X
-
-
-def _categorical_columns(X):
-    if not isinstance(X, pd.DataFrame):
-        return []
-    return [
-        column for column in X.columns
-        if not (pd.api.types.is_numeric_dtype(X[column].dtype)
-                or pd.api.types.is_bool_dtype(X[column].dtype))
-    ]
-
-
-class _CatBoostFrame(BaseEstimator):
-    """CatBoost on skmeta's native input: category columns become ``cat_features``.
-
-    One thread, a fixed seed, no console output and no ``catboost_info``
-    directory. Parameters are CatBoost's (``n_estimators`` is its
-    ``iterations``); ``learning_rate`` is set, 0.03 by default, where CatBoost
-    alone would choose one from the data (see the module's docstring).
-    """
-
-    def __init__(
-        self,
-        n_estimators=1000,
-        learning_rate=0.03,
-        depth=6,
-        l2_leaf_reg=3.0,
-        one_hot_max_size=2,
-        random_state=0,
-    ):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.depth = depth
-        self.l2_leaf_reg = l2_leaf_reg
-        self.one_hot_max_size = one_hot_max_size
-        self.random_state = random_state
-
-    def _fit_library_model(self, model_name, X, y, sample_weight):
-        catboost = import_library("catboost")
-        self.categorical_columns_ = _categorical_columns(X)
-        self.n_features_in_ = X.shape[1]
-        self.model_ = getattr(catboost, model_name)(
-            **self.get_params(),
-            thread_count=1,
-            logging_level="Silent",
-            allow_writing_files=False,
-        )
-        self.model_.fit(
-            self._library_input(X),
-            y,
-            cat_features=self.categorical_columns_ or None,
-            sample_weight=sample_weight,
-        )
-        return self
-
-    def _library_input(self, X):
-        check_is_fitted(self, "model_")
-        return _catboost_input(X, self.categorical_columns_)
-
-
-class CatBoostFrameClassifier(_EncodedLabels, _CatBoostFrame):
-    """CatBoost's classifier on skmeta's native input (see :class:`_CatBoostFrame`).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from skmeta.strategies.boosting import CatBoostFrameClassifier
-    >>> X = pd.DataFrame({"color": pd.Categorical(["red", None, "blue", "red"] * 10),
-    ...                   "size": [1.0, 2.0, None, 4.0] * 10})
-    >>> y = ["warm", "cold", "cold", "warm"] * 10
-    >>> model = CatBoostFrameClassifier(n_estimators=20).fit(X, y)
-    >>> model.predict(X.head(2)).tolist()
-    ['warm', 'cold']
-    """
-
-    def fit(self, X, y, sample_weight=None):
-        return self._fit_library_model(
-            "CatBoostClassifier", X, self._encode(y), sample_weight
-        )
-
-
-class CatBoostFrameRegressor(RegressorMixin, _CatBoostFrame):
-    """CatBoost's regressor on skmeta's native input (see :class:`_CatBoostFrame`).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmeta.strategies.boosting import CatBoostFrameRegressor
-    >>> X = np.arange(40.0).reshape(20, 2)
-    >>> model = CatBoostFrameRegressor(n_estimators=50).fit(X, X[:, 0])
-    >>> model.predict(X[:1]).shape
-    (1,)
-    """
-
-    def fit(self, X, y, sample_weight=None):
-        return self._fit_library_model("CatBoostRegressor", X, y, sample_weight)
-
-    def predict(self, X):
-        return np.asarray(self.model_.predict(self._library_input(X)), dtype=float)
