@@ -791,6 +791,67 @@ def test_preprocessor_errors():
         TabularPreprocessor(categorical="hash").fit(X)
 
 
+def _many_categories(n_rows=300, n_categories=60, seed=0):
+    """A high-cardinality column whose categories carry the target, with gaps."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, n_categories, n_rows)
+    city = np.array([f"city{c}" for c in codes], dtype=object)
+    city[rng.random(n_rows) < 0.05] = None
+    X = pd.DataFrame({"city": city, "size": rng.normal(size=n_rows)})
+    y = np.where(codes % 3 == 0, "high", np.where(codes % 3 == 1, "mid", "low"))
+    return X, y, codes
+
+
+def test_target_encoding_cross_fits_and_encodes_unknown_and_missing():
+    X, y, codes = _many_categories()
+    pre = TabularPreprocessor(categorical="target")
+    crossed = pre.fit_transform(X, y)
+    assert crossed.shape == (len(X), 1 + 3)  # size, then one column per class
+    refitted = pre.transform(X)
+    # A training row's codes come from the other folds: not the full fit's.
+    assert not np.allclose(crossed[:, 1:], refitted[:, 1:])
+    np.testing.assert_array_equal(crossed, clone(pre).fit_transform(X, y))  # seeded
+    new = pd.DataFrame({"city": ["Atlantis", None, "city3"], "size": [0.0] * 3})
+    encoded = pre.transform(new)
+    assert np.isfinite(encoded).all()
+    np.testing.assert_allclose(encoded[0, 1:], pre.encoder_.target_mean_)  # unknown
+    # The codes carry the target: high-cardinality cities become three columns.
+    model = LogisticRegression().fit(refitted, y)
+    assert model.score(refitted, y) > 0.9
+
+
+def test_target_encoding_of_a_regression_target_scaled():
+    X, _, codes = _many_categories()
+    y = 100.0 * codes + np.random.default_rng(1).normal(size=len(codes))
+    pre = TabularPreprocessor(categorical="target", target_type="continuous",
+                              scale=True)
+    out = pre.fit_transform(X, y)
+    assert out.shape == (len(X), 2)
+    np.testing.assert_allclose(out.mean(axis=0), 0.0, atol=1e-9)
+    np.testing.assert_allclose(out.std(axis=0), 1.0)
+    assert np.corrcoef(pre.transform(X)[:, 1], y)[0, 1] > 0.9
+
+
+def test_target_encoding_needs_the_target_and_leaves_numeric_input_alone():
+    X, y, _ = _many_categories()
+    with pytest.raises(ValueError, match="pass y"):
+        TabularPreprocessor(categorical="target").fit(X)
+    numeric = np.arange(12.0).reshape(6, 2)
+    np.testing.assert_array_equal(
+        TabularPreprocessor(categorical="target").fit_transform(numeric), numeric)
+
+
+def test_target_encoding_in_a_strategy_pipeline():
+    X, y, _ = _many_categories()
+    strategy = Strategy("te_logistic", LogisticRegression(),
+                        {"C": LogUniform(1e-2, 1e2)},
+                        preprocessing=TabularPreprocessor(categorical="target",
+                                                          scale=True))
+    model = strategy.build().fit(X, y)
+    assert model.score(X, y) > 0.9
+    assert model["preprocess"].encoder_ is not None
+
+
 def test_no_warnings_on_unseen_categories(penguins):
     X, y = penguins["classification"]
     model = CLASSIFICATION[3].build().fit(X, y)  # one-hot path
@@ -805,6 +866,7 @@ def test_no_warnings_on_unseen_categories(penguins):
         TabularPreprocessor(scale=True),
         TabularPreprocessor(categorical="ordinal"),
         TabularPreprocessor(categorical="native", impute=False, dense=True),
+        TabularPreprocessor(categorical="target", scale=True),
     ]
 )
 def test_preprocessor_follows_the_scikit_learn_contract(estimator, check):
