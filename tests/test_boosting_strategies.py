@@ -111,6 +111,8 @@ def test_optional_names_resolve_but_stay_out_of_the_defaults():
         resolve_portfolio(["lightgbn"], "binary")
     with pytest.raises(ValueError, match="unknown optional strategy"):
         optional_strategy("sklearn", "binary")
+    with pytest.raises(ValueError, match="task must be one of"):
+        optional_strategy("lightgbm", "ranking")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -194,6 +196,17 @@ def test_fitted_pipeline_pickles_and_clones(kind, name, penguins):
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
     refitted = clone(model).fit(X, y)
     np.testing.assert_array_equal(refitted.predict(X), model.predict(X))
+
+
+@every_strategy
+def test_a_shared_preprocessed_fold_is_left_as_it_was(kind, name, penguins):
+    # The fold cache hands the same transformed frame to every evaluation.
+    X, y = penguins[kind]
+    model = _fast_model(kind, name)
+    fold = model["preprocess"].fit_transform(X)
+    before = fold.copy()
+    model["estimator"].fit(fold, y).predict(fold)
+    pd.testing.assert_frame_equal(fold, before)
 
 
 @every_strategy

@@ -58,6 +58,7 @@ documentation gives 0.03 as the default in that case, and so does skmeta.
 
 from __future__ import annotations
 
+from skmeta.datasets import TASKS
 from skmeta.strategies.boosting_adapters import (
     XGBOOST_FIXED,
     CatBoostFrameClassifier,
@@ -118,6 +119,8 @@ tasks=('regression',))
         raise ValueError(
             f"unknown optional strategy {name!r}; they are {optional_strategy_names()}."
         )
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
     library = import_library(_LIBRARIES[name])
     regression = task == "regression"
     return _BUILDERS[name](library, regression)
