@@ -2,7 +2,9 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.datasets import make_classification, make_regression
 
 # scikit-learn's estimator checks include an array-API check that is skipped
 # unless SciPy's array API mode is on; turn it on (before SciPy is imported)
@@ -23,6 +25,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 SLOW_DOCTESTS = {
     "skmeta.selection.performance.PerformanceModel",
 }
+
+
+# Small numeric arrays with NaN: the default and the optional strategies'
+# tests fit every strategy on them.
+@pytest.fixture(scope="module")
+def numeric_data():
+    """Small numeric arrays with missing values, per task kind."""
+    X, y = make_classification(
+        n_samples=150, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+    Xr, yr = make_regression(n_samples=150, n_features=8, noise=5.0, random_state=0)
+    rng = np.random.default_rng(0)
+    for features in (X, Xr):
+        features[rng.random(features.shape) < 0.05] = np.nan
+    return {"classification": (X, y), "regression": (Xr, 1000 + 50 * yr)}
 
 
 def pytest_collection_modifyitems(items):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.datasets import load_iris, make_regression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmeta import MetaClassifier, MetaRegressor, load_penguins
@@ -58,17 +58,6 @@ def _strategy(kind, name):
 
 def _fast_model(kind, name):
     return _strategy(kind, name).build({"n_estimators": FEWEST_TREES[name]})
-
-
-@pytest.fixture(scope="module")
-def numeric_data():
-    X, y = make_classification(n_samples=150, n_features=8, n_informative=5,
-                               n_classes=3, random_state=0)
-    Xr, yr = make_regression(n_samples=150, n_features=8, noise=5.0, random_state=0)
-    rng = np.random.default_rng(0)
-    for features in (X, Xr):
-        features[rng.random(features.shape) < 0.05] = np.nan
-    return {"classification": (X, y), "regression": (Xr, 1000 + 50 * yr)}
 
 
 @pytest.fixture(scope="module")
@@ -397,6 +386,6 @@ def test_missing_library_names_the_extra(tmp_path):
     """, tmp_path, blocked=NAMES)
     lines = out.strip().splitlines()
     assert len(lines) == 4
-    for line, name in zip(lines, NAMES + ["catboost"]):
+    for line, name in zip(lines, NAMES + ["catboost"], strict=True):
         assert f"needs the {name} library" in line
         assert 'pip install "skmeta[boosting]"' in line

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import make_regression
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -64,19 +64,6 @@ all_strategies = _strategy_params(ALL_STRATEGIES)
 
 
 # -- data ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def numeric_data():
-    """Small numeric arrays with missing values, per task kind."""
-    X, y = make_classification(
-        n_samples=150, n_features=8, n_informative=5, n_classes=3, random_state=0
-    )
-    Xr, yr = make_regression(n_samples=150, n_features=8, noise=5.0, random_state=0)
-    rng = np.random.default_rng(0)
-    for features in (X, Xr):
-        features[rng.random(features.shape) < 0.05] = np.nan
-    return {"classification": (X, y), "regression": (Xr, 1000 + 50 * yr)}
 
 
 @pytest.fixture(scope="module")
@@ -693,9 +680,9 @@ def test_resolve_portfolio_filters_by_task():
 
 def test_resolve_portfolio_errors():
     with pytest.raises(
-        ValueError, match="unknown strategy name 'xgboost'.*random_forest"
+        ValueError, match="unknown strategy name 'adaboost'.*random_forest"
     ):
-        resolve_portfolio(["random_forest", "xgboost"], "binary")
+        resolve_portfolio(["random_forest", "adaboost"], "binary")
     with pytest.raises(ValueError, match=r"unique; repeated: \['knn'\]"):
         resolve_portfolio(["knn", "knn"], "binary")
     custom_knn = Strategy("knn", KNeighborsClassifier(), {})

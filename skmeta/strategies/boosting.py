@@ -1,4 +1,4 @@
-"""Optional strategies from the gradient-boosting libraries: LightGBM, XGBoost, CatBoost.
+"""Optional strategies from the gradient-boosting libraries LightGBM, XGBoost, CatBoost.
 
 ``pip install "skmeta[boosting]"`` brings the libraries; skmeta never needs
 them. They are imported only when one of these strategies is built or
