@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -42,7 +43,26 @@ def numeric_data():
     return {"classification": (X, y), "regression": (Xr, 1000 + 50 * yr)}
 
 
+#: Doctests that fit LightGBM, XGBoost or CatBoost (the boosting extra).
+BOOSTING_DOCTESTS = ("skmeta.strategies.boosting.",
+                     "skmeta.strategies.boosting_adapters.")
+
+
+def _boosting_installed():
+    try:
+        return all(importlib.util.find_spec(name) is not None
+                   for name in ("lightgbm", "xgboost", "catboost"))
+    except ImportError:  # a finder that refuses them
+        return False
+
+
 def pytest_collection_modifyitems(items):
+    without_boosting = pytest.mark.skip(reason='needs pip install "skmeta[boosting]"')
+    boosting_installed = _boosting_installed()
     for item in items:
-        if isinstance(item, pytest.DoctestItem) and item.name in SLOW_DOCTESTS:
+        if not isinstance(item, pytest.DoctestItem):
+            continue
+        if item.name in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)
+        if not boosting_installed and item.name.startswith(BOOSTING_DOCTESTS):
+            item.add_marker(without_boosting)

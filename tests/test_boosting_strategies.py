@@ -1,14 +1,10 @@
 """Tests of the optional strategies: LightGBM, XGBoost and CatBoost.
 
-The libraries are imported lazily; two tests run Python in a subprocess to
-see what ``import skmeta`` imports and what happens when they are missing.
+They need the boosting extra; ``test_boosting_import.py`` tests skmeta
+without it.
 """
 
-import os
 import pickle
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -41,7 +37,6 @@ catboost = pytest.importorskip("catboost")
 NAMES = ["lightgbm", "xgboost", "catboost"]
 KINDS = ["classification", "regression"]
 TASK_OF = {"classification": "multiclass", "regression": "regression"}
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 #: The fewest trees each space holds: every fit takes well under a second.
 FEWEST_TREES = {"lightgbm": 32, "xgboost": 32, "catboost": 100}
@@ -328,64 +323,3 @@ def test_search_is_the_same_with_one_or_two_jobs(kind):
     assert set(one.trace_["strategy"]) <= set(NAMES)
     pd.testing.assert_frame_equal(one.trace_[columns], two.trace_[columns])
     np.testing.assert_array_equal(one.predict(X), two.predict(X))
-
-
-# -- import: lazy, and a clear error without the libraries -----------------------
-
-
-def _run_python(code, tmp_path, blocked=()):
-    """Run ``code`` in a fresh interpreter; ``blocked`` modules cannot import."""
-    paths = [ROOT]
-    if blocked:
-        # sitecustomize runs at start-up: a finder that refuses the modules.
-        (tmp_path / "sitecustomize.py").write_text(textwrap.dedent(f"""
-            import sys
-            class _Blocker:
-                def find_spec(self, name, path=None, target=None):
-                    if name.split(".")[0] in {set(blocked)!r}:
-                        raise ImportError(f"{{name}} is blocked by the test")
-            sys.meta_path.insert(0, _Blocker())
-        """))
-        paths.insert(0, str(tmp_path))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
-                            env=env, capture_output=True, text=True, cwd=tmp_path,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-DEFAULT_FIT = """
-    import sys
-    import skmeta
-    from sklearn.datasets import load_iris
-    X, y = load_iris(return_X_y=True)
-    skmeta.MetaClassifier(n_evaluations=2, cv=2, random_state=0).fit(X, y)
-"""
-
-
-def test_import_and_default_fit_import_no_boosting_library(tmp_path):
-    out = _run_python(DEFAULT_FIT + """
-    print(sorted(m for m in ("lightgbm", "xgboost", "catboost") if m in sys.modules))
-    """, tmp_path)
-    assert out.strip() == "[]"
-
-
-def test_missing_library_names_the_extra(tmp_path):
-    out = _run_python(DEFAULT_FIT + """
-    from skmeta.strategies import resolve_portfolio
-    for name in ("lightgbm", "xgboost", "catboost"):
-        try:
-            resolve_portfolio([name, "ridge"], "regression")
-        except ImportError as exc:
-            print(exc)
-    try:
-        skmeta.MetaRegressor(portfolio=["catboost", "ridge"]).fit(X, y)
-    except ImportError as exc:
-        print(exc)
-    """, tmp_path, blocked=NAMES)
-    lines = out.strip().splitlines()
-    assert len(lines) == 4
-    for line, name in zip(lines, NAMES + ["catboost"], strict=True):
-        assert f"needs the {name} library" in line
-        assert 'pip install "skmeta[boosting]"' in line
