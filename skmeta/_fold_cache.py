@@ -51,8 +51,11 @@ class FoldCache:
 
     @staticmethod
     def handles(preprocessor):
-        """Whether a preprocessing step can be shared (skmeta's own)."""
-        return type(preprocessor) is TabularPreprocessor
+        """Whether a preprocessing step can be shared: skmeta's own, unless it
+        encodes categories by the target (then it is fitted with the fold's
+        target, in the pipeline)."""
+        return (type(preprocessor) is TabularPreprocessor
+                and preprocessor.categorical != "target")
 
     def transform(self, preprocessor, X, train, test):
         """``(fitted preprocessor, transformed train rows, transformed test

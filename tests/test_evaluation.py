@@ -1,10 +1,12 @@
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.model_selection import KFold
 from faulty import faulty_strategy
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.linear_model import LogisticRegression
 
 from skmeta.evaluation import (
     SCORINGS,
@@ -145,6 +147,26 @@ def test_a_fold_cache_shares_preprocessing_without_changing_scores():
     # Logistic regression and the SVM share the scaled folds, the forest has its
     # own: 2 recipes x 3 folds were preprocessed, every other fold was reused.
     assert cache.hits == 8 * 3 - 2 * 3
+
+
+def test_a_fold_cache_leaves_target_encoding_to_the_pipeline():
+    from skmeta._fold_cache import FoldCache
+    from skmeta.strategies import LogUniform, Strategy, TabularPreprocessor
+
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 40, 200)
+    X = pd.DataFrame({"city": [f"c{c}" for c in codes], "size": rng.normal(size=200)})
+    y = (codes % 2).astype(int)
+    encoding = TabularPreprocessor(categorical="target", scale=True)
+    assert not FoldCache.handles(encoding)  # it must see each fold's target
+    strategy = Strategy("te_logistic", LogisticRegression(),
+                        {"C": LogUniform(1e-2, 1e2)}, preprocessing=encoding)
+    splits = list(make_cv(3, "binary", y, random_state=0).split(X, y))
+    cache = FoldCache()
+    fresh = evaluate_config(strategy, {}, X, y, "binary", splits)
+    shared = evaluate_config(strategy, {}, X, y, "binary", splits, fold_cache=cache)
+    assert shared.fold_scores == fresh.fold_scores and cache.hits == 0
+    assert fresh.score > 0.9  # the cities carry the target
 
 
 def test_a_fold_cache_keeps_no_more_than_its_cells(monkeypatch):

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import make_regression
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -64,19 +64,6 @@ all_strategies = _strategy_params(ALL_STRATEGIES)
 
 
 # -- data ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def numeric_data():
-    """Small numeric arrays with missing values, per task kind."""
-    X, y = make_classification(
-        n_samples=150, n_features=8, n_informative=5, n_classes=3, random_state=0
-    )
-    Xr, yr = make_regression(n_samples=150, n_features=8, noise=5.0, random_state=0)
-    rng = np.random.default_rng(0)
-    for features in (X, Xr):
-        features[rng.random(features.shape) < 0.05] = np.nan
-    return {"classification": (X, y), "regression": (Xr, 1000 + 50 * yr)}
 
 
 @pytest.fixture(scope="module")
@@ -693,9 +680,9 @@ def test_resolve_portfolio_filters_by_task():
 
 def test_resolve_portfolio_errors():
     with pytest.raises(
-        ValueError, match="unknown strategy name 'xgboost'.*random_forest"
+        ValueError, match="unknown strategy name 'adaboost'.*random_forest"
     ):
-        resolve_portfolio(["random_forest", "xgboost"], "binary")
+        resolve_portfolio(["random_forest", "adaboost"], "binary")
     with pytest.raises(ValueError, match=r"unique; repeated: \['knn'\]"):
         resolve_portfolio(["knn", "knn"], "binary")
     custom_knn = Strategy("knn", KNeighborsClassifier(), {})
@@ -791,6 +778,67 @@ def test_preprocessor_errors():
         TabularPreprocessor(categorical="hash").fit(X)
 
 
+def _many_categories(n_rows=300, n_categories=60, seed=0):
+    """A high-cardinality column whose categories carry the target, with gaps."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, n_categories, n_rows)
+    city = np.array([f"city{c}" for c in codes], dtype=object)
+    city[rng.random(n_rows) < 0.05] = None
+    X = pd.DataFrame({"city": city, "size": rng.normal(size=n_rows)})
+    y = np.where(codes % 3 == 0, "high", np.where(codes % 3 == 1, "mid", "low"))
+    return X, y, codes
+
+
+def test_target_encoding_cross_fits_and_encodes_unknown_and_missing():
+    X, y, codes = _many_categories()
+    pre = TabularPreprocessor(categorical="target")
+    crossed = pre.fit_transform(X, y)
+    assert crossed.shape == (len(X), 1 + 3)  # size, then one column per class
+    refitted = pre.transform(X)
+    # A training row's codes come from the other folds: not the full fit's.
+    assert not np.allclose(crossed[:, 1:], refitted[:, 1:])
+    np.testing.assert_array_equal(crossed, clone(pre).fit_transform(X, y))  # seeded
+    new = pd.DataFrame({"city": ["Atlantis", None, "city3"], "size": [0.0] * 3})
+    encoded = pre.transform(new)
+    assert np.isfinite(encoded).all()
+    np.testing.assert_allclose(encoded[0, 1:], pre.encoder_.target_mean_)  # unknown
+    # The codes carry the target: high-cardinality cities become three columns.
+    model = LogisticRegression().fit(refitted, y)
+    assert model.score(refitted, y) > 0.9
+
+
+def test_target_encoding_of_a_regression_target_scaled():
+    X, _, codes = _many_categories()
+    y = 100.0 * codes + np.random.default_rng(1).normal(size=len(codes))
+    pre = TabularPreprocessor(categorical="target", target_type="continuous",
+                              scale=True)
+    out = pre.fit_transform(X, y)
+    assert out.shape == (len(X), 2)
+    np.testing.assert_allclose(out.mean(axis=0), 0.0, atol=1e-9)
+    np.testing.assert_allclose(out.std(axis=0), 1.0)
+    assert np.corrcoef(pre.transform(X)[:, 1], y)[0, 1] > 0.9
+
+
+def test_target_encoding_needs_the_target_and_leaves_numeric_input_alone():
+    X, y, _ = _many_categories()
+    with pytest.raises(ValueError, match="pass y"):
+        TabularPreprocessor(categorical="target").fit(X)
+    numeric = np.arange(12.0).reshape(6, 2)
+    np.testing.assert_array_equal(
+        TabularPreprocessor(categorical="target").fit_transform(numeric), numeric)
+
+
+def test_target_encoding_in_a_strategy_pipeline():
+    X, y, _ = _many_categories()
+    strategy = Strategy("te_logistic", LogisticRegression(),
+                        {"C": LogUniform(1e-2, 1e2)},
+                        preprocessing=TabularPreprocessor(categorical="target",
+                                                          scale=True))
+    model = strategy.build().fit(X, y)
+    assert model.score(X, y) > 0.9
+    assert model["preprocess"].encoder_ is not None
+
+
 def test_no_warnings_on_unseen_categories(penguins):
     X, y = penguins["classification"]
     model = CLASSIFICATION[3].build().fit(X, y)  # one-hot path
@@ -805,6 +853,7 @@ def test_no_warnings_on_unseen_categories(penguins):
         TabularPreprocessor(scale=True),
         TabularPreprocessor(categorical="ordinal"),
         TabularPreprocessor(categorical="native", impute=False, dense=True),
+        TabularPreprocessor(categorical="target", scale=True),
     ]
 )
 def test_preprocessor_follows_the_scikit_learn_contract(estimator, check):

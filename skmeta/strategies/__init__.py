@@ -3,7 +3,9 @@
 A :class:`Strategy` names a scikit-learn estimator, the preprocessing it needs
 and a :class:`Space` of typed hyperparameter dimensions. The default
 portfolios hold scikit-learn learners for classification and regression;
-users add their own strategies and pass a portfolio as a list.
+users add their own strategies and pass a portfolio as a list, which may also
+name the optional ``lightgbm``, ``xgboost`` and ``catboost`` strategies
+(``pip install "skmeta[boosting]"``; see :mod:`skmeta.strategies.boosting`).
 
 Examples
 --------
@@ -14,6 +16,7 @@ Examples
 ['my_tree', 'random_forest']
 """
 
+from skmeta.strategies.boosting import optional_strategy, optional_strategy_names
 from skmeta.strategies.portfolio import (
     TARGET_TRANSFORMS,
     default_portfolio,
@@ -46,6 +49,8 @@ __all__ = [
     "default_portfolio",
     "default_strategy_names",
     "fit_model",
+    "optional_strategy",
+    "optional_strategy_names",
     "resolve_portfolio",
     "single_hidden_layer",
     "target_transform",

@@ -52,6 +52,7 @@ from sklearn.preprocessing import (
 from sklearn.svm import SVC, SVR
 
 from skmeta.datasets import TASKS
+from skmeta.strategies.boosting import optional_strategy, optional_strategy_names
 from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
 from skmeta.strategies.strategy import Strategy, single_hidden_layer
 
@@ -307,10 +308,12 @@ def resolve_portfolio(portfolio, task):
     Parameters
     ----------
     portfolio : "default" or list of (Strategy or str)
-        Strings name default strategies; they resolve to that strategy's
-        version for ``task`` (e.g. ``"random_forest"`` is a regressor for
-        regression). Strategies and names that do not support ``task`` are
-        left out.
+        Strings name default strategies or optional ones
+        (:func:`~skmeta.strategies.optional_strategy_names`: ``"lightgbm"``,
+        ``"xgboost"``, ``"catboost"``, which need ``pip install
+        "skmeta[boosting]"``); they resolve to that strategy's version for
+        ``task`` (e.g. ``"random_forest"`` is a regressor for regression).
+        Strategies and names that do not support ``task`` are left out.
     task : {"binary", "multiclass", "regression"}
 
     Returns
@@ -324,6 +327,8 @@ def resolve_portfolio(portfolio, task):
         For an unknown strategy name (the message lists the known ones),
         duplicate names, an empty portfolio, or no strategy supporting
         ``task``.
+    ImportError
+        For an optional strategy whose library is not installed.
     TypeError
         If ``portfolio`` or one of its items has the wrong type.
 
@@ -359,11 +364,13 @@ def resolve_portfolio(portfolio, task):
     for i, item in enumerate(portfolio):
         if isinstance(item, Strategy):
             strategies.append(item)
+        elif isinstance(item, str) and item in optional_strategy_names():
+            strategies.append(optional_strategy(item, task))
         elif isinstance(item, str):
             if item not in known:
                 raise ValueError(
                     f"unknown strategy name {item!r}; the default strategies are "
-                    f"{known}."
+                    f"{known}, the optional ones {optional_strategy_names()}."
                 )
             strategies.append(defaults_for_task.get(item))
         else:

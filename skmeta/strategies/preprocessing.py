@@ -14,7 +14,14 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.impute import SimpleImputer
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.preprocessing import (
+    OneHotEncoder,
+    OrdinalEncoder,
+    StandardScaler,
+    TargetEncoder,
+)
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["PREPROCESSING_KINDS", "TabularPreprocessor"]
@@ -22,7 +29,11 @@ __all__ = ["PREPROCESSING_KINDS", "TabularPreprocessor"]
 #: Named preprocessing recipes; see :class:`TabularPreprocessor` for their meaning.
 PREPROCESSING_KINDS = ("scale", "onehot", "ordinal", "native", "none")
 
-_CATEGORICAL_ENCODINGS = ("onehot", "ordinal", "native")
+_CATEGORICAL_ENCODINGS = ("onehot", "ordinal", "native", "target")
+
+#: Folds and seed of the target encoding's cross-fitting (reproducible codes).
+_TARGET_ENCODING_FOLDS = 5
+_TARGET_ENCODING_SEED = 0
 
 #: ColumnTransformer's rule: a one-hot output stays sparse below this density.
 _SPARSE_DENSITY_THRESHOLD = 0.3
@@ -67,6 +78,14 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
       categories; rarer, unknown and missing values are missing), for
       learners that handle categories natively such as
       ``HistGradientBoosting*`` with ``categorical_features="from_dtype"``.
+    - ``"target"``: scikit-learn's :class:`~sklearn.preprocessing.TargetEncoder`,
+      for high-cardinality columns: each category becomes the smoothed mean of
+      the target over its rows (one column per class for multiclass targets;
+      missing values are one more category, unknown ones the overall mean).
+      ``fit_transform`` cross-fits (5 folds, seed 0): a training row's code
+      comes from the other folds' rows, so a learner cannot read its own
+      target from it; ``transform`` uses every training row. Needs ``y``.
+      The codes are standardized too when ``scale=True``.
 
     Parameters
     ----------
@@ -75,7 +94,7 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         are kept and filled with 0.
     scale : bool, default=False
         Standardize numeric columns (one-hot columns are left as 0/1).
-    categorical : {"onehot", "ordinal", "native"}, default="onehot"
+    categorical : {"onehot", "ordinal", "native", "target"}, default="onehot"
         Encoding of categorical DataFrame columns.
     max_categories : int, default=20
         Most categories kept per categorical column.
@@ -83,6 +102,10 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         Always return a dense array (sparse input is densified). Otherwise
         sparse input stays sparse, and a one-hot output is sparse when its
         density is below 0.3.
+    target_type : {"auto", "continuous", "binary", "multiclass"}, default="auto"
+        The target's type for ``categorical="target"`` (see ``TargetEncoder``):
+        "auto" infers it from ``y``, which takes an integer regression target
+        with few values for classes; a regression strategy says "continuous".
 
     Attributes
     ----------
@@ -107,6 +130,11 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     array([[ 1.,  1.],
            [ 2.,  0.],
            [ 3., -1.]])
+    >>> X = pd.DataFrame({"city": ["a", "b", "c", "a", "b", "c"] * 5})
+    >>> y = [1.0, 2.0, 3.0, 1.0, 2.0, 3.0] * 5
+    >>> encoder = TabularPreprocessor(categorical="target", target_type="continuous")
+    >>> encoder.fit(X, y).transform(X.head(3)).round(1).ravel().tolist()
+    [1.0, 2.0, 3.0]
     """
 
     def __init__(
@@ -116,12 +144,14 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         categorical="onehot",
         max_categories=20,
         dense=False,
+        target_type="auto",
     ):
         self.impute = impute
         self.scale = scale
         self.categorical = categorical
         self.max_categories = max_categories
         self.dense = dense
+        self.target_type = target_type
 
     # -- fit -----------------------------------------------------------------
 
@@ -152,11 +182,27 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
             for step in self.numeric_steps_:
                 numeric = step.fit_transform(numeric)
         self.encoder_ = None
-        if categorical is not None:
+        self.encoded_scaler_ = None
+        if categorical is not None and self.categorical == "target":
+            categorical = self._fit_target_encoding(categorical, y)
+        elif categorical is not None:
             self.encoder_ = self._make_encoder()
             categorical = self.encoder_.fit_transform(categorical)
         self._sparse_output_ = self._choose_sparse_output(numeric, categorical)
         return self._combine(numeric, categorical)
+
+    def _fit_target_encoding(self, categorical, y):
+        if y is None:
+            raise ValueError(
+                "categorical='target' encodes categories by the target: pass y "
+                "to fit (fit(X, y), or a Pipeline's fit)."
+            )
+        self.encoder_ = _seeded_target_encoder(self.target_type, y)
+        encoded = self.encoder_.fit_transform(categorical, y)
+        if self.scale:
+            self.encoded_scaler_ = StandardScaler()
+            encoded = self.encoded_scaler_.fit_transform(encoded)
+        return encoded
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -292,6 +338,8 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
                 numeric = step.transform(numeric)
         if categorical is not None:
             categorical = self.encoder_.transform(categorical)
+            if self.encoded_scaler_ is not None:
+                categorical = self.encoded_scaler_.transform(categorical)
         return self._combine(numeric, categorical)
 
     def _combine(self, numeric, categorical):
@@ -310,6 +358,25 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         for i, codes in enumerate(categorical or []):
             columns[f"cat{i}"] = codes
         return pd.DataFrame(columns)
+
+
+def _seeded_target_encoder(target_type, y):
+    """A ``TargetEncoder`` whose cross-fitting folds are shuffled with a seed.
+
+    scikit-learn 1.9 takes the folds as a splitter and deprecates ``shuffle``
+    and ``random_state``; earlier versions take only their number. The
+    splitter is the one ``TargetEncoder`` would choose: stratified for classes.
+    """
+    if TargetEncoder().shuffle != "deprecated":  # scikit-learn < 1.9
+        return TargetEncoder(target_type=target_type, cv=_TARGET_ENCODING_FOLDS,
+                             shuffle=True, random_state=_TARGET_ENCODING_SEED)
+    kind = type_of_target(y, input_name="y") if target_type == "auto" else target_type
+    splitter = KFold if kind == "continuous" else StratifiedKFold
+    return TargetEncoder(
+        target_type=target_type,
+        cv=splitter(_TARGET_ENCODING_FOLDS, shuffle=True,
+                    random_state=_TARGET_ENCODING_SEED),
+    )
 
 
 def _dense(matrix):

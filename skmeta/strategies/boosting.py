@@ -1,0 +1,201 @@
+"""Optional strategies from the gradient-boosting libraries LightGBM, XGBoost, CatBoost.
+
+``pip install "skmeta[boosting]"`` brings the libraries; skmeta never needs
+them. They are imported only when one of these strategies is built or
+named in a portfolio (``resolve_portfolio(["lightgbm", "ridge"], task)``),
+never by ``import skmeta`` nor any default path, and they are in no default
+portfolio (the knowledge base holds no evaluations of them yet).
+
+Every strategy fits on one thread with a fixed seed and prints nothing, and
+gets the ``"native"`` preprocessing of ``hist_gradient_boosting``: numeric
+NaN kept, categorical columns as pandas category dtype (at most 255
+categories; rarer, unknown and missing values missing), dense.
+
+- ``lightgbm``: ``lightgbm.LGBMClassifier`` / ``LGBMRegressor``, which
+  take the category columns natively (``categorical_feature="auto"``).
+- ``xgboost``: ``tree_method="hist"``, ``enable_categorical=True``; its
+  classifier is :class:`~skmeta.strategies.boosting_adapters.XGBClassifierAnyLabels`,
+  which takes any labels.
+- ``catboost``: :class:`~skmeta.strategies.boosting_adapters.CatBoostFrameClassifier`
+  and ``CatBoostFrameRegressor`` give CatBoost the category columns as
+  ``cat_features``, as strings, missing values as one more category.
+  CatBoost is slow with many classes (one tree output per class, about 400 s
+  at its defaults on one core for a 30-class, 26,000-row table); the cost
+  model must learn that before the search starts one (a later step).
+
+Sparse input is densified by the native preprocessing (all three libraries
+take scipy sparse matrices, but a category-aware frame cannot be sparse).
+
+Where the ranges come from (``n`` trees tuned since no early stopping runs):
+
+- LightGBM: ``num_leaves`` 8-256, ``min_child_samples`` 2-64,
+  ``colsample_bytree`` 0.4-1, ``subsample`` 0.7-1 (with ``subsample_freq=1``),
+  ``reg_alpha`` 0-1, ``reg_lambda`` 0-2 and ``extra_trees``: TabArena's and
+  AutoGluon's LightGBM search spaces (``tabrepo/models/lightgbm``).
+- XGBoost: ``max_depth`` 3-10, ``min_child_weight`` 1e-3-5 (log),
+  ``subsample`` 0.6-1, ``colsample_bytree`` 0.5-1, ``reg_alpha`` 0-5,
+  ``reg_lambda`` 0-5: TabArena's and AutoGluon's XGBoost spaces
+  (``tabrepo/models/xgboost``), ``max_depth`` down to 3 to hold the stumps
+  the library's documentation suggests for small data.
+- CatBoost: ``depth`` 4-8, ``l2_leaf_reg`` 1-5, ``one_hot_max_size`` in
+  {2, 3, 5, 10}: AutoGluon's CatBoost space (``tabrepo/models/catboost``);
+  ``learning_rate`` 0.005-0.2: FLAML's CatBoost space.
+- Trees and learning rate: those published spaces run up to 10,000 trees
+  with early stopping at learning rates 0.005-0.1. skmeta fits the trees it
+  is given, so, as FLAML does for LightGBM and XGBoost, the number of trees
+  is tuned (32-1024, log; CatBoost 100-2000) with the learning rate
+  (0.01-0.3, the range of ``hist_gradient_boosting``).
+
+Defaults are the libraries' own (LightGBM: 100 trees, 31 leaves, learning
+rate 0.1; XGBoost: 100 trees, depth 6, learning rate 0.3; CatBoost: 1,000
+trees, depth 6, ``l2_leaf_reg`` 3, learning rate 0.03). CatBoost's learning
+rate differs from what its defaults do: CatBoost chooses one from the rows
+and trees only when neither it nor ``l2_leaf_reg`` is set (measured on 1.2.10,
+1,000 trees, 300 to 10,000 rows: 0.006 to 0.028 for classification, 0.034 to
+0.059 for regression), and a configuration always sets both; CatBoost's
+documentation gives 0.03 as the default in that case, and so does skmeta.
+"""
+
+from __future__ import annotations
+
+from skmeta.datasets import TASKS
+from skmeta.strategies.boosting_adapters import (
+    XGBOOST_FIXED,
+    CatBoostFrameClassifier,
+    CatBoostFrameRegressor,
+    XGBClassifierAnyLabels,
+    import_library,
+)
+from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
+from skmeta.strategies.strategy import Strategy
+
+__all__ = ["optional_strategy", "optional_strategy_names"]
+
+_SEED = 0
+
+#: Each optional strategy's name and the library it needs.
+_LIBRARIES = {"lightgbm": "lightgbm", "xgboost": "xgboost", "catboost": "catboost"}
+
+
+def optional_strategy_names():
+    """Names of the optional strategies, which a portfolio may name.
+
+    Examples
+    --------
+    >>> from skmeta.strategies import optional_strategy_names
+    >>> optional_strategy_names()
+    ['lightgbm', 'xgboost', 'catboost']
+    """
+    return list(_LIBRARIES)
+
+
+def optional_strategy(name, task):
+    """Build the optional strategy ``name`` for ``task``, importing its library.
+
+    Parameters
+    ----------
+    name : {"lightgbm", "xgboost", "catboost"}
+    task : {"binary", "multiclass", "regression"}
+
+    Returns
+    -------
+    Strategy
+
+    Raises
+    ------
+    ImportError
+        When the library is not installed (the message names the extra).
+
+    Examples
+    --------
+    >>> from skmeta.strategies import optional_strategy
+    >>> optional_strategy("lightgbm", "regression")
+    Strategy('lightgbm', LGBMRegressor, space=['n_estimators', 'learning_rate', \
+'num_leaves', 'min_child_samples', 'colsample_bytree', 'subsample', \
+'reg_alpha', 'reg_lambda', 'extra_trees'], preprocessing='native', \
+tasks=('regression',))
+    """
+    if name not in _LIBRARIES:
+        raise ValueError(
+            f"unknown optional strategy {name!r}; they are {optional_strategy_names()}."
+        )
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
+    library = import_library(_LIBRARIES[name])
+    regression = task == "regression"
+    return _BUILDERS[name](library, regression)
+
+
+# -- the strategies ----------------------------------------------------------
+
+
+def _trees_and_learning_rate(low_trees, high_trees, default_trees, default_rate):
+    space = {
+        "n_estimators": Integer(low_trees, high_trees, log=True),
+        "learning_rate": LogUniform(0.01, 0.3),
+    }
+    return space, {"n_estimators": default_trees, "learning_rate": default_rate}
+
+
+def _lightgbm(lightgbm, regression):
+    model_class = lightgbm.LGBMRegressor if regression else lightgbm.LGBMClassifier
+    space, defaults = _trees_and_learning_rate(32, 1024, 100, 0.1)
+    space.update(
+        {
+            "num_leaves": Integer(8, 256, log=True),
+            "min_child_samples": Integer(2, 64, log=True),
+            "colsample_bytree": Uniform(0.4, 1.0),
+            "subsample": Uniform(0.7, 1.0),
+            "reg_alpha": Uniform(0.0, 1.0),
+            "reg_lambda": Uniform(0.0, 2.0),
+            "extra_trees": Categorical([False, True]),
+        }
+    )
+    estimator = model_class(
+        n_jobs=1,
+        random_state=_SEED,
+        verbose=-1,
+        subsample_freq=1,  # bagging every iteration when subsample < 1
+        extra_trees=False,
+    )
+    return Strategy("lightgbm", estimator, space, defaults, preprocessing="native")
+
+
+def _xgboost(xgboost, regression):
+    space, defaults = _trees_and_learning_rate(32, 1024, 100, 0.3)
+    space.update(
+        {
+            "max_depth": Integer(3, 10),
+            "min_child_weight": LogUniform(1e-3, 5.0),
+            "subsample": Uniform(0.6, 1.0),
+            "colsample_bytree": Uniform(0.5, 1.0),
+            "reg_alpha": Uniform(0.0, 5.0),
+            "reg_lambda": Uniform(0.0, 5.0),
+        }
+    )
+    defaults.update(
+        max_depth=6, min_child_weight=1.0, subsample=1.0, colsample_bytree=1.0,
+        reg_alpha=0.0, reg_lambda=1.0,
+    )
+    if regression:
+        estimator = xgboost.XGBRegressor(**XGBOOST_FIXED, random_state=_SEED)
+    else:
+        estimator = XGBClassifierAnyLabels(random_state=_SEED)
+    return Strategy("xgboost", estimator, space, defaults, preprocessing="native")
+
+
+def _catboost(catboost, regression):
+    space = {
+        "n_estimators": Integer(100, 2000, log=True),
+        "learning_rate": LogUniform(0.005, 0.2),
+        "depth": Integer(4, 8),
+        "l2_leaf_reg": Uniform(1.0, 5.0),
+        "one_hot_max_size": Categorical([2, 3, 5, 10]),
+    }
+    model_class = CatBoostFrameRegressor if regression else CatBoostFrameClassifier
+    return Strategy(
+        "catboost", model_class(random_state=_SEED), space, preprocessing="native"
+    )
+
+
+_BUILDERS = {"lightgbm": _lightgbm, "xgboost": _xgboost, "catboost": _catboost}
