@@ -29,7 +29,7 @@ def test_examples_run(name):
 
 # Selection reports kept with the CSV they were printed from; their curves are
 # not kept, so the one line computed from curves cannot be reproduced.
-@pytest.mark.parametrize("name", ["quick13", "quick15", "reg14", "reg16", "baselines24", "full24", "full24b"])
+@pytest.mark.parametrize("name", ["quick13", "quick15", "reg14", "reg16", "baselines24", "full24", "full24b", "baselines24b"])
 def test_report_reprints_the_kept_pass_fail_lines(name, tmp_path):
     results = REPORTS / f"selection_{name}.csv"
     systems = ",".join(pd.read_csv(results)["system"].unique())
