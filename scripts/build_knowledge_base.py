@@ -28,7 +28,8 @@ Usage::
 
     python scripts/build_knowledge_base.py [--corpus DIR] [--work FILE]
         [--n-jobs 2] [--n-configs 5] [--phases main,subsample,large]
-        [--datasets a,b] [--start-from skmeta/data/knowledge_base.json.gz]
+        [--datasets a,b] [--strategies lightgbm,xgboost]
+        [--start-from skmeta/data/knowledge_base.json.gz]
     python scripts/build_knowledge_base.py --relearn-settings
     python scripts/build_knowledge_base.py --relearn-racing
     python scripts/build_knowledge_base.py --refresh-metafeatures [--corpus DIR]
@@ -153,6 +154,10 @@ def main(argv=None):
                         help="an exported knowledge base to import into a new --work")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--datasets", help="comma-separated names (default: all)")
+    parser.add_argument("--strategies",
+                        help="comma-separated strategy names to evaluate (default: "
+                             "the default portfolio's); name the optional ones "
+                             "(lightgbm, xgboost, catboost) to add their evaluations")
     parser.add_argument("--relearn-racing", action="store_true",
                         help="learn the racing policies of --output again and re-export it")
     parser.add_argument("--relearn-settings", action="store_true",
@@ -191,11 +196,12 @@ def main(argv=None):
     for phase in args.phases.split(","):
         max_samples, n_configs, min_rows, left_out = PHASES[phase]
         chosen = [d for d in datasets if d.n_samples >= min_rows]
-        portfolio = [n for n in default_strategy_names() if n not in left_out]
+        names = args.strategies.split(",") if args.strategies else None
+        portfolio = [n for n in names or default_strategy_names() if n not in left_out]
         began = time.perf_counter()
         learner = MetaLearner(
             knowledge_base=str(args.work),
-            portfolio=portfolio if left_out else "default",
+            portfolio=portfolio if left_out or names else "default",
             n_configs_per_strategy=args.n_configs if n_configs is None else n_configs,
             cv=3,
             evaluation_timeout=args.timeout,

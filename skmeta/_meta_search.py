@@ -35,7 +35,12 @@ from skmeta.evaluation import check_scoring_name, cv_description, make_cv
 from skmeta.fold_race import Clock, FoldRace
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
-from skmeta.strategies import resolve_portfolio
+from skmeta.strategies import (
+    default_strategy_names,
+    installed_optional_names,
+    optional_strategy,
+    resolve_portfolio,
+)
 
 __all__ = ["AUTO_FOLDS", "MetaSearchMixin"]
 
@@ -94,6 +99,37 @@ class MetaSearchMixin:
         }
         return AdjusterSettings(**values)
 
+    def _experienced(self, learner, task):
+        """The search's portfolio, less the optional strategies that the
+        portfolio ``"default"`` brings but the knowledge base has no
+        evaluation of, or that fail to import (the reason in
+        ``skipped_strategies_``).
+
+        Without experience, neither their promise nor their cost could be
+        predicted (CatBoost on many classes costs minutes); a portfolio that
+        names them searches them all the same.
+        """
+        given = learner.portfolio if self.portfolio is None else self.portfolio
+        self.skipped_strategies_ = {}
+        if not isinstance(given, str):
+            return resolve_portfolio(given, task)
+        known = learner.strategies_evaluated(task)
+        self.skipped_strategies_ = {
+            name: "the knowledge base has no evaluation of it; name it in "
+                  "portfolio to search it anyway"
+            for name in installed_optional_names() if name not in known
+        }
+        portfolio = resolve_portfolio(default_strategy_names(task), task)
+        # Built one by one, so that a library is imported only when searched,
+        # and one that fails to import (a broken install) is only left out.
+        for name in installed_optional_names():
+            if name in known:
+                try:
+                    portfolio.append(optional_strategy(name, task))
+                except ImportError as exc:
+                    self.skipped_strategies_[name] = str(exc)
+        return portfolio
+
     def _weighable(self, portfolio, sample_weight):
         """The strategies of ``portfolio`` a weighted search can use.
 
@@ -101,14 +137,13 @@ class MetaSearchMixin:
         reason in ``skipped_strategies_``: fitted without them it would be
         judged by a metric its fit ignored.
         """
-        self.skipped_strategies_ = {}
         if sample_weight is None:
             return portfolio
         kept = [s for s in portfolio if s.accepts_sample_weight]
-        self.skipped_strategies_ = {
+        self.skipped_strategies_.update({
             s.name: f"{type(s.estimator).__name__}.fit takes no sample_weight"
             for s in portfolio if not s.accepts_sample_weight
-        }
+        })
         if not kept:
             raise ValueError(
                 "sample_weight was given, but no strategy of the portfolio can "
@@ -140,9 +175,8 @@ class MetaSearchMixin:
         scoring = check_scoring_name(self.scoring, task)
         self.scorer_ = SearchScorer(scoring)
         learner = self._fitted_meta_learner()
-        portfolio = self._weighable(resolve_portfolio(
-            learner.portfolio if self.portfolio is None else self.portfolio, task
-        ), dataset.sample_weight)
+        portfolio = self._weighable(self._experienced(learner, task),
+                                    dataset.sample_weight)
         family = task_family(task)
         settings = self._settings(learner, family)
         if family not in learner.performance_models_:

@@ -273,9 +273,11 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         ``n_search_samples_`` rows (:meth:`MetaLearner.racing_policy
         <skmeta.MetaLearner.racing_policy>`). None with ``n_evaluations=1``.
     skipped_strategies_ : dict
-        Strategy name -> why it was left out of the search (with
-        ``sample_weight``, those whose learner cannot take weights; empty
-        otherwise).
+        Strategy name -> why it was left out of the search: with
+        ``sample_weight``, those whose learner cannot take weights; with the
+        portfolio ``"default"``, the installed optional strategies (LightGBM,
+        XGBoost, CatBoost) the knowledge base has no evaluation of. Empty
+        otherwise.
     n_refit_samples_ : int
         Rows the final model was fit on.
     n_jobs_ : int

@@ -46,11 +46,39 @@ DEFAULT_FIT = """
 """
 
 
-def test_import_and_default_fit_import_no_boosting_library(tmp_path):
-    out = _run_python(DEFAULT_FIT + """
+def test_import_skmeta_imports_no_boosting_library(tmp_path):
+    out = _run_python("""
+    import sys
+    import skmeta
+    from skmeta.strategies import known_portfolio
+    known_portfolio("binary")  # the meta-models' portfolio: stand-ins only
     print(sorted(m for m in ("lightgbm", "xgboost", "catboost") if m in sys.modules))
     """, tmp_path)
     assert out.strip() == "[]"
+
+
+def test_without_the_extra_the_default_search_uses_the_scikit_learn_strategies(tmp_path):
+    # The shipped meta-models know the optional strategies; an install
+    # without them searches the rest, from the same file.
+    out = _run_python(DEFAULT_FIT.replace(
+        "skmeta.MetaClassifier(n_evaluations=2, cv=2, random_state=0).fit(X, y)",
+        "m = skmeta.MetaClassifier(n_evaluations=2, cv=2, random_state=0).fit(X, y)",
+    ) + """
+    from skmeta.strategies import installed_optional_names, known_portfolio
+    print(installed_optional_names(), m.skipped_strategies_)
+    print(sorted(m.strategy_probabilities_.index))
+    stand_in = known_portfolio("binary")[-1]
+    try:
+        stand_in.build().fit(X, y)
+    except ImportError as exc:
+        print(exc)
+    """, tmp_path, blocked=NAMES)
+    lines = out.strip().splitlines()
+    assert lines[0] == "[] {}"
+    assert "gaussian_nb" in lines[1]
+    assert not any(name in lines[1] for name in NAMES)
+    assert "needs the catboost library" in lines[-1]
+    assert 'pip install "skmeta[boosting]"' in lines[-1]
 
 
 def test_missing_library_names_the_extra(tmp_path):

@@ -14,12 +14,13 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmeta import MetaClassifier, MetaRegressor, load_penguins
+from skmeta import Dataset, MetaClassifier, MetaLearner, MetaRegressor, load_penguins
 from skmeta.knowledge import KnowledgeBase
 from skmeta.strategies import (
     default_portfolio,
     default_strategy_names,
     fit_model,
+    known_portfolio,
     optional_strategy,
     optional_strategy_names,
     resolve_portfolio,
@@ -323,3 +324,39 @@ def test_search_is_the_same_with_one_or_two_jobs(kind):
     assert set(one.trace_["strategy"]) <= set(NAMES)
     pd.testing.assert_frame_equal(one.trace_[columns], two.trace_[columns])
     np.testing.assert_array_equal(one.predict(X), two.predict(X))
+
+
+# -- the default portfolio and the meta-models ----------------------------------
+
+
+def test_stand_ins_have_the_spaces_of_the_strategies():
+    # The shipped meta-models are fitted on the stand-ins; a search proposes
+    # the real strategies. Their names, spaces and defaults must agree.
+    for task in ("binary", "regression"):
+        stand_ins = known_portfolio(task)[-len(NAMES):]
+        for stand_in, real in zip(stand_ins, resolve_portfolio(NAMES, task), strict=True):
+            assert stand_in.name == real.name
+            assert stand_in.space == real.space
+            assert stand_in.default_config() == real.default_config()
+            assert type(stand_in.estimator).__name__.startswith("MissingLibrary")
+
+
+@pytest.mark.filterwarnings("ignore:the knowledge base has no")
+def test_default_portfolio_searches_the_optional_strategies_the_knowledge_base_knows():
+    X, y = make_regression(n_samples=150, n_features=4, noise=5.0, random_state=0)
+    datasets = [Dataset(X, y, task="regression", name="a"),
+                Dataset(X[:, :3], y + X[:, 3], task="regression", name="b")]
+    learner = MetaLearner(portfolio=["ridge", "lightgbm"], n_configs_per_strategy=1,
+                          knowledge_base=KnowledgeBase(), random_state=0).fit(datasets)
+    model = MetaRegressor(meta_learner=learner, portfolio="default", n_evaluations=3,
+                          random_state=0).fit(X, y)
+    searched = set(model.strategy_probabilities_.index)
+    assert "lightgbm" in searched and "ridge" in searched
+    assert {"xgboost", "catboost"}.isdisjoint(searched)
+    assert set(model.skipped_strategies_) == {"xgboost", "catboost"}
+    assert "no evaluation of it" in model.skipped_strategies_["catboost"]
+    # A portfolio that names a strategy searches it, experience or not.
+    named = MetaRegressor(meta_learner=learner, portfolio=["ridge", "xgboost"],
+                          n_evaluations=2, random_state=0).fit(X, y)
+    assert set(named.strategy_probabilities_.index) == {"ridge", "xgboost"}
+    assert named.skipped_strategies_ == {}

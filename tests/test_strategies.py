@@ -35,6 +35,8 @@ from skmeta.strategies import (
     Uniform,
     default_portfolio,
     default_strategy_names,
+    installed_optional_names,
+    known_portfolio,
     resolve_portfolio,
     single_hidden_layer,
 )
@@ -657,8 +659,12 @@ def test_strategy_equality_and_repr():
 
 
 def test_resolve_portfolio_default_and_names():
-    assert resolve_portfolio("default", "binary") == CLASSIFICATION
-    assert resolve_portfolio("default", "regression") == REGRESSION
+    # "default": the scikit-learn strategies, then the installed optional ones.
+    installed = installed_optional_names()
+    for task, expected in (("binary", CLASSIFICATION), ("regression", REGRESSION)):
+        resolved = resolve_portfolio("default", task)
+        assert resolved[:len(expected)] == expected
+        assert [s.name for s in resolved[len(expected):]] == installed
     resolved = resolve_portfolio(("svm_rbf", "random_forest"), "regression")
     assert [s.name for s in resolved] == ["svm_rbf", "random_forest"]
     assert isinstance(resolved[0].estimator, type(REGRESSION[4].estimator))

@@ -52,9 +52,9 @@ MAX_NAMED = 5
 
 @functools.cache
 def _spaces(task):
-    from skmeta.strategies import default_portfolio
+    from skmeta.strategies import known_portfolio
 
-    return {strategy.name: strategy.space for strategy in default_portfolio(task)}
+    return {strategy.name: strategy.space for strategy in known_portfolio(task)}
 
 
 def configuration_problem(strategy, config, task):

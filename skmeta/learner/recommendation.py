@@ -17,7 +17,11 @@ from skmeta.adjust import WarmStart, warm_start_from_predictions
 from skmeta.datasets import Dataset
 from skmeta.learner.grid import metafeatures_of
 from skmeta.learner.training_data import task_family
-from skmeta.strategies import resolve_portfolio
+from skmeta.strategies import (
+    default_strategy_names,
+    installed_optional_names,
+    resolve_portfolio,
+)
 
 __all__ = ["RecommendationMixin"]
 
@@ -81,9 +85,27 @@ class RecommendationMixin:
             return np.full(len(strategies), np.nan)
         return np.exp2(self.cost_models_[family].predict(metafeatures, strategies, configs))
 
+    def strategies_evaluated(self, task):
+        """Names of the strategies the knowledge base has evaluations of for
+        ``task``'s family (those the meta-models can rank).
+
+        Examples
+        --------
+        >>> from skmeta.learner import resolve_meta_learner
+        >>> "ridge" in resolve_meta_learner(None).strategies_evaluated("regression")
+        True
+        """
+        check_is_fitted(self, "performance_models_")
+        family = task_family(task)
+        return {s for s, _ in self.candidates_.get(family, [])}
+
     def _candidates(self, family, task):
-        """Distinct stored (strategy, configuration) pairs of the portfolio."""
-        names = {s.name for s in resolve_portfolio(self.portfolio, task)}
+        """Distinct stored (strategy, configuration) pairs of the portfolio
+        (for ``"default"``, of its installed strategies)."""
+        if isinstance(self.portfolio, str) and self.portfolio == "default":
+            names = set(default_strategy_names(task)) | set(installed_optional_names())
+        else:
+            names = {s.name for s in resolve_portfolio(self.portfolio, task)}
         return [(s, c) for s, c in self.candidates_[family] if s in names]
 
     def _check_family(self, task):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from skmeta.knowledge.checks import usable_datasets, usable_evaluations
 from skmeta.selection import main_protocol
-from skmeta.strategies import resolve_portfolio
+from skmeta.strategies import known_portfolio, resolve_portfolio
 
 __all__ = [
     "FAMILIES",
@@ -37,9 +37,17 @@ def task_family(task):
 
 
 def family_portfolio(portfolio, family):
-    """The strategies of ``portfolio`` (a MetaLearner's parameter) for a family."""
-    return resolve_portfolio(portfolio,
-                             "regression" if family == "regression" else "multiclass")
+    """The strategies of ``portfolio`` (a MetaLearner's parameter) for a family.
+
+    The meta-models of ``"default"`` know every strategy skmeta knows
+    (:func:`~skmeta.strategies.known_portfolio`), so that they are the same
+    whether or not the optional libraries are installed; a search proposes
+    only the installed ones.
+    """
+    task = "regression" if family == "regression" else "multiclass"
+    if isinstance(portfolio, str) and portfolio == "default":
+        return known_portfolio(task)
+    return resolve_portfolio(portfolio, task)
 
 
 def reproducible_metafeatures(metafeatures):

@@ -16,11 +16,17 @@ Examples
 ['my_tree', 'random_forest']
 """
 
-from skmeta.strategies.boosting import optional_strategy, optional_strategy_names
+from skmeta.strategies.boosting import (
+    installed_optional_names,
+    optional_strategy,
+    optional_strategy_names,
+    optional_strategy_stand_in,
+)
 from skmeta.strategies.portfolio import (
     TARGET_TRANSFORMS,
     default_portfolio,
     default_strategy_names,
+    known_portfolio,
     resolve_portfolio,
     target_transform,
 )
@@ -49,8 +55,11 @@ __all__ = [
     "default_portfolio",
     "default_strategy_names",
     "fit_model",
+    "installed_optional_names",
+    "known_portfolio",
     "optional_strategy",
     "optional_strategy_names",
+    "optional_strategy_stand_in",
     "resolve_portfolio",
     "single_hidden_layer",
     "target_transform",

@@ -58,18 +58,23 @@ documentation gives 0.03 as the default in that case, and so does skmeta.
 
 from __future__ import annotations
 
+import importlib.util
+
 from skmeta.datasets import TASKS
 from skmeta.strategies.boosting_adapters import (
     XGBOOST_FIXED,
     CatBoostFrameClassifier,
     CatBoostFrameRegressor,
+    MissingLibraryClassifier,
+    MissingLibraryRegressor,
     XGBClassifierAnyLabels,
     import_library,
 )
 from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
 from skmeta.strategies.strategy import Strategy
 
-__all__ = ["optional_strategy", "optional_strategy_names"]
+__all__ = ["installed_optional_names", "optional_strategy", "optional_strategy_names",
+           "optional_strategy_stand_in"]
 
 _SEED = 0
 
@@ -122,8 +127,61 @@ tasks=('regression',))
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
     library = import_library(_LIBRARIES[name])
-    regression = task == "regression"
-    return _BUILDERS[name](library, regression)
+    space_of, estimator_of = _BUILDERS[name]
+    space, defaults = space_of()
+    return Strategy(name, estimator_of(library, task == "regression"), space,
+                    defaults, preprocessing="native")
+
+
+def installed_optional_names():
+    """Names of the optional strategies whose library is installed.
+
+    Found without importing the libraries (``importlib.util.find_spec``):
+    the default portfolio adds these strategies to the scikit-learn ones.
+
+    Examples
+    --------
+    >>> from skmeta.strategies import installed_optional_names, optional_strategy_names
+    >>> set(installed_optional_names()) <= set(optional_strategy_names())
+    True
+    """
+    return [name for name, library in _LIBRARIES.items() if _findable(library)]
+
+
+def _findable(library):
+    try:
+        return importlib.util.find_spec(library) is not None
+    except (ImportError, ValueError):  # a broken or blocked install
+        return False
+
+
+def optional_strategy_stand_in(name, task):
+    """The optional strategy ``name``'s space, without its library.
+
+    The meta-models know every optional strategy, installed or not, so that
+    one shipped file serves installs with and without the extra; they only
+    need a strategy's name and space. The stand-in has them, and an
+    estimator that cannot be fitted: it is never evaluated, since the
+    search's portfolio holds only installed strategies.
+
+    Examples
+    --------
+    >>> from skmeta.strategies import optional_strategy_stand_in
+    >>> stand_in = optional_strategy_stand_in("catboost", "binary")
+    >>> stand_in.name, sorted(stand_in.space)[:2]
+    ('catboost', ['depth', 'l2_leaf_reg'])
+    """
+    if name not in _LIBRARIES:
+        raise ValueError(
+            f"unknown optional strategy {name!r}; they are {optional_strategy_names()}."
+        )
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
+    space, defaults = _BUILDERS[name][0]()
+    missing = MissingLibraryRegressor if task == "regression" else MissingLibraryClassifier
+    parameters = dict.fromkeys(space)
+    return Strategy(name, missing(library=_LIBRARIES[name], **parameters), space,
+                    defaults, preprocessing="native")
 
 
 # -- the strategies ----------------------------------------------------------
@@ -137,8 +195,7 @@ def _trees_and_learning_rate(low_trees, high_trees, default_trees, default_rate)
     return space, {"n_estimators": default_trees, "learning_rate": default_rate}
 
 
-def _lightgbm(lightgbm, regression):
-    model_class = lightgbm.LGBMRegressor if regression else lightgbm.LGBMClassifier
+def _lightgbm_space():
     space, defaults = _trees_and_learning_rate(32, 1024, 100, 0.1)
     space.update(
         {
@@ -151,17 +208,25 @@ def _lightgbm(lightgbm, regression):
             "extra_trees": Categorical([False, True]),
         }
     )
-    estimator = model_class(
+    defaults.update(
+        num_leaves=31, min_child_samples=20, colsample_bytree=1.0, subsample=1.0,
+        reg_alpha=0.0, reg_lambda=0.0, extra_trees=False,
+    )
+    return space, defaults
+
+
+def _lightgbm(lightgbm, regression):
+    model_class = lightgbm.LGBMRegressor if regression else lightgbm.LGBMClassifier
+    return model_class(
         n_jobs=1,
         random_state=_SEED,
         verbose=-1,
         subsample_freq=1,  # bagging every iteration when subsample < 1
         extra_trees=False,
     )
-    return Strategy("lightgbm", estimator, space, defaults, preprocessing="native")
 
 
-def _xgboost(xgboost, regression):
+def _xgboost_space():
     space, defaults = _trees_and_learning_rate(32, 1024, 100, 0.3)
     space.update(
         {
@@ -177,14 +242,16 @@ def _xgboost(xgboost, regression):
         max_depth=6, min_child_weight=1.0, subsample=1.0, colsample_bytree=1.0,
         reg_alpha=0.0, reg_lambda=1.0,
     )
+    return space, defaults
+
+
+def _xgboost(xgboost, regression):
     if regression:
-        estimator = xgboost.XGBRegressor(**XGBOOST_FIXED, random_state=_SEED)
-    else:
-        estimator = XGBClassifierAnyLabels(random_state=_SEED)
-    return Strategy("xgboost", estimator, space, defaults, preprocessing="native")
+        return xgboost.XGBRegressor(**XGBOOST_FIXED, random_state=_SEED)
+    return XGBClassifierAnyLabels(random_state=_SEED)
 
 
-def _catboost(catboost, regression):
+def _catboost_space():
     space = {
         "n_estimators": Integer(100, 2000, log=True),
         "learning_rate": LogUniform(0.005, 0.2),
@@ -192,10 +259,19 @@ def _catboost(catboost, regression):
         "l2_leaf_reg": Uniform(1.0, 5.0),
         "one_hot_max_size": Categorical([2, 3, 5, 10]),
     }
+    defaults = {"n_estimators": 1000, "learning_rate": 0.03, "depth": 6,
+                "l2_leaf_reg": 3.0, "one_hot_max_size": 2}
+    return space, defaults
+
+
+def _catboost(catboost, regression):  # noqa: ARG001 (imported to check it is)
     model_class = CatBoostFrameRegressor if regression else CatBoostFrameClassifier
-    return Strategy(
-        "catboost", model_class(random_state=_SEED), space, preprocessing="native"
-    )
+    return model_class(random_state=_SEED)
 
 
-_BUILDERS = {"lightgbm": _lightgbm, "xgboost": _xgboost, "catboost": _catboost}
+#: name -> (its space and defaults, its estimator from the imported library).
+_BUILDERS = {
+    "lightgbm": (_lightgbm_space, _lightgbm),
+    "xgboost": (_xgboost_space, _xgboost),
+    "catboost": (_catboost_space, _catboost),
+}

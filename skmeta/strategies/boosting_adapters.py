@@ -39,6 +39,8 @@ __all__ = [
     "MISSING_CATEGORY",
     "CatBoostFrameClassifier",
     "CatBoostFrameRegressor",
+    "MissingLibraryClassifier",
+    "MissingLibraryRegressor",
     "XGBClassifierAnyLabels",
     "import_library",
 ]
@@ -76,6 +78,56 @@ def import_library(name):
             f"imported ({exc}); install it with {BOOSTING_EXTRA}, or leave "
             f"{name!r} out of the portfolio."
         ) from exc
+
+
+class _MissingLibrary(BaseEstimator):
+    """An estimator whose library is not installed: ``fit`` says which extra
+    brings it. It stands in for an optional strategy's estimator where only
+    the strategy's name and space are needed (the meta-models)."""
+
+    def __init__(self, library="lightgbm", **parameters):
+        self.library = library
+        self._parameters = parameters
+
+    def get_params(self, deep=True):
+        """``library`` and the library estimator's parameter names it was given."""
+        return {"library": self.library, **self._parameters}
+
+    def set_params(self, **params):
+        """Set ``library`` or any of the library estimator's parameters."""
+        self.library = params.pop("library", self.library)
+        self._parameters.update(params)
+        return self
+
+    def fit(self, X, y, sample_weight=None):
+        """Raise the ImportError that names the extra (or fail to import)."""
+        import_library(self.library)
+        raise ImportError(
+            f"this stand-in for a {self.library} strategy cannot be fitted; "
+            f"build the strategy with skmeta.strategies.optional_strategy."
+        )
+
+
+class MissingLibraryClassifier(ClassifierMixin, _MissingLibrary):
+    """A classifier stand-in for an optional strategy whose library is missing.
+
+    Examples
+    --------
+    >>> from skmeta.strategies.boosting_adapters import MissingLibraryClassifier
+    >>> MissingLibraryClassifier(library="catboost", depth=None)
+    MissingLibraryClassifier(depth=None, library='catboost')
+    """
+
+
+class MissingLibraryRegressor(RegressorMixin, _MissingLibrary):
+    """A regressor stand-in for an optional strategy whose library is missing.
+
+    Examples
+    --------
+    >>> from skmeta.strategies.boosting_adapters import MissingLibraryRegressor
+    >>> MissingLibraryRegressor(library="xgboost", max_depth=None)
+    MissingLibraryRegressor(library='xgboost', max_depth=None)
+    """
 
 
 def _categorical_columns(X):

@@ -52,12 +52,17 @@ from sklearn.preprocessing import (
 from sklearn.svm import SVC, SVR
 
 from skmeta.datasets import TASKS
-from skmeta.strategies.boosting import optional_strategy, optional_strategy_names
+from skmeta.strategies.boosting import (
+    installed_optional_names,
+    optional_strategy,
+    optional_strategy_names,
+    optional_strategy_stand_in,
+)
 from skmeta.strategies.space import Categorical, Integer, LogUniform, Uniform
 from skmeta.strategies.strategy import Strategy, single_hidden_layer
 
 __all__ = ["TARGET_TRANSFORMS", "default_portfolio", "default_strategy_names",
-           "resolve_portfolio", "target_transform"]
+           "known_portfolio", "resolve_portfolio", "target_transform"]
 
 _SEED = 0
 
@@ -266,7 +271,10 @@ def _check_task(task):
 
 
 def default_portfolio(task):
-    """The default strategies for a task: new objects on every call.
+    """The default scikit-learn strategies for a task: new objects on every call.
+
+    The portfolio ``"default"`` (:func:`resolve_portfolio`) is these and the
+    optional strategies whose library is installed.
 
     Parameters
     ----------
@@ -302,12 +310,36 @@ def default_strategy_names(task=None):
     return names + [s.name for s in _regression_portfolio() if s.name not in names]
 
 
+def known_portfolio(task):
+    """Every strategy skmeta knows for ``task``: the default scikit-learn ones,
+    then the optional ones' stand-ins.
+
+    The meta-models of the portfolio ``"default"`` are fitted for these
+    strategies, so that one shipped meta-models file serves every install.
+    They need only a strategy's name and space, so an optional strategy is
+    its stand-in (:func:`~skmeta.strategies.optional_strategy_stand_in`),
+    which has them without importing its library, and cannot be fitted.
+
+    Examples
+    --------
+    >>> from skmeta.strategies import known_portfolio
+    >>> [s.name for s in known_portfolio("regression")][-4:]
+    ['huber', 'lightgbm', 'xgboost', 'catboost']
+    """
+    return default_portfolio(task) + [
+        optional_strategy_stand_in(name, task) for name in optional_strategy_names()
+    ]
+
+
 def resolve_portfolio(portfolio, task):
     """Turn a user's portfolio into the list of strategies for ``task``.
 
     Parameters
     ----------
     portfolio : "default" or list of (Strategy or str)
+        ``"default"`` is the default scikit-learn strategies
+        (:func:`default_portfolio`), then the optional ones whose library is
+        installed (:func:`~skmeta.strategies.installed_optional_names`).
         Strings name default strategies or optional ones
         (:func:`~skmeta.strategies.optional_strategy_names`: ``"lightgbm"``,
         ``"xgboost"``, ``"catboost"``, which need ``pip install
@@ -349,7 +381,9 @@ def resolve_portfolio(portfolio, task):
                 f"default strategy names, got {portfolio!r}; for a single "
                 f"strategy pass [{portfolio!r}]."
             )
-        return default_portfolio(task)
+        return default_portfolio(task) + [
+            optional_strategy(name, task) for name in installed_optional_names()
+        ]
     if isinstance(portfolio, Strategy) or not isinstance(portfolio, (list, tuple)):
         raise TypeError(
             "portfolio must be 'default' or a list of Strategy objects and "
