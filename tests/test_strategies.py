@@ -51,7 +51,8 @@ SEEDS = [0, 1, 2, 3, 4]
 
 #: Default strategies that densify sparse input (they still accept it).
 DENSIFYING = {"hist_gradient_boosting", "hist_gradient_boosting_l1",
-              "hist_gradient_boosting_transformed", "gaussian_nb"}
+              "hist_gradient_boosting_transformed", "gaussian_nb",
+              "hist_gradient_boosting_target_encoded"}
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

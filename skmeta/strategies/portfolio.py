@@ -15,7 +15,11 @@ Choices worth knowing:
 - ``mlp`` tunes a single hidden layer's width as an integer,
   converted to ``hidden_layer_sizes=(width,)`` by :func:`single_hidden_layer`.
 - ``hist_gradient_boosting`` gets categorical columns natively (pandas
-  category dtype, at most 255 categories, unknown ones treated as missing).
+  category dtype, at most 255 categories, unknown ones treated as missing);
+  ``hist_gradient_boosting_target_encoded`` gets them target-encoded
+  (cross-fitted ``TargetEncoder``), which keeps what the native encoding
+  loses beyond 255 categories. On a table without categorical columns the
+  two are the same learner.
 - Regressors whose hyperparameters are in units of the target (SVR's
   ``epsilon``) or that train badly on large targets (MLP) standardize it.
 - For heavy-tailed targets and outliers, regression has gradient boosting
@@ -80,12 +84,14 @@ def _boosting_space(prefix=""):
     }
 
 
-def _hist_gradient_boosting(estimator_class, name="hist_gradient_boosting", **fixed):
+def _hist_gradient_boosting(estimator_class, name="hist_gradient_boosting",
+                            preprocessing="auto", **fixed):
     return Strategy(
         name,
         estimator_class(random_state=_SEED, **fixed),
         _boosting_space(),
         defaults={"l2_regularization": 1e-6},
+        preprocessing=preprocessing,
     )
 
 
@@ -234,6 +240,8 @@ def _classification_portfolio():
         Strategy(
             "gaussian_nb", GaussianNB(), {"var_smoothing": LogUniform(1e-12, 1e-1)}
         ),
+        _hist_gradient_boosting(HistGradientBoostingClassifier,
+                                "hist_gradient_boosting_target_encoded", "target"),
     ]
 
 
@@ -262,6 +270,8 @@ def _regression_portfolio():
             {"epsilon": Uniform(1.05, 2.5), "alpha": LogUniform(1e-6, 1.0)},
             defaults={"epsilon": 1.35, "alpha": 1e-4},
         ),
+        _hist_gradient_boosting(HistGradientBoostingRegressor,
+                                "hist_gradient_boosting_target_encoded", "target"),
     ]
 
 
@@ -290,11 +300,13 @@ def default_portfolio(task):
     >>> from skmeta.strategies import default_portfolio
     >>> [s.name for s in default_portfolio("binary")]
     ['hist_gradient_boosting', 'random_forest', 'extra_trees', \
-'logistic_regression', 'svm_rbf', 'knn', 'mlp', 'gaussian_nb']
+'logistic_regression', 'svm_rbf', 'knn', 'mlp', 'gaussian_nb', \
+'hist_gradient_boosting_target_encoded']
     >>> [s.name for s in default_portfolio("regression")]
     ['hist_gradient_boosting', 'random_forest', 'extra_trees', 'ridge', \
 'svm_rbf', 'knn', 'mlp', 'hist_gradient_boosting_l1', \
-'hist_gradient_boosting_transformed', 'huber']
+'hist_gradient_boosting_transformed', 'huber', \
+'hist_gradient_boosting_target_encoded']
     """
     _check_task(task)
     if task == "regression":
@@ -324,7 +336,7 @@ def known_portfolio(task):
     --------
     >>> from skmeta.strategies import known_portfolio
     >>> [s.name for s in known_portfolio("regression")][-4:]
-    ['huber', 'lightgbm', 'xgboost', 'catboost']
+    ['hist_gradient_boosting_target_encoded', 'lightgbm', 'xgboost', 'catboost']
     """
     return default_portfolio(task) + [
         optional_strategy_stand_in(name, task) for name in optional_strategy_names()

@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 __all__ = ["PREPROCESSING_KINDS", "TabularPreprocessor"]
 
 #: Named preprocessing recipes; see :class:`TabularPreprocessor` for their meaning.
-PREPROCESSING_KINDS = ("scale", "onehot", "ordinal", "native", "none")
+PREPROCESSING_KINDS = ("scale", "onehot", "ordinal", "native", "target", "none")
 
 _CATEGORICAL_ENCODINGS = ("onehot", "ordinal", "native", "target")
 

@@ -66,6 +66,14 @@ _PREPROCESSORS = {
         max_categories=NATIVE_MAX_CATEGORIES,
         dense=True,
     ),
+    # Cross-fitted target encoding (the codes of a training row come from
+    # the other rows); numeric NaN kept, for learners that take it.
+    "target": dict(
+        impute=False,
+        scale=False,
+        categorical="target",
+        dense=True,
+    ),
 }
 
 
@@ -163,8 +171,8 @@ class Strategy:
         estimator's own value when that lies in the space, and otherwise the
         dimension's midpoint (``from_unit(0.5)``), so that the default
         configuration is always in the space.
-    preprocessing : {"auto", "scale", "onehot", "ordinal", "native", "none"} \
-or transformer, default="auto"
+    preprocessing : {"auto", "scale", "onehot", "ordinal", "native", "target", \
+"none"} or transformer, default="auto"
         - ``"scale"``: median imputation, standardization and one-hot
           encoding (at most 20 columns per categorical feature); for linear
           models, SVMs, neighbours and neural networks.
@@ -173,6 +181,10 @@ or transformer, default="auto"
         - ``"native"``: numeric NaN kept, categoricals as pandas category
           dtype with at most 255 categories (``max_bins`` when smaller), dense;
           for ``HistGradientBoosting*``.
+        - ``"target"``: numeric NaN kept, categoricals target-encoded with
+          cross-fitting (:class:`~sklearn.preprocessing.TargetEncoder`, the
+          target's type from the strategy's tasks), dense; for learners that
+          take NaN, on high-cardinality categoricals.
         - ``"none"``: the estimator gets ``X`` as is.
         - ``"auto"``: ``"native"`` for HistGradientBoosting, ``"ordinal"``
           for trees and tree ensembles, ``"onehot"`` for naive Bayes, and
@@ -425,6 +437,10 @@ preprocessing='ordinal', tasks=('binary', 'multiclass'))
         if self.preprocessing == "native":
             max_bins = getattr(estimator, "max_bins", NATIVE_MAX_CATEGORIES)
             settings["max_categories"] = min(NATIVE_MAX_CATEGORIES, max_bins)
+        if self.preprocessing == "target":
+            # An integer regression target would be taken for classes.
+            settings["target_type"] = ("continuous" if self.tasks == ("regression",)
+                                       else "auto")
         return TabularPreprocessor(**settings)
 
     @property
