@@ -22,6 +22,7 @@ from .scoring import (
     adaptation_curves,
     complete_blocks,
     family_summaries,
+    roc_auc_tables,
     scope_rows,
     size_summaries,
     task_summaries,
@@ -51,6 +52,7 @@ def report(results, systems, plot_path, plot_seconds_path=None):
     print_task_tables(rows, list(systems))
     sizes = size_summaries(rows, list(systems))
     print_size_tables(sizes)
+    print_roc_auc(rows, list(systems))
     curves = load_curves(side_file(results, "_curves.jsonl"), blocks, systems)
     print_targets(scope_figures(rows, {**tables, **sizes}, curves), systems)
     print_adaptation(curves, systems, plot_path, plot_seconds_path)
@@ -93,6 +95,17 @@ def print_size_tables(sizes):
     for scope, size_table in sizes.items():
         print(f"\n{scope} ({len(size_table[2])} pairs):")
         print(size_table[0].to_string(float_format=lambda v: f"{v:.3f}"))
+
+
+def print_roc_auc(rows, systems):
+    """Classification's mean test ROC AUC per system, overall and by size
+    class, for the systems that have it on every pair of the scope."""
+    if "roc_auc" not in rows:
+        return
+    tables = roc_auc_tables(rows, systems)
+    for scope, table in tables.items():
+        print(f"\nROC AUC, {scope}:")
+        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
 
 
 def print_targets(figures, systems):

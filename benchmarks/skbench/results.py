@@ -20,6 +20,7 @@ import pandas as pd
 CSV_COLUMNS = [
     "dataset", "task", "seed", "system", "score", "constant", "seconds",
     "cv_score", "n_evaluations", "n_failed", "n_train", "n_test", "kb", "error",
+    "roc_auc",
 ]
 
 

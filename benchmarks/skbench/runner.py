@@ -31,7 +31,7 @@ from .held_out import (
 )
 from .inputs import load_corpus, open_kb_in_memory
 from .results import append_curve, append_row, done_keys, side_file
-from .scoring import constant_predictor, holdout_score
+from .scoring import constant_predictor, holdout_roc_auc, holdout_score
 from .systems import fit_system, learner_params, uses_meta_learner
 
 #: The shared cross-validation folds of the random searches (and of skmeta
@@ -61,7 +61,11 @@ def outer_split(dataset, seed, max_train):
 
 def fit_and_score(system, X_train, y_train, X_test, y_test, task, learner_factory,
                   folds, seed, n_jobs, skmeta_cv="default"):
-    """Fit one system, timed; returns (test score, seconds, info, error)."""
+    """Fit one system, timed; returns (test score, seconds, info, error).
+
+    ``info["roc_auc"]`` is the test ROC AUC of a classifier with
+    ``predict_proba`` (one-vs-rest, macro, for several classes), untimed.
+    """
     info, error, score, seconds, start = {}, "", np.nan, np.nan, None
     try:
         # The held-out meta-learner stands for a ready-made one: not timed.
@@ -75,6 +79,9 @@ def fit_and_score(system, X_train, y_train, X_test, y_test, task, learner_factor
                                      skmeta_cv=skmeta_cv)
             seconds = time.perf_counter() - start
             score = holdout_score(task, y_test, model.predict(X_test))
+            if task != "regression" and hasattr(model, "predict_proba"):
+                info["roc_auc"] = holdout_roc_auc(
+                    y_test, model.predict_proba(X_test), model.classes_)
     except Exception as exc:  # recorded, the run goes on
         error = f"{type(exc).__name__}: {exc}"[:500]
         if start is not None and np.isnan(seconds):
@@ -120,6 +127,7 @@ def run_dataset_seed(dataset, seed, systems, args, learner_factory, kb_name):
             "dataset": dataset.name, "task": task, "seed": seed, "system": system,
             "score": score, "constant": constant_score, "seconds": round(seconds, 3),
             "cv_score": info.get("cv_score", np.nan),
+            "roc_auc": info.get("roc_auc", np.nan),
             "n_evaluations": len(info.get("curve", [])) or np.nan,
             "n_failed": info.get("n_failed", np.nan),
             "n_train": len(y_train), "n_test": len(y_test), "kb": kb_name,

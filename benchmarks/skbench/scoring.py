@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.metrics import balanced_accuracy_score, r2_score
+from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
 
 
 def holdout_score(task, y_true, y_pred):
@@ -26,6 +26,28 @@ def holdout_score(task, y_true, y_pred):
     if task == "regression":
         return float(r2_score(y_true, y_pred))
     return float(balanced_accuracy_score(y_true, y_pred))
+
+
+def holdout_roc_auc(y_true, proba, classes):
+    """The test ROC AUC of class probabilities (one-vs-rest, macro, for
+    several classes); NaN when the test set holds a single class.
+
+    >>> holdout_roc_auc(np.array(["a", "b", "b"]), np.array([[.9, .1], [.2, .8],
+    ...                 [.6, .4]]), np.array(["a", "b"]))
+    1.0
+    """
+    classes = np.asarray(classes)
+    y_true = np.asarray(y_true)
+    if len(np.unique(y_true)) < 2:
+        return float("nan")
+    if len(classes) == 2:
+        return float(roc_auc_score(y_true == classes[1], proba[:, 1]))
+    present = np.isin(classes, np.unique(y_true))
+    if present.all():
+        return float(roc_auc_score(y_true, proba, labels=classes, multi_class="ovr"))
+    # Classes absent from the test set: the one-vs-rest mean over the others.
+    return float(np.mean([roc_auc_score(y_true == c, proba[:, i])
+                          for i, c in enumerate(classes) if present[i]]))
 
 
 def constant_predictor(task):
@@ -124,6 +146,34 @@ def size_summaries(rows, systems):
             part = scope_rows(rows, f"{family} {size}")
             if not part.empty:
                 out[f"{family} {size}"] = score_table(part, systems)
+    return out
+
+
+def roc_auc_tables(rows, systems):
+    """{"classification <scope>": table of mean ROC AUC, mean rank, pairs won
+    against catboost-default}, overall and per size class.
+
+    Only systems with a ROC AUC on every pair of the scope are tabulated
+    (those with ``predict_proba``).
+    """
+    out = {}
+    scopes = ["classification"] + [f"classification {size}" for size, _, _ in SIZE_CLASSES]
+    for scope in scopes:
+        part = scope_rows(rows, scope)
+        if part.empty:
+            continue
+        auc = part.pivot_table(index=["dataset", "seed"], columns="system",
+                               values="roc_auc", aggfunc="first")
+        auc = auc[[s for s in systems if s in auc and auc[s].notna().all()]]
+        if auc.empty:
+            continue
+        table = pd.DataFrame({"mean_roc_auc": auc.mean(),
+                              "mean_rank": auc.rank(axis=1, ascending=False).mean()})
+        if "catboost-default" in auc:
+            table["won_vs_catboost"] = auc.gt(auc["catboost-default"], axis=0).sum()
+            table["lost_vs_catboost"] = auc.lt(auc["catboost-default"], axis=0).sum()
+        table.index.name = f"{len(auc)} pairs"
+        out[scope] = table
     return out
 
 

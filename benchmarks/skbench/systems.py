@@ -31,7 +31,9 @@ from .random_search import fit_cheap_search, fit_random_search
 SYSTEMS = (
     "skmeta-1", "skmeta-5", "skmeta-10", "skmeta-b10", "skmeta-b30", "cold-10",
     "static-1", "static-10", "size-1", "size-10",
+    "skmeta-1-sk", "skmeta-10-sk", "skmeta-10-auc",
     "rs-10", "rs-30", "rs-20-cheap", "hgb-default", "rf-default",
+    "lightgbm-default", "xgboost-default", "catboost-default",
     "flaml-10", "flaml-30",
 )
 #: Time budgets (seconds) of the budgeted systems.
@@ -65,13 +67,14 @@ def uses_meta_learner(system):
 
 
 def fit_skmeta(X, y, task, *, learner, n_evaluations, folds, seed, n_jobs,
-               time_budget=None):
+               time_budget=None, **params):
     """skmeta from a fitted MetaLearner, or from a KnowledgeBase to learn
-    from; ``folds=None`` leaves ``cv`` at skmeta's default."""
+    from; ``folds=None`` leaves ``cv`` at skmeta's default; ``params`` go to
+    the estimator (``portfolio``, ``scoring``)."""
     cls = MetaRegressor if task == "regression" else MetaClassifier
     start = "knowledge_base" if isinstance(learner, KnowledgeBase) else "meta_learner"
-    params = {start: learner, "n_evaluations": n_evaluations,
-              "random_state": seed, "n_jobs": n_jobs}
+    params.update({start: learner, "n_evaluations": n_evaluations,
+                   "random_state": seed, "n_jobs": n_jobs})
     if folds is not None:
         params["cv"] = folds
     if time_budget is not None:
@@ -142,6 +145,44 @@ def fit_default(X, y, task, *, kind, seed, n_jobs):
     return model.fit(X, y), {}
 
 
+def fit_library_default(X, y, task, *, library, seed, n_jobs):
+    """lightgbm-default / xgboost-default / catboost-default: the library's own
+    defaults (CatBoost chooses its learning rate), categories native.
+
+    Through skmeta's adapters (:mod:`skmeta.strategies.boosting_adapters`)
+    and native encoding, as its strategies get them, but with no
+    configuration set: what a user gets from ``LGBMClassifier()``,
+    ``XGBClassifier(enable_categorical=True)`` or ``CatBoostClassifier()``.
+    """
+    from skmeta.strategies.boosting_adapters import (
+        XGBOOST_FIXED,
+        CatBoostFrameClassifier,
+        CatBoostFrameRegressor,
+        XGBClassifierAnyLabels,
+        import_library,
+    )
+    regression = task == "regression"
+    module = import_library(library)
+    if library == "lightgbm":
+        estimator = (module.LGBMRegressor if regression else module.LGBMClassifier)(
+            n_jobs=n_jobs, random_state=seed, verbose=-1)
+    elif library == "xgboost":
+        fixed = {**XGBOOST_FIXED, "n_jobs": n_jobs}
+        estimator = (module.XGBRegressor(**fixed, random_state=seed) if regression
+                     else XGBClassifierAnyLabels(random_state=seed))
+    else:
+        estimator = (CatBoostFrameRegressor if regression
+                     else CatBoostFrameClassifier)(random_state=seed)
+    model = Strategy(f"{library}_default", estimator, preprocessing="native").build()
+    return model.fit(X, y), {}
+
+
+#: The scikit-learn strategies alone: skmeta as installed without the extra.
+def _scikit_learn_portfolio(task):
+    from skmeta.strategies import default_strategy_names
+    return default_strategy_names(task)
+
+
 def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     """Fit one system by name.
 
@@ -156,6 +197,14 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     if system in ("skmeta-b10", "skmeta-b30"):
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=1000, folds=None,
                           time_budget=BUDGETS[system], **common)
+    if system.endswith("-sk"):  # skmeta-1-sk, skmeta-10-sk
+        return fit_skmeta(X, y, task, learner=learner,
+                          n_evaluations=int(system.split("-")[1]), folds=skmeta_folds,
+                          portfolio=_scikit_learn_portfolio(task), **common)
+    if system == "skmeta-10-auc":  # told the metric of the comparison
+        scoring = "r2" if task == "regression" else "roc_auc"
+        return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
+                          folds=skmeta_folds, scoring=scoring, **common)
     if system.startswith("skmeta-"):
         k = int(system.split("-")[1])
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=k,
@@ -174,6 +223,8 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
                                  folds=folds, **common)
     if system in ("hgb-default", "rf-default"):
         return fit_default(X, y, task, kind=system.split("-")[0], **common)
+    if system in ("lightgbm-default", "xgboost-default", "catboost-default"):
+        return fit_library_default(X, y, task, library=system.split("-")[0], **common)
     if system in ("flaml-10", "flaml-30"):
         return fit_flaml(X, y, task, time_budget=BUDGETS[system], **common)
     raise ValueError(f"unknown system {system!r}; choose from {SYSTEMS}")
