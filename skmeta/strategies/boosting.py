@@ -1,10 +1,14 @@
 """Optional strategies from the gradient-boosting libraries LightGBM, XGBoost, CatBoost.
 
 ``pip install "skmeta[boosting]"`` brings the libraries; skmeta never needs
-them. They are imported only when one of these strategies is built or
-named in a portfolio (``resolve_portfolio(["lightgbm", "ridge"], task)``),
-never by ``import skmeta`` nor any default path, and they are in no default
-portfolio (the knowledge base holds no evaluations of them yet).
+them. They are imported only when one of these strategies is built: when
+a portfolio names one (``resolve_portfolio(["lightgbm", "ridge"], task)``),
+or when the portfolio ``"default"`` searches it, which it does for an
+installed library whose strategy the knowledge base has evaluations of.
+``import skmeta`` imports none of them. The meta-models know them all,
+installed or not, through stand-ins (:func:`optional_strategy_stand_in`:
+the name and space, no library), so that one shipped meta-models file
+serves every install.
 
 Every strategy fits on one thread with a fixed seed and prints nothing, and
 gets the ``"native"`` preprocessing of ``hist_gradient_boosting``: numeric
@@ -21,7 +25,8 @@ categories; rarer, unknown and missing values missing), dense.
   ``cat_features``, as strings, missing values as one more category.
   CatBoost is slow with many classes (one tree output per class, about 400 s
   at its defaults on one core for a 30-class, 26,000-row table); the cost
-  model must learn that before the search starts one (a later step).
+  model, which sees the number of classes, learns that from the knowledge
+  base before the search starts one.
 
 Sparse input is densified by the native preprocessing (all three libraries
 take scipy sparse matrices, but a category-aware frame cannot be sparse).
