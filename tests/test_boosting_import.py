@@ -57,7 +57,7 @@ def test_import_skmeta_imports_no_boosting_library(tmp_path):
     assert out.strip() == "[]"
 
 
-def test_without_the_extra_the_default_search_uses_the_scikit_learn_strategies(tmp_path):
+def test_without_the_extra_the_default_search_uses_scikit_learn_strategies(tmp_path):
     # The shipped meta-models know the optional strategies; an install
     # without them searches the rest, from the same file.
     out = _run_python(DEFAULT_FIT.replace(

@@ -334,7 +334,8 @@ def test_stand_ins_have_the_spaces_of_the_strategies():
     # the real strategies. Their names, spaces and defaults must agree.
     for task in ("binary", "regression"):
         stand_ins = known_portfolio(task)[-len(NAMES):]
-        for stand_in, real in zip(stand_ins, resolve_portfolio(NAMES, task), strict=True):
+        reals = resolve_portfolio(NAMES, task)
+        for stand_in, real in zip(stand_ins, reals, strict=True):
             assert stand_in.name == real.name
             assert stand_in.space == real.space
             assert stand_in.default_config() == real.default_config()

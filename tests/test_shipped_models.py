@@ -27,8 +27,8 @@ from skmeta.learner import SETTINGS_VERSION, resolve_meta_learner
 from skmeta.learner.from_shipped_file import shipped_meta_learner
 from skmeta.learner.shipped_models import _ShippedModel
 from skmeta.selection import CostModel, PerformanceModel, meta_models_file
-from skmeta.strategies import known_portfolio
 from skmeta.selection.forest_arrays import ForestArrays
+from skmeta.strategies import known_portfolio
 
 # -- ForestArrays -------------------------------------------------------------
 

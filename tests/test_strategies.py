@@ -36,7 +36,6 @@ from skmeta.strategies import (
     default_portfolio,
     default_strategy_names,
     installed_optional_names,
-    known_portfolio,
     resolve_portfolio,
     single_hidden_layer,
 )

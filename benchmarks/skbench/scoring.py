@@ -157,7 +157,8 @@ def roc_auc_tables(rows, systems):
     (those with ``predict_proba``).
     """
     out = {}
-    scopes = ["classification"] + [f"classification {size}" for size, _, _ in SIZE_CLASSES]
+    scopes = ["classification"] + [
+        f"classification {size}" for size, _, _ in SIZE_CLASSES]
     for scope in scopes:
         part = scope_rows(rows, scope)
         if part.empty:

@@ -183,7 +183,8 @@ def optional_strategy_stand_in(name, task):
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
     space, defaults = _BUILDERS[name][0]()
-    missing = MissingLibraryRegressor if task == "regression" else MissingLibraryClassifier
+    missing = (MissingLibraryRegressor if task == "regression"
+               else MissingLibraryClassifier)
     parameters = dict.fromkeys(space)
     return Strategy(name, missing(library=_LIBRARIES[name], **parameters), space,
                     defaults, preprocessing="native")
