@@ -24,7 +24,7 @@ from sklearn.metrics import balanced_accuracy_score
 
 from skmeta import MetaClassifier, MetaRegressor
 from skmeta.knowledge import KnowledgeBase
-from skmeta.strategies import Strategy
+from skmeta.strategies import Strategy, default_strategy_names
 
 from .random_search import fit_cheap_search, fit_random_search
 
@@ -171,16 +171,13 @@ def fit_library_default(X, y, task, *, library, seed, n_jobs):
         estimator = (module.XGBRegressor(**fixed, random_state=seed) if regression
                      else XGBClassifierAnyLabels(random_state=seed))
     else:
+        # None leaves them to CatBoost, which then chooses the learning rate
+        # from the rows and trees (the adapter's own default is 0.03).
         estimator = (CatBoostFrameRegressor if regression
-                     else CatBoostFrameClassifier)(random_state=seed)
+                     else CatBoostFrameClassifier)(random_state=seed, learning_rate=None,
+                                                   l2_leaf_reg=None)
     model = Strategy(f"{library}_default", estimator, preprocessing="native").build()
     return model.fit(X, y), {}
-
-
-#: The scikit-learn strategies alone: skmeta as installed without the extra.
-def _scikit_learn_portfolio(task):
-    from skmeta.strategies import default_strategy_names
-    return default_strategy_names(task)
 
 
 def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
@@ -197,10 +194,10 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
     if system in ("skmeta-b10", "skmeta-b30"):
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=1000, folds=None,
                           time_budget=BUDGETS[system], **common)
-    if system.endswith("-sk"):  # skmeta-1-sk, skmeta-10-sk
+    if system.endswith("-sk"):  # the scikit-learn strategies: no boosting extra
         return fit_skmeta(X, y, task, learner=learner,
                           n_evaluations=int(system.split("-")[1]), folds=skmeta_folds,
-                          portfolio=_scikit_learn_portfolio(task), **common)
+                          portfolio=default_strategy_names(task), **common)
     if system == "skmeta-10-auc":  # told the metric of the comparison
         scoring = "r2" if task == "regression" else "roc_auc"
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
