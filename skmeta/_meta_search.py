@@ -36,7 +36,7 @@ from skmeta.fold_race import Clock, FoldRace
 from skmeta.knowledge import WEIGHTED_CV_SUFFIX, Evaluation
 from skmeta.learner import MetaLearner, resolve_meta_learner, task_family
 from skmeta.strategies import (
-    default_strategy_names,
+    default_portfolio,
     installed_optional_names,
     optional_strategy,
     resolve_portfolio,
@@ -114,20 +114,19 @@ class MetaSearchMixin:
         if not isinstance(given, str):
             return resolve_portfolio(given, task)
         known = learner.strategies_evaluated(task)
-        self.skipped_strategies_ = {
-            name: "the knowledge base has no evaluation of it; name it in "
-                  "portfolio to search it anyway"
-            for name in installed_optional_names() if name not in known
-        }
-        portfolio = resolve_portfolio(default_strategy_names(task), task)
+        portfolio = default_portfolio(task)
         # Built one by one, so that a library is imported only when searched,
         # and one that fails to import (a broken install) is only left out.
         for name in installed_optional_names():
-            if name in known:
-                try:
-                    portfolio.append(optional_strategy(name, task))
-                except ImportError as exc:
-                    self.skipped_strategies_[name] = str(exc)
+            if name not in known:
+                self.skipped_strategies_[name] = (
+                    "the knowledge base has no evaluation of it; name it in "
+                    "portfolio to search it anyway")
+                continue
+            try:
+                portfolio.append(optional_strategy(name, task))
+            except ImportError as exc:
+                self.skipped_strategies_[name] = str(exc)
         return portfolio
 
     def _weighable(self, portfolio, sample_weight):
