@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 from faulty import faulty_strategy, refit_failing_strategy
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, make_classification, make_regression
+from sklearn.datasets import (
+    load_breast_cancer,
+    make_classification,
+    make_friedman1,
+    make_regression,
+)
 from sklearn.model_selection import GridSearchCV, train_test_split
 
 from skmeta import (
@@ -16,6 +21,8 @@ from skmeta import (
     MetaRegressor,
     load_penguins,
 )
+from skmeta.learner import resolve_meta_learner
+from skmeta.strategies import resolve_portfolio
 
 PORTFOLIO = ["knn", "logistic_regression", "gaussian_nb", "ridge"]
 
@@ -79,6 +86,46 @@ def test_zero_shot_follows_the_prior(learner):
     top = learner.recommend(X, y, k=1).iloc[0]
     assert clf.trace_["strategy"].iloc[0] == top["strategy"]
     assert clf.trace_["config"].iloc[0] == top["config"]
+
+
+def test_auto_cost_weight_prices_cost_only_under_a_time_budget():
+    # The learned weight is learned on time budgets; without one, pricing
+    # cost kept held-out searches among cheap learners where only slow
+    # ones do well.
+    X, y = make_classification(300, 8, random_state=12)
+    learned = MetaLearner.from_knowledge_base(KnowledgeBase.default()) \
+        .adjuster_settings("classification").cost_weight
+    assert learned > 0
+    common = dict(n_evaluations=2, proposals_per_step=1, cv=3, ensemble_size=1,
+                  random_state=0)
+    unbudgeted = MetaClassifier(**common).fit(X, y)
+    budgeted = MetaClassifier(**common, time_budget=120).fit(X, y)
+    explicit = MetaClassifier(**common, cost_weight=0.2).fit(X, y)
+    assert unbudgeted.adjuster_settings_.cost_weight == 0.0
+    assert budgeted.adjuster_settings_.cost_weight == learned
+    assert explicit.adjuster_settings_.cost_weight == 0.2
+
+
+def test_zero_shot_pick_costs_at_most_a_default_hist_gradient_boosting():
+    # Before the bound, regression's zero-shot pick here was CatBoost,
+    # predicted 4.5 times slower than HistGradientBoosting's default.
+    X, y = make_friedman1(3000, 10, noise=1.0, random_state=0)
+    learner = resolve_meta_learner(None)
+    meta = learner.metafeatures_of(Dataset(X, y))
+    hgb = resolve_portfolio(["hist_gradient_boosting"], "regression")[0]
+
+    def predicted_seconds(model):
+        pick = model.trace_.loc[0]
+        return learner.predicted_seconds("regression", meta, [pick["strategy"], hgb.name],
+                                         [pick["config"], hgb.default_config()])
+
+    bounded = MetaRegressor(n_evaluations=1, random_state=0).fit(X, y)
+    pick_seconds, hgb_seconds = predicted_seconds(bounded)
+    assert pick_seconds <= hgb_seconds * 1.001
+    # cost_weight=0 turns cost off, the bound included: the best predicted
+    # candidate is then a slower one.
+    free = MetaRegressor(n_evaluations=1, cost_weight=0, random_state=0).fit(X, y)
+    assert predicted_seconds(free)[0] > hgb_seconds
 
 
 def test_cost_weight_prices_slow_strategies_but_not_the_zero_shot_pick():
