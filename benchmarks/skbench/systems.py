@@ -31,7 +31,7 @@ from .random_search import fit_cheap_search, fit_random_search
 SYSTEMS = (
     "skmeta-1", "skmeta-5", "skmeta-10", "skmeta-b10", "skmeta-b30", "cold-10",
     "static-1", "static-10", "size-1", "size-10",
-    "skmeta-1-sk", "skmeta-10-sk", "skmeta-10-auc",
+    "skmeta-1-sk", "skmeta-10-sk", "skmeta-10-auc", "skmeta-10-priced",
     "rs-10", "rs-30", "rs-20-cheap", "hgb-default", "rf-default",
     "lightgbm-default", "xgboost-default", "catboost-default",
     "flaml-10", "flaml-30",
@@ -202,6 +202,12 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
         scoring = "r2" if task == "regression" else "roc_auc"
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
                           folds=skmeta_folds, scoring=scoring, **common)
+    if system == "skmeta-10-priced":  # the learned cost weight without a budget
+        family = "regression" if task == "regression" else "classification"
+        return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
+                          folds=skmeta_folds,
+                          cost_weight=learner.adjuster_settings(family).cost_weight,
+                          **common)
     if system.startswith("skmeta-"):
         k = int(system.split("-")[1])
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=k,
