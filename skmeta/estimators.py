@@ -117,8 +117,9 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         promoted to the others only if it is close to the best so far (see
         :mod:`skmeta.fold_race`), so most cost a fraction of a cross-validation.
         With 1 nothing is compared, so nothing is cross-validated: the
-        zero-shot pick (the knowledge base's best, priced by its predicted
-        cost) is fit once on all the rows and ``best_score_`` is NaN.
+        zero-shot pick (the knowledge base's best among the candidates
+        predicted to cost no more than HistGradientBoosting's default) is
+        fit once on all the rows and ``best_score_`` is NaN.
     time_budget : float, optional
         Seconds for the whole ``fit``: meta-features, search and final
         model. The search keeps back the refit's predicted time, never
