@@ -102,11 +102,13 @@ class MetaSearchMixin:
         """The adjuster's settings: the estimator's, "auto" ones learned.
 
         The learned ``cost_weight`` is learned on time budgets, and applies
-        under a ``time_budget`` only: without one, the search is judged by
-        what its ``n_evaluations`` find, and pricing cost kept it among cheap
-        learners where only slow ones do well (on the held-out Connect-4
-        table, balanced accuracy 0.43 with the learned weight of 0.3, 0.68
-        without).
+        under a ``time_budget`` only. Without one, the search is judged by
+        what its ``n_evaluations`` find, and the learned price kept it among
+        cheap learners where only slow ones do well (on the held-out
+        Connect-4 table, balanced accuracy 0.43 with the learned weight of
+        0.3); it pays the zero-shot pick's light price instead
+        (:data:`~skmeta.adjust.warm_start.ZERO_SHOT_COST_WEIGHT`: 0.64 on
+        Connect-4, in less than half the time of no price at all).
         """
         learned = learner.adjuster_settings(family)
         values = {
@@ -114,7 +116,7 @@ class MetaSearchMixin:
             for name in _SETTINGS
         }
         if self.cost_weight == "auto" and self.time_budget is None:
-            values["cost_weight"] = 0.0
+            values["cost_weight"] = ZERO_SHOT_COST_WEIGHT
         return AdjusterSettings(**values)
 
     def _experienced(self, learner, task):

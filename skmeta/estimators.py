@@ -148,9 +148,8 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         candidate twice as slow as the median must be predicted this much
         better (in normalized score) to rank the same. 0 ranks on predicted
         score alone; "auto" takes the value meta-learned on time budgets
-        under a ``time_budget``, and 0 without one (the zero-shot pick is
-        priced all the same, at a low fixed weight; see the user guide's
-        "Cost").
+        under a ``time_budget``, and the zero-shot pick's low fixed weight
+        (0.05) without one (see the user guide's "Cost").
     proposals_per_step : int, default=2
         Proposals per adjuster step (not rows). Their (proposal, fold) pairs
         are evaluated in parallel with ``n_jobs``; the result does not depend

@@ -21,6 +21,7 @@ from skmeta import (
     MetaRegressor,
     load_penguins,
 )
+from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.learner import resolve_meta_learner
 from skmeta.strategies import resolve_portfolio
 
@@ -89,9 +90,8 @@ def test_zero_shot_follows_the_prior(learner):
 
 
 def test_auto_cost_weight_prices_cost_only_under_a_time_budget():
-    # The learned weight is learned on time budgets; without one, pricing
-    # cost kept held-out searches among cheap learners where only slow
-    # ones do well.
+    # The learned weight is learned on time budgets; without one, it kept
+    # held-out searches among cheap learners where only slow ones do well.
     X, y = make_classification(300, 8, random_state=12)
     learned = MetaLearner.from_knowledge_base(KnowledgeBase.default()) \
         .adjuster_settings("classification").cost_weight
@@ -101,7 +101,7 @@ def test_auto_cost_weight_prices_cost_only_under_a_time_budget():
     unbudgeted = MetaClassifier(**common).fit(X, y)
     budgeted = MetaClassifier(**common, time_budget=120).fit(X, y)
     explicit = MetaClassifier(**common, cost_weight=0.2).fit(X, y)
-    assert unbudgeted.adjuster_settings_.cost_weight == 0.0
+    assert unbudgeted.adjuster_settings_.cost_weight == ZERO_SHOT_COST_WEIGHT < learned
     assert budgeted.adjuster_settings_.cost_weight == learned
     assert explicit.adjuster_settings_.cost_weight == 0.2
 

@@ -32,6 +32,7 @@ SYSTEMS = (
     "skmeta-1", "skmeta-5", "skmeta-10", "skmeta-b10", "skmeta-b30", "cold-10",
     "static-1", "static-10", "size-1", "size-10",
     "skmeta-1-sk", "skmeta-10-sk", "skmeta-10-auc", "skmeta-10-priced",
+    "skmeta-10-c05", "skmeta-10-auc-c05",
     "rs-10", "rs-30", "rs-20-cheap", "hgb-default", "rf-default",
     "lightgbm-default", "xgboost-default", "catboost-default",
     "flaml-10", "flaml-30",
@@ -198,6 +199,12 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
         return fit_skmeta(X, y, task, learner=learner,
                           n_evaluations=int(system.split("-")[1]), folds=skmeta_folds,
                           portfolio=default_strategy_names(task), **common)
+    if system in ("skmeta-10-c05", "skmeta-10-auc-c05"):  # cost priced at 0.05
+        scoring = (("r2" if task == "regression" else "roc_auc")
+                   if "auc" in system else None)
+        return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
+                          folds=skmeta_folds, cost_weight=0.05, scoring=scoring,
+                          **common)
     if system == "skmeta-10-auc":  # told the metric of the comparison
         scoring = "r2" if task == "regression" else "roc_auc"
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
