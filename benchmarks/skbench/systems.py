@@ -199,22 +199,18 @@ def fit_system(system, X, y, task, *, learner, folds, seed, n_jobs, skmeta_cv):
         return fit_skmeta(X, y, task, learner=learner,
                           n_evaluations=int(system.split("-")[1]), folds=skmeta_folds,
                           portfolio=default_strategy_names(task), **common)
-    if system in ("skmeta-10-c05", "skmeta-10-auc-c05"):  # cost priced at 0.05
-        scoring = (("r2" if task == "regression" else "roc_auc")
-                   if "auc" in system else None)
+    if system in ("skmeta-10-auc", "skmeta-10-priced", "skmeta-10-c05",
+                  "skmeta-10-auc-c05"):
+        params = {}
+        if "-auc" in system:  # told the metric of the comparison
+            params["scoring"] = "r2" if task == "regression" else "roc_auc"
+        if system.endswith("-c05"):  # cost priced at 0.05
+            params["cost_weight"] = 0.05
+        if system.endswith("-priced"):  # the learned cost weight without a budget
+            family = "regression" if task == "regression" else "classification"
+            params["cost_weight"] = learner.adjuster_settings(family).cost_weight
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
-                          folds=skmeta_folds, cost_weight=0.05, scoring=scoring,
-                          **common)
-    if system == "skmeta-10-auc":  # told the metric of the comparison
-        scoring = "r2" if task == "regression" else "roc_auc"
-        return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
-                          folds=skmeta_folds, scoring=scoring, **common)
-    if system == "skmeta-10-priced":  # the learned cost weight without a budget
-        family = "regression" if task == "regression" else "classification"
-        return fit_skmeta(X, y, task, learner=learner, n_evaluations=10,
-                          folds=skmeta_folds,
-                          cost_weight=learner.adjuster_settings(family).cost_weight,
-                          **common)
+                          folds=skmeta_folds, **params, **common)
     if system.startswith("skmeta-"):
         k = int(system.split("-")[1])
         return fit_skmeta(X, y, task, learner=learner, n_evaluations=k,
