@@ -148,8 +148,9 @@ class MetaClassifier(ClassifierMixin, _BaseMetaEstimator):
         candidate twice as slow as the median must be predicted this much
         better (in normalized score) to rank the same. 0 ranks on predicted
         score alone; "auto" takes the value meta-learned on time budgets
-        under a ``time_budget``, and the zero-shot pick's low fixed weight
-        (0.05) without one (see the user guide's "Cost").
+        under a ``time_budget`` or when the search has fewer than 1,000
+        rows, and the zero-shot pick's low fixed weight (0.05) for a larger
+        search without one (see the user guide's "Cost").
     proposals_per_step : int, default=2
         Proposals per adjuster step (not rows). Their (proposal, fold) pairs
         are evaluated in parallel with ``n_jobs``; the result does not depend

@@ -21,6 +21,7 @@ from skmeta import (
     MetaRegressor,
     load_penguins,
 )
+from skmeta._meta_search import LEARNED_PRICE_MAX_ROWS
 from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT
 from skmeta.learner import resolve_meta_learner
 from skmeta.strategies import resolve_portfolio
@@ -89,21 +90,26 @@ def test_zero_shot_follows_the_prior(learner):
     assert clf.trace_["config"].iloc[0] == top["config"]
 
 
-def test_auto_cost_weight_prices_cost_only_under_a_time_budget():
-    # The learned weight is learned on time budgets; without one, it kept
-    # held-out searches among cheap learners where only slow ones do well.
-    X, y = make_classification(300, 8, random_state=12)
+def test_auto_cost_weight_is_learned_under_a_time_budget_or_on_few_rows():
+    # The learned weight is learned on time budgets, over datasets half of
+    # which have fewer than 1,000 rows; without a budget, on larger tables,
+    # it kept held-out searches among cheap learners where only slow ones do well.
+    X, y = make_classification(LEARNED_PRICE_MAX_ROWS, 8, random_state=12)
     learned = MetaLearner.from_knowledge_base(KnowledgeBase.default()) \
         .adjuster_settings("classification").cost_weight
-    assert learned > 0
+    assert learned > ZERO_SHOT_COST_WEIGHT
     common = dict(n_evaluations=2, proposals_per_step=1, cv=3, ensemble_size=1,
                   random_state=0)
-    unbudgeted = MetaClassifier(**common).fit(X, y)
-    budgeted = MetaClassifier(**common, time_budget=120).fit(X, y)
-    explicit = MetaClassifier(**common, cost_weight=0.2).fit(X, y)
-    assert unbudgeted.adjuster_settings_.cost_weight == ZERO_SHOT_COST_WEIGHT < learned
-    assert budgeted.adjuster_settings_.cost_weight == learned
-    assert explicit.adjuster_settings_.cost_weight == 0.2
+
+    def weight(X, y, **params):
+        return MetaClassifier(**common, **params).fit(X, y).adjuster_settings_.cost_weight
+
+    assert weight(X, y) == ZERO_SHOT_COST_WEIGHT
+    assert weight(X[:300], y[:300]) == learned
+    # the rows searched on count, not the rows given
+    assert weight(X, y, max_samples=300) == learned
+    assert weight(X, y, time_budget=120) == learned
+    assert weight(X, y, cost_weight=0.2) == 0.2
 
 
 def test_zero_shot_pick_costs_at_most_a_default_hist_gradient_boosting():
