@@ -59,9 +59,9 @@ AUTO_FOLDS = {"classification": 5, "regression": 3}
 #: up to 28 times a HistGradientBoosting fit.
 ZERO_SHOT_REFERENCE = "hist_gradient_boosting"
 
-#: Most rows a search without a ``time_budget`` may evaluate on and still pay
-#: the learned ``cost_weight`` under ``"auto"`` (see ``_settings``). Half the
-#: knowledge base's datasets, on which that weight is learned, have fewer.
+#: A search without a ``time_budget`` on fewer rows than this pays the learned
+#: ``cost_weight`` under ``"auto"`` (see ``_settings``). Half the knowledge
+#: base's datasets, on which that weight is learned, have fewer.
 LEARNED_PRICE_MAX_ROWS = 1_000
 
 _SETTINGS = ("temperature", "learning_rate", "prior_weight", "step_size", "cost_weight")
@@ -116,8 +116,10 @@ class MetaSearchMixin:
         the learned weight of 0.3): it pays the zero-shot pick's light price
         instead (:data:`~skmeta.adjust.warm_start.ZERO_SHOT_COST_WEIGHT`:
         0.64 on Connect-4, in less than half the time of no price at all).
-        On the smaller tables of the selection benchmark the learned price
-        scored as well as the light one in half the time.
+        On the selection benchmark's 70 tables under 1,000 rows (two seeds),
+        the learned price kept the light one's mean scores (balanced
+        accuracy 0.871 against 0.870, R^2 0.633 against 0.631) in 0.56 and
+        0.37 of its median time.
         """
         learned = learner.adjuster_settings(family)
         values = {
