@@ -436,16 +436,46 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     # The search's metric, not RegressorMixin's R² (as BaseSearchCV.score).
     score = _BaseMetaEstimator.score
 
+    def _search_target(self, data, clock):
+        """The target the search fits and scores on: the target clipped to
+        its fences when some training targets lie far beyond them.
+
+        "Far" is further beyond the fences than they are apart (the zero-shot
+        check's ``FAR_BEYOND``, :func:`~skmeta._zero_shot_check.beyond_fences`).
+        A few such targets spread over the folds make every fold's score a
+        measure of how close a configuration comes to the one wild target it
+        cannot know: the search would rank noise, and the guard shrink toward
+        a mean the wild targets pulled. On the clipped target the search ranks
+        what predicts the other rows, and the final members are refit on it.
+        (Deciding between the two targets on the folds' scores of the target
+        as it is fails for the same reason: with a wild target in every fold,
+        the fit that chases them scores better there.)
+        """
+        clipped, wild = winsorize(data.y, data.sample_weight)
+        if not wild or beyond_fences(data.y, data.sample_weight) <= FAR_BEYOND:
+            return data.y, False
+        self._log("some training targets lie far beyond the fences: the search fits "
+                  "and scores on the target clipped to them", clock)
+        return clipped, True
+
+    def _refit_target(self, search, final):
+        if search.clip_target:
+            return winsorize(final.y, final.sample_weight)[0]
+        return final.y
+
     def _guard(self, model, members, race, search, final, scoring):
         """Shrink and clip the predictions where that scores better out of fold.
 
-        First, when a few training targets lie far out (beyond the fences of
-        :func:`~skmeta.guard.target_summary`), the members are refit on the
-        targets clipped to the fences, if that scores better fold by fold
-        (:meth:`_winsorized`). Then the members' out-of-fold predictions,
-        fused with their weights, choose the guard
-        (:func:`~skmeta.guard.choose_guard`); the final model gets the mean
-        and range of the target it was refit on.
+        After a search on the target clipped to the fences (of
+        :func:`~skmeta.guard.target_summary`; :meth:`_search_target`), the
+        members were refit on the clipped target. After a search on the
+        target as it is, when some training targets lie beyond the fences,
+        the members are refit on the clipped target if that scores better
+        fold by fold (:meth:`_winsorized`). Then the members' out-of-fold
+        predictions, fused with their weights, choose the guard
+        (:func:`~skmeta.guard.choose_guard`), scored on the search's target;
+        the guard shrinks toward the mean, and clips to the range, of the
+        target the members were refit on.
         """
         self.target_guard_ = None
         if not all(race.records[i].complete for i, _ in members):
@@ -453,17 +483,25 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         data = search.data
         fused = _fused([race.records[i].result.oof_predictions for i, _ in members],
                        members)
+        clipped = search.clip_target
         winsorized = self._winsorized(members, race, search, final, scoring, fused)
         if winsorized is not None:
             model, fused = winsorized
-        guard = choose_guard(fused, data.y, race.splits, scoring, data.sample_weight)
-        self.target_guard_ = {**guard, "winsorized": winsorized is not None}
+            clipped = True
+        fit_target = winsorize(data.y, data.sample_weight)[0] if clipped else data.y
+        guard = choose_guard(fused, race.y, race.splits, scoring, data.sample_weight,
+                             fit_target=fit_target)
+        self.target_guard_ = {**guard, "winsorized": clipped,
+                              "clipped_search": search.clip_target}
         if guard["shrink"] == 1.0 and not np.isfinite(guard["overshoot"]):
             return model
         self._log(f"predictions guarded: shrink {guard['shrink']:g}, {guard['range']} "
                   f"range, overshoot {guard['overshoot']:g} (out-of-fold {scoring} "
                   f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
-        summary = target_summary(final.y, final.sample_weight, guard["range"])
+        final_target = final.y
+        if clipped:
+            final_target = winsorize(final.y, final.sample_weight)[0]
+        summary = target_summary(final_target, final.sample_weight, guard["range"])
         return GuardedRegressor(model, *summary, guard["shrink"], guard["overshoot"])
 
     def _guard_zero_shot(self, model, strategy, config, search, final, fit_seconds):
@@ -499,22 +537,22 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         return models[0]
 
     def _winsorized(self, members, race, search, final, scoring, fused):
-        """The members refit on winsorized targets and their out-of-fold
-        predictions, or None.
+        """The members refit on the target clipped to the fences and their
+        out-of-fold predictions, or None.
 
-        Only when some training targets lie beyond the fences, the time
-        budget allows the extra fits (each member once per fold and once on
-        all the rows), and the members fit on the clipped targets score
-        better, as the search scores (mean over folds, of the targets as
-        they are), than as they were. A learner that puts a wild target in
-        a leaf or a neighbourhood predicts it for every row near it; fit on
-        the clipped target it does not.
+        Only after a search on the target as it is, when some training
+        targets lie beyond the fences, the time budget allows the extra fits
+        (each member once per fold and once on all the rows), and the members
+        fit on the clipped target score better, as the search scores (mean
+        over folds, of the target as it is), than as they were. A learner
+        that puts a wild target in a leaf or a neighbourhood predicts it for
+        every row near it; fit on the clipped target it does not.
         """
         data = search.data
         clipped, wild = winsorize(data.y, data.sample_weight)
         records = [race.records[i] for i, _ in members]
         cost = (len(race.splits) + 1) * sum(race.refit_seconds(r) for r in records)
-        if not wild or cost > race.clock.left():
+        if search.clip_target or not wild or cost > race.clock.left():
             return None
         by_name = {s.name: s for s in search.portfolio}
         configurations = [
@@ -556,8 +594,8 @@ def _out_of_fold(configurations, members, data, target, splits, scoring, n_jobs)
 
 
 def _refit(configurations, final, target, n_jobs):
-    """The configurations refit on ``final``'s rows with ``target`` (a
-    winsorized one), or None if one fails."""
+    """The configurations refit on ``final``'s rows with ``target``, or None
+    if one fails."""
     fitted = [refit_configuration(strategy, config, final.X, target,
                                   final.sample_weight, n_jobs)
               for strategy, config in configurations]

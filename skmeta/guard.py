@@ -165,7 +165,8 @@ def fold_mean_score(predictions, y, splits, scoring="r2", sample_weight=None):
     ]))
 
 
-def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
+def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None,
+                 fit_target=None):
     """The shrinkage, range and overshoot that score best on out-of-fold predictions.
 
     Parameters
@@ -173,11 +174,19 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     oof_predictions : ndarray of shape (n_samples,)
         Each row predicted by a model that did not see it.
     y : ndarray of shape (n_samples,)
+        The target the predictions are scored on.
     splits : list of (train, test)
         The folds that made the predictions: each fold is guarded with its
-        training rows' mean and range (:func:`target_summary`).
+        training rows' mean and range (:func:`target_summary`) of
+        ``fit_target``.
     scoring : str, default="r2"
     sample_weight : ndarray of shape (n_samples,), optional
+    fit_target : ndarray of shape (n_samples,), optional
+        The target the models were fit on, when not ``y`` (a winsorized
+        one, :func:`winsorize`): the guard shrinks toward its mean. Toward
+        the mean of ``y`` it would undo the winsorizing, pulling every
+        prediction toward the few wild targets; and where every fold holds
+        one of them, the folds' scores would reward that.
 
     Returns
     -------
@@ -202,10 +211,11 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None):
     (0.0, True, True)
     """
     y = np.asarray(y, dtype=float)
+    fit_target = y if fit_target is None else np.asarray(fit_target, dtype=float)
     rows = [test for _, test in splits]
     summaries = {
         value_range: [
-            target_summary(y[train],
+            target_summary(fit_target[train],
                            None if sample_weight is None else sample_weight[train],
                            value_range)
             for train, _ in splits
