@@ -398,11 +398,18 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         out-of-fold predictions of the fused members, whose score goes from
         ``unguarded_score`` to ``score``. ``shrink=1, overshoot=inf`` leaves
         the model as it is; ``shrink=0`` is the constant predictor, for a
-        dataset where every configuration scores below it. ``winsorized``:
-        whether the final members were fit on the target clipped to the
-        robust range, because some training targets lay beyond it and that
-        scored better out of fold (the mean of the fold scores, of the
-        target as it is). With ``n_evaluations=1`` nothing is guarded, but
+        dataset where every configuration scores below it.
+        ``clipped_search``: whether some training targets lay far beyond the
+        fences (further beyond than the fences are apart), so that the search
+        fitted and scored every configuration on the target clipped to them
+        (its ``cv_results_`` and ``best_score_`` are of that target), the
+        ensemble was chosen on it and the guard scored on it. ``winsorized``:
+        whether the final members were fit on the clipped target: after such
+        a search always; otherwise when some training targets lay beyond the
+        fences and that scored better out of fold (the mean of the fold
+        scores, of the target as it is). The guard shrinks toward the mean
+        of the target the members were fit on. With ``n_evaluations=1``
+        nothing is guarded, but
         when some training targets lie far beyond the fences (further than
         the fences are apart) the zero-shot pick is refit on the clipped
         target if that scores better on 3 folds.

@@ -158,3 +158,71 @@ def test_wild_targets_do_not_pull_the_guard_toward_their_mean():
     splits = list(KFold(4, shuffle=True, random_state=0).split(y))
     guard = choose_guard(predictions, y, splits)
     assert guard["shrink"] == 1.0
+
+
+def _with_wild_targets_in_every_fold(y, seed, n_wild=6):
+    """``y`` with ``n_wild`` training targets made 10-100 times its 99th
+    percentile (bench_contaminated's contamination): with 3 folds, nearly
+    every fold holds some."""
+    rng = np.random.default_rng(seed)
+    y = y.copy()
+    rows = rng.choice(len(y), n_wild, replace=False)
+    y[rows] = rng.uniform(10, 100, n_wild) * np.quantile(y, 0.99)
+    return y
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wild_targets_in_every_fold_do_not_steer_the_search(seed):
+    # With a wild target in every fold, each fold's R^2 measures how near a
+    # configuration comes to it: the search ranked noise and the guard shrank
+    # toward the mean they pulled (test R^2 -12.7 and -4.9 here before).
+    X, y = _diamonds(400, seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25,
+                                                        random_state=seed)
+    y_train = _with_wild_targets_in_every_fold(y_train, seed)
+    model = MetaRegressor(n_evaluations=6, cv=3, random_state=0,
+                          n_jobs=1).fit(X_train, y_train)
+    assert r2_score(y_test, model.predict(X_test)) > 0.8
+    assert model.target_guard_["clipped_search"]
+    assert model.target_guard_["winsorized"]
+    # The search scored the clipped target: the prices are learnt there.
+    assert model.best_score_ > 0.3
+
+
+def test_a_tame_target_is_searched_as_it_is():
+    X, y = _diamonds(300, 0)
+    model = MetaRegressor(portfolio=["ridge"], n_evaluations=2, cv=3,
+                          random_state=0, n_jobs=1).fit(X, y)
+    assert model.target_guard_["clipped_search"] is False
+
+
+def test_the_guard_shrinks_toward_the_mean_of_the_target_the_model_was_fit_on():
+    # A model fit on the clipped target, scored on the target as it is with a
+    # wild target in every fold: every fold's score is nearly all the wild
+    # row's, so the constant at the mean they pulled scores best there.
+    rng = np.random.default_rng(0)
+    y = rng.normal(10, 1, 300)
+    y[[0, 100, 200]] = 1e3
+    clipped, _ = winsorize(y)
+    predictions = 10 + rng.normal(0, 1, 300)
+    splits = list(KFold(3).split(y))
+    toward_the_wild_mean = choose_guard(predictions, y, splits)
+    assert toward_the_wild_mean["shrink"] == 0.0  # every row predicted about 20
+    kept = choose_guard(predictions, y, splits, fit_target=clipped)
+    assert kept["shrink"] == 1.0
+
+
+@pytest.mark.filterwarnings("ignore:the knowledge base has no regression experience")
+def test_a_search_on_the_clipped_target_is_not_stored(tmp_path):
+    from skmeta import KnowledgeBase
+    X, y = _diamonds(300, 0)
+    path = tmp_path / "kb.sqlite"
+    fit = MetaRegressor(portfolio=["ridge"], n_evaluations=2, cv=3,
+                        knowledge_base=str(path), update_knowledge=True,
+                        random_state=0, n_jobs=1)
+    fit.fit(X, y)  # a tame target: stored
+    stored = len(KnowledgeBase(path))
+    assert stored > 0
+    with pytest.warns(UserWarning, match="clipped to its fences"):
+        fit.fit(X, _with_wild_targets_in_every_fold(y, 0))
+    assert len(KnowledgeBase(path)) == stored
