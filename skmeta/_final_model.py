@@ -211,19 +211,18 @@ class FinalModelMixin:
                 stacklevel=4,
             )
 
-    def _ensemble_members(self, race, scoring):
-        """(evaluation, weight) pairs of the fused model, best first, chosen
-        on the race's out-of-fold predictions of the target it scored."""
+    def _ensemble_members(self, race, search, scoring):
+        """(evaluation, weight) pairs of the fused model, best first."""
         records = race.records
         ok = sorted((i for i, r in enumerate(records) if r.complete),
                     key=lambda i: (-records[i].score, i))
         if self.ensemble_size == 1 or len(ok) == 1:
             return [(ok[0], 1.0)]
-        classes = np.unique(race.y) if race.task != "regression" else None
+        classes = np.unique(search.y) if search.task != "regression" else None
         best_refit = race.refit_seconds(records[ok[0]])
         weights = ensemble_selection(
-            [records[i].result.oof_predictions for i in ok], race.y, race.task,
-            scoring, self.ensemble_size, classes, race.sample_weight,
+            [records[i].result.oof_predictions for i in ok], search.y, search.task,
+            scoring, self.ensemble_size, classes, search.sample_weight,
             # Picks stop while the time left still holds the best one's refit.
             should_stop=lambda: race.clock.left() <= best_refit,
         )
@@ -233,9 +232,9 @@ class FinalModelMixin:
         weights = members_that_pay(
             [records[i].result.oof_predictions for i in ok], weights,
             [_predicted_seconds(race, records[i].proposal) for i in ok],
-            race.y, race.task,
+            search.y, search.task,
             scoring, standard_error(records[ok[0]].result.fold_scores) or 0.0,
-            classes, race.sample_weight,
+            classes, search.sample_weight,
         )
         members = [(i, w) for i, w in zip(ok, weights) if w > 0]
         return sorted(members, key=lambda m: (-m[1], -records[m[0]].score, m[0]))
@@ -307,9 +306,9 @@ class FinalModelMixin:
         by_name = {s.name: s for s in search.portfolio}
         records = race.records
         members, rows = self._plan_refit(
-            dataset, race, self._ensemble_members(race, search.scoring), search.seed)
+            dataset, race, self._ensemble_members(race, search.data, search.scoring),
+            search.seed)
         final = dataset if len(rows) == dataset.n_samples else take_rows(dataset, rows)
-        target = self._refit_target(search, final)
         self.n_refit_samples_ = final.n_samples
         self._log("refitting " + ", ".join(
             f"#{i} {self.trace_.at[i, 'strategy']} (predicted "
@@ -327,7 +326,7 @@ class FinalModelMixin:
             return Parallel(n_jobs=n_jobs)(
                 delayed(refit_configuration)(
                     by_name[self.trace_.at[i, "strategy"]], self.trace_.at[i, "config"],
-                    final.X, target, final.sample_weight, self.n_jobs_ // n_jobs,
+                    final.X, final.y, final.sample_weight, self.n_jobs_ // n_jobs,
                 )
                 for i in indices
             )
@@ -371,11 +370,6 @@ class FinalModelMixin:
             best = kept[0][0]
         total = sum(w for _, w, _ in kept)
         self._set_final_model(best, [(i, w / total) for i, w, _ in kept], model)
-
-    def _refit_target(self, search, final):
-        """The target the final members are refit on: ``final.y``, unless
-        the search ran on another (see ``MetaRegressor._search_target``)."""
-        return final.y
 
     def _guard(self, model, members, race, search, final, scoring):
         """The final model, post-processed where its task needs it."""

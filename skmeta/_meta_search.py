@@ -88,10 +88,6 @@ class _Search:
     fallback: tuple | None = None  # see FinalModelMixin._fit_fallback
     zero_shot_model: object = None
     final: Dataset | None = None  # the rows the zero-shot model was fitted on
-    # A regressor's search on the target clipped to its fences (see
-    # MetaRegressor._search_target): the race fits and scores on it, and the
-    # final members are refit on it.
-    clip_target: bool = False
 
 
 class MetaSearchMixin:
@@ -322,19 +318,13 @@ class MetaSearchMixin:
         splits = list(search.splitter.split(data.X, data.y, groups))
         self.n_splits_ = len(splits)
         self.promotion_margin_ = promotion_margin
-        target, search.clip_target = self._search_target(data, search.clock)
         search.race = FoldRace(
-            data.X, target, task, splits, search.scoring,
+            data.X, data.y, task, splits, search.scoring,
             keep_oof=self.ensemble_size > 1 or task == "regression", clock=search.clock,
             n_refit_rows=search.dataset.n_samples, timeout=search.evaluation_timeout,
             predict_seconds=search.predict_seconds, n_jobs=self.n_jobs_,
             sample_weight=data.sample_weight, promotion_margin=promotion_margin,
         )
-
-    def _search_target(self, data, clock):
-        """The target the search fits and scores on, and whether it is not
-        ``data.y`` as it is (see ``MetaRegressor._search_target``)."""
-        return data.y, False
 
     def _run_search(self, search):
         """The search loop: the adjuster's proposals evaluated until
@@ -425,15 +415,6 @@ class MetaSearchMixin:
                 "so nothing was stored; pass knowledge_base='my_kb.sqlite' (a "
                 "copy: KnowledgeBase.default().copy('my_kb.sqlite')) to keep "
                 "the experience.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return
-        if search.clip_target:
-            warnings.warn(
-                "update_knowledge=True: the search fitted and scored on the target "
-                "clipped to its fences (some training targets lie far beyond "
-                "them), not on y, so its evaluations were not stored.",
                 UserWarning,
                 stacklevel=4,
             )

@@ -51,6 +51,7 @@ from skmeta.guard import (
     choose_guard,
     fold_mean_score,
     target_summary,
+    wild_rows_earned,
     winsorize,
 )
 
@@ -398,18 +399,11 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         out-of-fold predictions of the fused members, whose score goes from
         ``unguarded_score`` to ``score``. ``shrink=1, overshoot=inf`` leaves
         the model as it is; ``shrink=0`` is the constant predictor, for a
-        dataset where every configuration scores below it.
-        ``clipped_search``: whether some training targets lay far beyond the
-        fences (further beyond than the fences are apart), so that the search
-        fitted and scored every configuration on the target clipped to them
-        (its ``cv_results_`` and ``best_score_`` are of that target), the
-        ensemble was chosen on it and the guard scored on it. ``winsorized``:
-        whether the final members were fit on the clipped target: after such
-        a search always; otherwise when some training targets lay beyond the
-        fences and that scored better out of fold (the mean of the fold
-        scores, of the target as it is). The guard shrinks toward the mean
-        of the target the members were fit on. With ``n_evaluations=1``
-        nothing is guarded, but
+        dataset where every configuration scores below it. ``winsorized``:
+        whether the final members were fit on the target clipped to the
+        robust range, because some training targets lay beyond it and that
+        scored better out of fold (the mean of the fold scores, of the
+        target as it is). With ``n_evaluations=1`` nothing is guarded, but
         when some training targets lie far beyond the fences (further than
         the fences are apart) the zero-shot pick is refit on the clipped
         target if that scores better on 3 folds.
@@ -443,46 +437,16 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
     # The search's metric, not RegressorMixin's R² (as BaseSearchCV.score).
     score = _BaseMetaEstimator.score
 
-    def _search_target(self, data, clock):
-        """The target the search fits and scores on: the target clipped to
-        its fences when some training targets lie far beyond them.
-
-        "Far" is further beyond the fences than they are apart (the zero-shot
-        check's ``FAR_BEYOND``, :func:`~skmeta._zero_shot_check.beyond_fences`).
-        A few such targets spread over the folds make every fold's score a
-        measure of how close a configuration comes to the one wild target it
-        cannot know: the search would rank noise, and the guard shrink toward
-        a mean the wild targets pulled. On the clipped target the search ranks
-        what predicts the other rows, and the final members are refit on it.
-        (Deciding between the two targets on the folds' scores of the target
-        as it is fails for the same reason: with a wild target in every fold,
-        the fit that chases them scores better there.)
-        """
-        clipped, wild = winsorize(data.y, data.sample_weight)
-        if not wild or beyond_fences(data.y, data.sample_weight) <= FAR_BEYOND:
-            return data.y, False
-        self._log("some training targets lie far beyond the fences: the search fits "
-                  "and scores on the target clipped to them", clock)
-        return clipped, True
-
-    def _refit_target(self, search, final):
-        if search.clip_target:
-            return winsorize(final.y, final.sample_weight)[0]
-        return final.y
-
     def _guard(self, model, members, race, search, final, scoring):
         """Shrink and clip the predictions where that scores better out of fold.
 
-        After a search on the target clipped to the fences (of
-        :func:`~skmeta.guard.target_summary`; :meth:`_search_target`), the
-        members were refit on the clipped target. After a search on the
-        target as it is, when some training targets lie beyond the fences,
-        the members are refit on the clipped target if that scores better
-        fold by fold (:meth:`_winsorized`). Then the members' out-of-fold
-        predictions, fused with their weights, choose the guard
-        (:func:`~skmeta.guard.choose_guard`), scored on the search's target;
-        the guard shrinks toward the mean, and clips to the range, of the
-        target the members were refit on.
+        First, when a few training targets lie far out (beyond the fences of
+        :func:`~skmeta.guard.target_summary`), the members are refit on the
+        targets clipped to the fences, if that scores better fold by fold
+        (:meth:`_winsorized`). Then the members' out-of-fold predictions,
+        fused with their weights, choose the guard
+        (:func:`~skmeta.guard.choose_guard`); the final model gets the mean
+        and range of the target it was refit on.
         """
         self.target_guard_ = None
         if not all(race.records[i].complete for i, _ in members):
@@ -490,24 +454,23 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         data = search.data
         fused = _fused([race.records[i].result.oof_predictions for i, _ in members],
                        members)
-        clipped = search.clip_target
-        winsorized = self._winsorized(members, race, search, final, scoring, fused)
+        far = beyond_fences(data.y, data.sample_weight) > FAR_BEYOND
+        winsorized = self._winsorized(members, race, search, final, scoring, fused, far)
+        scored_on, fit_on, final_target = data.y, data.y, final.y
         if winsorized is not None:
             model, fused = winsorized
-            clipped = True
-        fit_target = winsorize(data.y, data.sample_weight)[0] if clipped else data.y
-        guard = choose_guard(fused, race.y, race.splits, scoring, data.sample_weight,
-                             fit_target=fit_target)
-        self.target_guard_ = {**guard, "winsorized": clipped,
-                              "clipped_search": search.clip_target}
+            fit_on = winsorize(data.y, data.sample_weight)[0]
+            final_target = winsorize(final.y, final.sample_weight)[0]
+            if far:  # the folds' scores of y would be the wild rows' (see _winsorized)
+                scored_on = fit_on
+        guard = choose_guard(fused, scored_on, race.splits, scoring, data.sample_weight,
+                             fit_target=fit_on)
+        self.target_guard_ = {**guard, "winsorized": winsorized is not None}
         if guard["shrink"] == 1.0 and not np.isfinite(guard["overshoot"]):
             return model
         self._log(f"predictions guarded: shrink {guard['shrink']:g}, {guard['range']} "
                   f"range, overshoot {guard['overshoot']:g} (out-of-fold {scoring} "
                   f"{guard['unguarded_score']:.4f} -> {guard['score']:.4f})")
-        final_target = final.y
-        if clipped:
-            final_target = winsorize(final.y, final.sample_weight)[0]
         summary = target_summary(final_target, final.sample_weight, guard["range"])
         return GuardedRegressor(model, *summary, guard["shrink"], guard["overshoot"])
 
@@ -543,23 +506,23 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                   f"{scores[0]:.4f} -> {scores[1]:.4f})")
         return models[0]
 
-    def _winsorized(self, members, race, search, final, scoring, fused):
-        """The members refit on the target clipped to the fences and their
-        out-of-fold predictions, or None.
+    def _winsorized(self, members, race, search, final, scoring, fused, far):
+        """The members refit on winsorized targets and their out-of-fold
+        predictions, or None.
 
-        Only after a search on the target as it is, when some training
-        targets lie beyond the fences, the time budget allows the extra fits
-        (each member once per fold and once on all the rows), and the members
-        fit on the clipped target score better, as the search scores (mean
-        over folds, of the target as it is), than as they were. A learner
-        that puts a wild target in a leaf or a neighbourhood predicts it for
-        every row near it; fit on the clipped target it does not.
+        Only when some training targets lie beyond the fences, the time
+        budget allows the extra fits (each member once per fold and once on
+        all the rows), and the members fit on the clipped targets score
+        better, as the search scores (mean over folds, of the targets as
+        they are), than as they were. A learner that puts a wild target in
+        a leaf or a neighbourhood predicts it for every row near it; fit on
+        the clipped target it does not.
         """
         data = search.data
         clipped, wild = winsorize(data.y, data.sample_weight)
         records = [race.records[i] for i, _ in members]
         cost = (len(race.splits) + 1) * sum(race.refit_seconds(r) for r in records)
-        if search.clip_target or not wild or cost > race.clock.left():
+        if not wild or cost > race.clock.left():
             return None
         by_name = {s.name: s for s in search.portfolio}
         configurations = [
@@ -570,17 +533,21 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                            self.n_jobs_)
         if oof is None:
             return None
-        scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
-                  for p in (oof, fused)]
-        gain = scores[0] - scores[1]
-        if not gain > 0:
-            return None
+        if far:
+            if not wild_rows_earned(fused, oof, data.y, clipped, data.sample_weight) < 0:
+                return None
+            how = "their errors on the wild rows do not pay for those on the others"
+        else:
+            scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
+                      for p in (oof, fused)]
+            if not scores[0] > scores[1]:
+                return None
+            how = f"out-of-fold {scoring}, mean over folds, +{scores[0] - scores[1]:.4f}"
         final_clipped, _ = winsorize(final.y, final.sample_weight)
         models = _refit(configurations, final, final_clipped, self.n_jobs_)
         if models is None:
             return None
-        self._log(f"members refit on targets clipped to the fences (out-of-fold "
-                  f"{scoring}, mean over folds, +{gain:.4f})")
+        self._log(f"members refit on targets clipped to the fences ({how})")
         weights = [w for _, w in members]
         model = models[0] if len(models) == 1 else self._fuse(models, weights)
         return model, oof
@@ -601,8 +568,8 @@ def _out_of_fold(configurations, members, data, target, splits, scoring, n_jobs)
 
 
 def _refit(configurations, final, target, n_jobs):
-    """The configurations refit on ``final``'s rows with ``target``, or None
-    if one fails."""
+    """The configurations refit on ``final``'s rows with ``target`` (a
+    winsorized one), or None if one fails."""
     fitted = [refit_configuration(strategy, config, final.X, target,
                                   final.sample_weight, n_jobs)
               for strategy, config in configurations]
