@@ -44,8 +44,8 @@ from skmeta._deprecation import renamed_attributes, renamed_parameter
 from skmeta.evaluation import score_predictions
 
 __all__ = ["FENCE", "OVERSHOOTS", "RANGES", "SHRINKS", "GuardedRegressor",
-           "choose_guard", "fold_mean_score", "target_summary", "wild_rows_earned",
-           "winsorize"]
+           "choose_guard", "fold_mean_score", "target_summary", "winsorize",
+           "error_ratios"]
 
 #: Shrinkage factors toward the training mean :func:`choose_guard` tries
 #: (1: none; 0: the constant predictor).
@@ -140,31 +140,28 @@ def winsorize(y, sample_weight=None):
     return clipped, bool(np.any(clipped != y))
 
 
-def wild_rows_earned(as_is, clipped_fit, y, clipped, sample_weight=None):
-    """Whether a fit on the target as it is earns its wild rows: the log of
-    how many times better it predicts them than the fit on the clipped
-    target does, less the log of how many times worse it predicts the others.
+def error_ratios(as_is, clipped_fit, y, clipped, sample_weight=None):
+    """The squared errors of a fit on the target as it is over those of a
+    fit on the clipped target: on the wild rows, and on the others.
 
     The wild rows are those whose target ``y`` lies beyond the fences
     (``y != clipped``, :func:`winsorize`); both predictions are out of fold.
-    Positive: the fit on ``y`` predicts the wild rows, as on a real heavy
-    tail. Negative: it leans toward them no more than it spoils the others,
-    as on a few contaminated values that no feature explains. Unlike a score
-    of all the rows, or a mean over folds that each hold a wild row, neither
-    group's squared errors outweigh the other's by their scale.
+    On a real heavy tail the fit on ``y`` predicts the wild rows (a first
+    ratio well below 1); on a few contaminated values, which no feature
+    explains, it does not (about 1), and leaning toward them it predicts the
+    others worse (a second ratio above 1). A score of all the rows, or a
+    mean over folds that each hold a wild row, cannot tell the two apart:
+    it is nearly all the wild rows' squared errors.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skmeta.guard import wild_rows_earned
+    >>> from skmeta.guard import error_ratios
     >>> y = np.r_[np.zeros(9), 100.0]
     >>> clipped = np.r_[np.zeros(9), 1.0]
-    >>> leaning = np.r_[np.full(9, 10.0), 20.0]  # spoils the others, misses the wild one
-    >>> bool(wild_rows_earned(leaning, np.full(10, 1.0), y, clipped) < 0)
-    True
-    >>> predicting = np.r_[np.full(9, 2.0), 90.0]  # a real tail, predicted
-    >>> bool(wild_rows_earned(predicting, np.full(10, 1.0), y, clipped) > 0)
-    True
+    >>> leaning = np.r_[np.full(9, 2.0), 10.0]  # misses the wild row, spoils the others
+    >>> [round(r, 2) for r in error_ratios(leaning, np.full(10, 1.0), y, clipped)]
+    [0.83, 4.0]
     """
     y = np.asarray(y, dtype=float)
     weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
@@ -174,8 +171,8 @@ def wild_rows_earned(as_is, clipped_fit, y, clipped, sample_weight=None):
         residuals = y[rows] - np.asarray(predictions, dtype=float)[rows]
         return float(np.sum(weights[rows] * residuals ** 2)) + 1e-300
 
-    return float(np.log(errors(clipped_fit, wild) / errors(as_is, wild))
-                 - np.log(errors(as_is, ~wild) / errors(clipped_fit, ~wild)))
+    return (errors(as_is, wild) / errors(clipped_fit, wild),
+            errors(as_is, ~wild) / errors(clipped_fit, ~wild))
 
 
 def fold_mean_score(predictions, y, splits, scoring="r2", sample_weight=None):

@@ -14,7 +14,14 @@ from sklearn.model_selection import KFold, train_test_split
 
 from skmeta import MetaRegressor
 from skmeta._final_model import refit_configuration
-from skmeta.guard import choose_guard, fold_mean_score, target_summary, winsorize
+from skmeta._zero_shot_check import FAR_BEYOND, beyond_fences
+from skmeta.guard import (
+    choose_guard,
+    fold_mean_score,
+    error_ratios,
+    target_summary,
+    winsorize,
+)
 from skmeta.strategies import default_portfolio
 
 
@@ -158,3 +165,75 @@ def test_wild_targets_do_not_pull_the_guard_toward_their_mean():
     splits = list(KFold(4, shuffle=True, random_state=0).split(y))
     guard = choose_guard(predictions, y, splits)
     assert guard["shrink"] == 1.0
+
+
+def _with_wild_targets_in_every_fold(y, seed, n_wild=6):
+    """``y`` with ``n_wild`` training targets made 10-100 times its 99th
+    percentile (bench_contaminated's contamination): with 3 folds, nearly
+    every fold holds some."""
+    rng = np.random.default_rng(seed)
+    y = y.copy()
+    rows = rng.choice(len(y), n_wild, replace=False)
+    y[rows] = rng.uniform(10, 100, n_wild) * np.quantile(y, 0.99)
+    return y
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wild_targets_in_every_fold_do_not_sink_the_search(seed):
+    # With a wild target in every fold, each fold's R^2 is nearly all the
+    # wild row's: the fits that lean toward them scored better, and the guard
+    # shrank toward the mean they pulled (test R^2 -12.7 and -4.9 here before).
+    X, y = _diamonds(400, seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25,
+                                                        random_state=seed)
+    y_train = _with_wild_targets_in_every_fold(y_train, seed)
+    model = MetaRegressor(n_evaluations=6, cv=3, random_state=0,
+                          n_jobs=1).fit(X_train, y_train)
+    assert r2_score(y_test, model.predict(X_test)) > 0.8
+    assert model.target_guard_["winsorized"]
+
+
+def test_a_real_heavy_tail_is_not_winsorized():
+    # Prices exponential in a feature: the far tail is predictable, and the
+    # test rows have it too.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.exp(2.0 * X[:, 0]) + rng.normal(0, 0.1, 400)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25,
+                                                        random_state=0)
+    assert beyond_fences(y_train) > FAR_BEYOND
+    model = MetaRegressor(n_evaluations=6, cv=3, random_state=0,
+                          n_jobs=1).fit(X_train, y_train)
+    assert not model.target_guard_["winsorized"]
+    assert r2_score(y_test, model.predict(X_test)) > 0.6  # clipped: 0.07
+
+
+def test_error_ratios_tell_a_predicted_tail_from_contamination():
+    rng = np.random.default_rng(0)
+    y = rng.normal(10, 1, 300)
+    y[:3] = [400.0, 600.0, 800.0]
+    clipped, _ = winsorize(y)
+    clipped_fit = np.r_[clipped[:3], y[3:] + rng.normal(0, 0.5, 297)]
+    predicting = np.r_[y[:3] * 0.9, y[3:] + rng.normal(0, 0.6, 297)]
+    leaning = np.r_[np.full(3, 30.0), y[3:] + 5.0 + rng.normal(0, 0.5, 297)]
+    assert error_ratios(predicting, clipped_fit, y, clipped)[0] < 0.1
+    wild, others = error_ratios(leaning, clipped_fit, y, clipped)
+    assert wild > 0.9 and others > 1
+    # All the rows at once, the leaning fit scores better than the clipped one.
+    assert r2_score(y, leaning) > r2_score(y, clipped_fit)
+
+
+def test_the_guard_shrinks_toward_the_mean_of_the_target_the_model_was_fit_on():
+    # A model fit on the clipped target, scored on the target as it is with a
+    # wild target in every fold: every fold's score is nearly all the wild
+    # row's, so the constant at the mean they pulled scores best there.
+    rng = np.random.default_rng(0)
+    y = rng.normal(10, 1, 300)
+    y[[0, 100, 200]] = 1e3
+    clipped, _ = winsorize(y)
+    predictions = 10 + rng.normal(0, 1, 300)
+    splits = list(KFold(3).split(y))
+    toward_the_wild_mean = choose_guard(predictions, y, splits)
+    assert toward_the_wild_mean["shrink"] == 0.0  # every row predicted about 20
+    kept = choose_guard(predictions, y, splits, fit_target=clipped)
+    assert kept["shrink"] == 1.0
