@@ -414,7 +414,11 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         whether the final members were fit on the target clipped to the
         robust range, because some training targets lay beyond it and that
         scored better out of fold (the mean of the fold scores, of the
-        target as it is). With ``n_evaluations=1`` nothing is guarded, but
+        target as it is) or, for targets far beyond it, because the members
+        fit on the target as it is did not predict those rows and predicted
+        the others worse (then the guard is scored on the clipped target);
+        the guard shrinks toward the mean of the target the members were fit
+        on. With ``n_evaluations=1`` nothing is guarded, but
         when some training targets lie far beyond the fences (further than
         the fences are apart) the zero-shot pick is refit on the clipped
         target if that scores better on 3 folds.
@@ -453,11 +457,13 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
 
         First, when a few training targets lie far out (beyond the fences of
         :func:`~skmeta.guard.target_summary`), the members are refit on the
-        targets clipped to the fences, if that scores better fold by fold
+        targets clipped to the fences where that is better out of fold
         (:meth:`_winsorized`). Then the members' out-of-fold predictions,
         fused with their weights, choose the guard
-        (:func:`~skmeta.guard.choose_guard`); the final model gets the mean
-        and range of the target it was refit on.
+        (:func:`~skmeta.guard.choose_guard`), scored on the target as it is
+        or, when the clipped values lay far beyond the fences, on the clipped
+        one; the guard shrinks toward the mean, and clips to the range, of
+        the target the members were refit on.
         """
         self.target_guard_ = None
         if not all(race.records[i].complete for i, _ in members):
@@ -521,13 +527,23 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         """The members refit on winsorized targets and their out-of-fold
         predictions, or None.
 
-        Only when some training targets lie beyond the fences, the time
+        Only when some training targets lie beyond the fences and the time
         budget allows the extra fits (each member once per fold and once on
-        all the rows), and the members fit on the clipped targets score
-        better, as the search scores (mean over folds, of the targets as
-        they are), than as they were. A learner that puts a wild target in
-        a leaf or a neighbourhood predicts it for every row near it; fit on
-        the clipped target it does not.
+        all the rows). A learner that puts a wild target in a leaf or a
+        neighbourhood predicts it for every row near it; fit on the clipped
+        target it does not. The members are refit on the clipped target
+
+        - when ``far`` (a target lies further beyond the fences than they
+          are apart), the members as they were predict the rows beyond the
+          fences with at least ``UNPREDICTED_WILD_ROWS`` of the squared
+          errors of the members fit on the clipped target, and the other
+          rows worse (:func:`~skmeta.guard.error_ratios`): values that no
+          feature explains, such as contaminated ones;
+        - otherwise, when the members fit on the clipped target score
+          better as the search scores (mean over folds, of the target as it
+          is). With a far-wild target in every fold, that score is nearly
+          all the wild rows' and favours the fit that leans toward them,
+          hence the first rule.
         """
         data = search.data
         clipped, wild = winsorize(data.y, data.sample_weight)
