@@ -563,8 +563,8 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         wild_ratio, other_ratio = error_ratios(fused, oof, data.y, clipped,
                                                data.sample_weight)
         if far and wild_ratio >= UNPREDICTED_WILD_ROWS and other_ratio > 1:
-            how = (f"fit on y, the wild rows' squared errors are {wild_ratio:.2f} "
-                   f"of these, the other rows' {other_ratio:.2f}")
+            how = (f"fit on y, squared errors {wild_ratio:.2f}x on the wild rows and "
+                   f"{other_ratio:.2f}x on the others, out of fold")
         else:
             scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
                       for p in (oof, fused)]
