@@ -49,8 +49,8 @@ from skmeta.evaluation import evaluate_config
 from skmeta.guard import (
     GuardedRegressor,
     choose_guard,
-    fold_mean_score,
     error_ratios,
+    fold_mean_score,
     target_summary,
     winsorize,
 )
@@ -566,11 +566,12 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
             how = (f"fit on y, squared errors {wild_ratio:.2f}x on the wild rows and "
                    f"{other_ratio:.2f}x on the others, out of fold")
         else:
-            scores = [fold_mean_score(p, data.y, race.splits, scoring, data.sample_weight)
-                      for p in (oof, fused)]
-            if not scores[0] > scores[1]:
+            scores = [fold_mean_score(p, data.y, race.splits, scoring,
+                                      data.sample_weight) for p in (oof, fused)]
+            gain = scores[0] - scores[1]
+            if not gain > 0:
                 return None
-            how = f"out-of-fold {scoring}, mean over folds, +{scores[0] - scores[1]:.4f}"
+            how = f"out-of-fold {scoring}, mean over folds, +{gain:.4f}"
         final_clipped, _ = winsorize(final.y, final.sample_weight)
         models = _refit(configurations, final, final_clipped, self.n_jobs_)
         if models is None:

@@ -44,8 +44,8 @@ from skmeta._deprecation import renamed_attributes, renamed_parameter
 from skmeta.evaluation import score_predictions
 
 __all__ = ["FENCE", "OVERSHOOTS", "RANGES", "SHRINKS", "GuardedRegressor",
-           "choose_guard", "fold_mean_score", "target_summary", "winsorize",
-           "error_ratios"]
+           "choose_guard", "error_ratios", "fold_mean_score", "target_summary",
+           "winsorize"]
 
 #: Shrinkage factors toward the training mean :func:`choose_guard` tries
 #: (1: none; 0: the constant predictor).
@@ -218,8 +218,8 @@ def choose_guard(oof_predictions, y, splits, scoring="r2", sample_weight=None,
     scoring : str, default="r2"
     sample_weight : ndarray of shape (n_samples,), optional
     fit_target : ndarray of shape (n_samples,), optional
-        The target the models were fit on, when not ``y`` (a winsorized
-        one, :func:`winsorize`): the guard shrinks toward its mean. Toward
+        The target the models were fit on (None: ``y``), such as a
+        winsorized one (:func:`winsorize`): the guard shrinks toward its mean. Toward
         the mean of ``y`` it would undo the winsorizing, pulling every
         prediction toward the few wild targets; and where every fold holds
         one of them, the folds' scores would reward that.

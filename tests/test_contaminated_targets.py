@@ -17,8 +17,8 @@ from skmeta._final_model import refit_configuration
 from skmeta._zero_shot_check import FAR_BEYOND, beyond_fences
 from skmeta.guard import (
     choose_guard,
-    fold_mean_score,
     error_ratios,
+    fold_mean_score,
     target_summary,
     winsorize,
 )
