@@ -472,13 +472,14 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         data = search.data
         fused = _fused([race.records[i].result.oof_predictions for i, _ in members],
                        members)
-        far = beyond_fences(data.y, data.sample_weight) > FAR_BEYOND
-        winsorized = self._winsorized(members, race, search, final, scoring, fused, far)
+        clipped, wild = winsorize(data.y, data.sample_weight)
+        far = wild and beyond_fences(data.y, data.sample_weight) > FAR_BEYOND
+        winsorized = (self._winsorized(members, race, search, final, scoring, fused,
+                                       clipped, far) if wild else None)
         scored_on, fit_on, final_target = data.y, data.y, final.y
         if winsorized is not None:
-            model, fused = winsorized
-            fit_on = winsorize(data.y, data.sample_weight)[0]
-            final_target = winsorize(final.y, final.sample_weight)[0]
+            model, fused, final_target = winsorized
+            fit_on = clipped
             if far:  # the folds' scores of y would be the wild rows' (see _winsorized)
                 scored_on = fit_on
         guard = choose_guard(fused, scored_on, race.splits, scoring, data.sample_weight,
@@ -524,9 +525,10 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
                   f"{scores[0]:.4f} -> {scores[1]:.4f})")
         return models[0]
 
-    def _winsorized(self, members, race, search, final, scoring, fused, far):
-        """The members refit on winsorized targets and their out-of-fold
-        predictions, or None.
+    def _winsorized(self, members, race, search, final, scoring, fused, clipped, far):
+        """The members refit on the search rows' target ``clipped`` to the
+        fences: the refit model, its out-of-fold predictions and the clipped
+        target of the refit rows; or None.
 
         Only when some training targets lie beyond the fences and the time
         budget allows the extra fits (each member once per fold and once on
@@ -547,10 +549,9 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
           hence the first rule.
         """
         data = search.data
-        clipped, wild = winsorize(data.y, data.sample_weight)
         records = [race.records[i] for i, _ in members]
         cost = (len(race.splits) + 1) * sum(race.refit_seconds(r) for r in records)
-        if not wild or cost > race.clock.left():
+        if cost > race.clock.left():
             return None
         by_name = {s.name: s for s in search.portfolio}
         configurations = [
@@ -580,7 +581,7 @@ class MetaRegressor(RegressorMixin, _BaseMetaEstimator):
         self._log(f"members refit on targets clipped to the fences ({how})")
         weights = [w for _, w in members]
         model = models[0] if len(models) == 1 else self._fuse(models, weights)
-        return model, oof
+        return model, oof, final_clipped
 
 
 def _out_of_fold(configurations, members, data, target, splits, scoring, n_jobs):
