@@ -84,3 +84,18 @@ def test_a_scope_without_pairs():
     unavailable = Section("s", (per_family,), unavailable="needs both families")
     assert check_section(unavailable, figures, ["a", "b"]) == [
         "  [----] needs both families"]
+
+
+def test_size_vote_averages_the_datasets_nearest_in_log_rows():
+    from bench_zero_shot_rules import SIZE_NEIGHBOURS, size_vote
+
+    ids = [f"d{i}" for i in range(SIZE_NEIGHBOURS + 2)]
+    rows = pd.Series([10 ** (i + 1) for i in range(len(ids))], index=ids)
+    # The candidate scores 1 on the small datasets and -1 on the two largest.
+    grid = pd.DataFrame({("ridge", "a"): [1.0] * SIZE_NEIGHBOURS + [-1.0, -1.0]},
+                        index=ids)
+    keys = [("ridge", "a"), ("ridge", "never evaluated")]
+    small = size_vote(grid, rows, ids, n_rows=10, keys=keys)
+    large = size_vote(grid, rows, ids, n_rows=10 ** len(ids), keys=keys)
+    assert small[0] == 1.0 and pd.isna(small[1])
+    assert large[0] == (SIZE_NEIGHBOURS - 4) / SIZE_NEIGHBOURS
