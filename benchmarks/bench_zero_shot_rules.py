@@ -18,14 +18,17 @@ HistGradientBoosting's defaults (``hgb-default`` of ``bench_selection.py``):
 
 Every rule keeps the cost price and bound. Each distinct pick is fitted
 once on the 75 % training split (``outer_split``, one core) and scored on
-the rest (R^2, balanced accuracy). "normalized" is (score - constant) /
-(best of the rules and hgb-default - constant) per pair.
+the rest (R^2, balanced accuracy). The normalized score and the rank are
+``bench_selection.py``'s, among the rules and hgb-default; seconds are the
+pick's fit alone, one core, and are not compared here.
 
 Usage (from the repository root; the settings cache is
 ``bench_selection.py``'s, beside ``--results``)::
 
     python benchmarks/bench_zero_shot_rules.py --results /tmp/rules.csv \\
         --datasets pmlb_537_houses,rdata_boot_amis --seeds 0,1
+
+and ``--report-only --results <csv>`` prints the tables of a finished run.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ import pandas as pd  # noqa: E402
 from skbench.held_out import HeldOutLearner, fold_of  # noqa: E402
 from skbench.inputs import DEFAULT_CORPUS, load_corpus  # noqa: E402
 from skbench.runner import _worker_state, prepare_split  # noqa: E402
-from skbench.scoring import holdout_score  # noqa: E402
+from skbench.scoring import holdout_score, score_table  # noqa: E402
 from skbench.systems import fit_default  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from skmeta._final_model import refit_configuration  # noqa: E402
 from skmeta._meta_search import ZERO_SHOT_REFERENCE  # noqa: E402
@@ -161,39 +165,48 @@ def run_pair(state, corpus_dataset, seed, grid, rows):
 
 
 def report(results):
-    """Mean score and normalized score, and wins/losses against hgb-default,
-    per task family and size class."""
+    """Mean score, mean normalized score and rank (``bench_selection.py``'s
+    :func:`~skbench.scoring.score_table`, among the rules and hgb-default),
+    and wins/losses against hgb-default, per task family and size class."""
     systems = [*RULES, "hgb-default"]
-    scores = results[systems]
-    best = scores.max(axis=1)
-    constant = results["constant"]
-    normalized = scores.sub(constant, axis=0).div(best - constant, axis=0)
+    seconds = {rule: f"{rule}_seconds" for rule in RULES}
+    seconds["hgb-default"] = "hgb_seconds"
+    long = pd.concat([
+        results[["dataset", "seed", "constant"]].assign(
+            system=system, score=results[system], seconds=results[seconds[system]])
+        for system in systems])
     size = pd.cut(results["n_rows"], [0, 1000, 5000, np.inf],
                   labels=["< 1,000", "1,000-5,000", "> 5,000"])
     family = results["task"].map(task_family)
     groups = results.groupby([family, size], observed=True).groups
     for (fam, cls), index in groups.items():
+        pairs = results.loc[index, ["dataset", "seed"]]
+        part = long.merge(pairs, on=["dataset", "seed"])
+        summary = score_table(part, systems)[0]
+        scores, hgb = results.loc[index, systems], results.loc[index, "hgb-default"]
+        summary.insert(0, "mean_score", scores.mean())
+        summary["wins/losses vs hgb"] = [f"{(scores[s] > hgb + 1e-3).sum()}/"
+                                         f"{(scores[s] < hgb - 1e-3).sum()}"
+                                         for s in systems]
         print(f"\n{fam} {cls} rows ({len(index)} pairs):")
-        pair_scores, hgb = scores.loc[index], scores.loc[index, "hgb-default"]
-        table = pd.DataFrame({
-            "mean_score": pair_scores.mean(),
-            "mean_normalized": normalized.loc[index].mean(),
-            "wins/losses vs hgb": [f"{(pair_scores[s] > hgb + 1e-3).sum()}/"
-                                   f"{(pair_scores[s] < hgb - 1e-3).sum()}"
-                                   for s in systems],
-        })
-        print(table.round(4).to_string())
+        # Seconds are not compared: the picks' fits are timed alone.
+        print(summary.drop(columns=["failures", "median_seconds", "p95_seconds"])
+              .round(4).to_string())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS)
     parser.add_argument("--kb", default=str(KB))
-    parser.add_argument("--datasets", required=True, help="comma-separated names")
+    parser.add_argument("--datasets", default="", help="comma-separated names")
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--results", type=Path, required=True)
+    parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.report_only:
+        report(pd.read_csv(args.results))
+        return
     names, seeds = args.datasets.split(","), [int(s) for s in args.seeds.split(",")]
     state = _worker_state(SimpleNamespace(kb=args.kb, corpus=args.corpus,
                                           results=args.results, n_jobs=1,
@@ -210,7 +223,8 @@ def main():
             if len(done) and ((done["dataset"] == corpus_dataset.name)
                               & (done["seed"] == seed)).any():
                 continue
-            row = run_pair(state, corpus_dataset, seed, grid, rows)
+            with threadpool_limits(1):  # one core per fit, as bench_selection.py
+                row = run_pair(state, corpus_dataset, seed, grid, rows)
             print(corpus_dataset.name, seed,
                   {r: round(row[r], 4) for r in [*RULES, "hgb-default"]}, flush=True)
             done = pd.concat([done, pd.DataFrame([row])], ignore_index=True)
