@@ -53,7 +53,10 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from skmeta._final_model import refit_configuration  # noqa: E402
 from skmeta._meta_search import ZERO_SHOT_REFERENCE  # noqa: E402
-from skmeta.adjust.warm_start import ZERO_SHOT_COST_WEIGHT  # noqa: E402
+from skmeta.adjust.warm_start import (  # noqa: E402
+    ZERO_SHOT_COST_WEIGHT,
+    warm_start_from_predictions,
+)
 from skmeta.datasets import Dataset  # noqa: E402
 from skmeta.knowledge.records import config_key  # noqa: E402
 from skmeta.learner import task_family  # noqa: E402
@@ -111,11 +114,9 @@ def rule_picks(learner, dataset, grid, rows):
     predicted = ranked["predicted_score"].to_numpy()
     log_cost = np.log2(learner.predicted_seconds(task, metafeatures, strategies,
                                                  configs))
-    relative = np.nan_to_num(log_cost - np.nanmedian(log_cost), nan=0.0)
     [reference] = resolve_portfolio([ZERO_SHOT_REFERENCE], task)
     bound = np.log2(1.001 * learner.predicted_seconds(
         task, metafeatures, [reference.name], [reference.default_config()])[0])
-    too_slow = np.nan_to_num(log_cost, nan=-np.inf) > bound
     spread = tree_spread(learner.performance_models_[family], metafeatures,
                          strategies, configs)
     keys = list(zip(strategies, map(config_key, configs), strict=True))
@@ -128,12 +129,16 @@ def rule_picks(learner, dataset, grid, rows):
         "size-blend": np.where(np.isfinite(vote), 0.5 * (vote + predicted),
                                predicted),
     }
+    # Each rule's utility takes the prediction's place in the estimators'
+    # own zero-shot choice (cost price and bound included).
+    portfolio = resolve_portfolio(sorted(set(strategies)), task)
     picks = {}
     for rule, utility in utilities.items():
-        utility = utility - ZERO_SHOT_COST_WEIGHT * relative
-        utility = np.where(too_slow, -np.inf, utility)
-        best = int(np.argmax(utility))
-        picks[rule] = strategies[best], configs[best]
+        start = warm_start_from_predictions(
+            portfolio, strategies, configs, utility, log_cost,
+            first_cost_weight=ZERO_SHOT_COST_WEIGHT, max_log_cost=bound)
+        name = portfolio[start.first].name
+        picks[rule] = name, start.configurations[name][0]
     return picks
 
 
